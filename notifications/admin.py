@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from .models import Notice
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "email_wanted", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "dedup_key", "recipient__email", "recipient__name"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient"]
+    readonly_fields = ["dedup_key", "created_at", "emailed_at", "email_attempts", "email_failed_at"]
+    date_hierarchy = "created_at"

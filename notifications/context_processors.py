@@ -1,0 +1,12 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .access import notices_visible_to
+
+
+def unread_notices(request: HttpRequest) -> dict[str, object]:
+    """The unread count shown in the navigation: one query, and only if a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notice_count": SimpleLazyObject(lambda: notices_visible_to(user).unread().count())}

@@ -1,0 +1,71 @@
+"""Notices: everything the portal tells a person, recorded once."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def unread(self) -> "NoticeQuerySet":
+        return self.filter(read_at__isnull=True)
+
+    def for_recipient(self, user) -> "NoticeQuerySet":
+        return self.filter(recipient=user)
+
+    def email_pending(self) -> "NoticeQuerySet":
+        return self.filter(email_wanted=True, emailed_at__isnull=True, email_failed_at__isnull=True)
+
+
+class Notice(models.Model):
+    """One message to one person, shown in his inbox and, if wanted, e-mailed once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    dedup_key = models.CharField(
+        _("de-duplication key"),
+        max_length=255,
+        unique=True,
+        help_text=_("A notice with the same key is never recorded or sent twice."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_wanted = models.BooleanField(_("send by e-mail"), default=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_failed_at = models.DateTimeField(
+        _("e-mail given up"),
+        null=True,
+        blank=True,
+        help_text=_("Set when every attempt to e-mail this notice failed."),
+    )
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notice_inbox_idx"),
+            models.Index(
+                fields=["created_at"],
+                name="notice_email_pending_idx",
+                condition=Q(email_wanted=True, emailed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -1,0 +1,15 @@
+"""Celery tasks of the notifications app: thin, idempotent wrappers around services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="notifications.send_notice_email")
+def send_notice_email(notice_id: int) -> bool:
+    return services.send_notice_email(notice_id=notice_id)
+
+
+@shared_task(name="notifications.send_pending_emails")
+def send_pending_emails() -> int:
+    return services.send_pending_emails()

@@ -1,0 +1,7 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def portal(request: HttpRequest) -> dict[str, object]:
+    """The portal's name and college, shown on every page."""
+    return {"site_name": settings.SITE_NAME, "college_name": settings.COLLEGE_NAME}

@@ -1,0 +1,26 @@
+"""Create the portal's periodic tasks in django-celery-beat's schedule (kept in the database).
+
+Missing tasks are created; tasks that exist keep whatever staff changed in the admin.
+"""
+
+from django.core.management.base import BaseCommand
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+# name shown in the admin -> (task, every N minutes)
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "Send pending notice e-mails": ("notifications.send_pending_emails", 5),
+}
+
+
+class Command(BaseCommand):
+    help = "Create the portal's periodic tasks (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        for name, (task, minutes) in PERIODIC_TASKS.items():
+            schedule, _ = IntervalSchedule.objects.get_or_create(
+                every=minutes, period=IntervalSchedule.MINUTES
+            )
+            _, created = PeriodicTask.objects.get_or_create(
+                name=name, defaults={"task": task, "interval": schedule}
+            )
+            self.stdout.write(f"{'created' if created else 'kept'}: {name} ({task})")
