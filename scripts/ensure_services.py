@@ -242,14 +242,21 @@ def write_system_file(path: Path, text: str) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
-def process_alive(pid: int) -> bool:
+def process_alive(pid: int, name: str) -> bool:
+    """True if ``pid`` is a live process called ``name`` (zombies do not count)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
+        pass
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
         return True
-    return True
+    command, _, rest = stat_line.partition("(")[2].rpartition(")")
+    state = rest.split()[0] if rest.split() else "?"
+    return command.startswith(name) and state not in {"Z", "X"}
 
 
 def read_pid(pidfile: Path) -> int | None:
@@ -267,11 +274,16 @@ def tcp_port_open(host: str, port: int) -> bool:
         return False
 
 
-def wait_until(check: Callable[[], str | None], timeout: float) -> str | None:
-    """Call ``check`` until it returns None (success) or ``timeout`` runs out."""
+def wait_until(
+    check: Callable[[], str | None],
+    timeout: float,
+    keep_trying: Callable[[], bool] = lambda: True,
+) -> str | None:
+    """Call ``check`` until it returns None (success), ``timeout`` runs out or
+    ``keep_trying`` says there is no point; return the last error."""
     deadline = time.monotonic() + timeout
     error = check()
-    while error is not None and time.monotonic() < deadline:
+    while error is not None and time.monotonic() < deadline and keep_trying():
         time.sleep(0.3)
         error = check()
     return error
@@ -441,7 +453,7 @@ def running_project_server() -> tuple[int, int] | None:
         pid, port = int(lines[0]), int(lines[3])
     except (OSError, ValueError, IndexError):
         return None
-    return (pid, port) if process_alive(pid) else None
+    return (pid, port) if process_alive(pid, "postgres") else None
 
 
 def data_dir_version() -> str | None:
@@ -484,7 +496,12 @@ def wait_for_project_postgres(target: PgTarget, pid: int, port: int) -> None:
             f"`pg_ctl -D {relative(PG_DATA)} stop` or fix DATABASE_URL"
         )
     say(f"PostgreSQL: waiting for the server in {relative(PG_DIR)} (pid {pid})")
-    error = wait_until(lambda: pg_error(target), PG_TIMEOUT)
+    alive = functools.partial(process_alive, pid, "postgres")
+    error = wait_until(lambda: pg_error(target), PG_TIMEOUT, alive)
+    if error is not None and not alive():
+        say(f"PostgreSQL: the server in {relative(PG_DIR)} (pid {pid}) exited; starting it again")
+        start_project_postgres(target)
+        return
     if error is not None:
         raise ServiceError(
             f"PostgreSQL: {target.display_url} does not answer: {error}\n"
@@ -591,13 +608,15 @@ def ensure_redis(target: RedisTarget) -> None:
     if not target.is_local:
         raise ServiceError(f"Redis at {target.display_url} does not answer: {error}")
     pid = read_pid(REDIS_PID)
-    if pid is not None and process_alive(pid):
+    if pid is not None and process_alive(pid, "redis-server"):
+        alive = functools.partial(process_alive, pid, "redis-server")
         say(f"Redis: waiting for the server in {relative(REDIS_DIR)} (pid {pid})")
-        error = wait_until(lambda: redis_error(target), REDIS_TIMEOUT)
-        if error is not None:
+        error = wait_until(lambda: redis_error(target), REDIS_TIMEOUT, alive)
+        if error is None:
+            say(f"Redis: answering at {target.display_url} (server in {relative(REDIS_DIR)})")
+            return
+        if alive():
             raise ServiceError(f"Redis at {target.display_url} does not answer: {error}")
-        say(f"Redis: answering at {target.display_url} (server in {relative(REDIS_DIR)})")
-        return
     if tcp_port_open(target.host or "127.0.0.1", target.port):
         raise ServiceError(
             f"Redis at {target.display_url} is running but refused the connection: {error}"

@@ -1,0 +1,65 @@
+# One command to run the portal, one to test it. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-lock
+
+.PHONY: run test bootstrap services venv messages lock lint format clean
+
+## run: set everything up, then serve web, worker and beat at http://127.0.0.1:8000
+run: export DJANGO_DEBUG ?= true
+run: bootstrap
+	$(MANAGE) seed_demo
+	$(VENV)/bin/honcho start -f Procfile
+
+## test: set everything up, then lint, check migrations and run the whole suite
+test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
+test: export DJANGO_HTTPS ?= false
+test: export CELERY_QUEUE ?= workstation-test
+test: SERVICES_FLAGS := --browser
+test: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+bootstrap: services
+	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
+	$(MANAGE) setup_periodic_tasks
+	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var -v 0
+	$(MANAGE) collectstatic --no-input -v 0
+
+services: venv
+	$(PY) scripts/ensure_services.py $(SERVICES_FLAGS)
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { scripts/install-venv-support.sh && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $(STAMP)
+
+## messages: collect the translatable strings into both catalogues
+messages: venv
+	$(MANAGE) makemessages -l zh_Hans -l en --ignore=$(VENV) --ignore=var --ignore=tests --no-obsolete
+	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+
+## lock: pin the exact versions of pyproject.toml's ranges into requirements.lock
+lock: venv
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var/static test-artifacts

@@ -1,0 +1,114 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+LOGIN = "/accounts/login/"
+
+
+def sign_in(client, login: str, password: str, language: str = "zh-hans"):
+    return client.post(
+        LOGIN, {"login": login, "password": password}, HTTP_ACCEPT_LANGUAGE=language, follow=True
+    )
+
+
+@pytest.mark.django_db
+def test_it_signs_in_by_email(client, password):
+    user = UserFactory(name="陈同学")
+    response = sign_in(client, user.email.upper(), password)
+    assert response.wsgi_request.user == user
+    assert "陈同学" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_signs_in_by_student_number(client, password):
+    user = UserFactory(student_number="20231234")
+    response = sign_in(client, "20231234", password)
+    assert response.wsgi_request.user == user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("zh-hans", "用户名或密码不正确"),
+        ("en", "The username and/or password you specified are not correct."),
+    ],
+)
+def test_wrong_password_shows_a_clear_message(client, language, message):
+    user = UserFactory()
+    response = sign_in(client, user.email, "not-my-password", language)
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+    assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_failures_are_rate_limited(client):
+    user = UserFactory()
+    for _ in range(5):
+        sign_in(client, user.email, "wrong", "en")
+    response = sign_in(client, user.email, "wrong", "en")
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_rate_limit_blocks_even_the_right_password_for_a_while(client, password):
+    user = UserFactory()
+    for _ in range(5):
+        sign_in(client, user.email, "wrong", "en")
+    response = sign_in(client, user.email, password, "en")
+    assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_it_signs_out(student_client):
+    response = student_client.post(reverse("account_logout"), follow=True)
+    assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_an_unmarked_page_sends_a_visitor_to_sign_in(client):
+    response = client.get(reverse("notifications:inbox"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN + "?next=/notifications/")
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_an_email(client, mailoutbox):
+    user = UserFactory()
+    response = client.post(reverse("account_reset_password"), {"email": user.email}, follow=True)
+    assert response.status_code == 200
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [user.email]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_password_reset_link_sets_a_new_password(client, mailoutbox):
+    user = UserFactory()
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    link = next(
+        line for line in mailoutbox[0].body.splitlines() if "/accounts/password/reset/key/" in line
+    )
+    path = link[link.index("/accounts/") :].strip()
+    form_page = client.get(path, follow=True)
+    new_password = "a-brand-new-passphrase-77"
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {"password1": new_password, "password2": new_password},
+    )
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+@pytest.mark.django_db
+def test_change_password(student_client, student, password):
+    new_password = "another-long-passphrase-88"
+    response = student_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": password, "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.check_password(new_password)

@@ -1,0 +1,178 @@
+"""The cast of roles and the shared fixtures of the test suite (real PostgreSQL and Redis)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.test import Client
+
+from workstation.celery import app as celery_app
+
+from .factories import PASSWORD, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request) -> Iterator[None]:
+    """Rate-limit counters live in the (database) cache; every database test starts with none."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+        cache.clear()
+    yield
+    if uses_db:
+        cache.clear()
+
+
+# --- the cast ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(name="陈同学")
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(name="张党员")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(name="李书记")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(staff=True, name="王老师")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def visitor_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def student_client(student) -> Client:
+    return _client_for(student)
+
+
+@pytest.fixture
+def member_client(member) -> Client:
+    return _client_for(member)
+
+
+@pytest.fixture
+def reviewer_client(reviewer) -> Client:
+    return _client_for(reviewer)
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    return _client_for(staff)
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+# --- a Redis of the test's own, to kill ---------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A real redis-server on a free port that a test may stop, as a broker outage."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
+             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        for _ in range(50):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+def _reset_broker_pools() -> None:
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Point the portal's Celery app at another broker for the duration."""
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = url
+    _reset_broker_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = previous
+        _reset_broker_pools()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _purge_test_queue() -> Iterator[None]:
+    """Messages the tests published and no worker consumed are dropped at the end."""
+    yield
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(celery_app.conf.task_default_queue)
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,42 @@
+"""factory_boy factories: only the required fields, with traits for states."""
+
+import factory
+from allauth.account.models import EmailAddress
+
+from members.models import User
+from notifications.models import Notice
+
+PASSWORD = "correct-horse-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.edu.cn")
+    student_number = factory.Sequence(lambda n: f"2024{n:05d}")
+    name = factory.Sequence(lambda n: f"同学{n}")
+    password = factory.django.Password(PASSWORD)
+
+    class Params:
+        staff = factory.Trait(is_staff=True, student_number=None)
+        english = factory.Trait(language="en")
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        """Accounts made by the college come with a verified address."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "test"
+    title = factory.Sequence(lambda n: f"Notice {n}")
+    body = "Something happened."
+    dedup_key = factory.Sequence(lambda n: f"test:{n}")
+    email_wanted = False

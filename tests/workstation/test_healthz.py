@@ -1,0 +1,20 @@
+import pytest
+
+from tests.conftest import broker_at
+
+
+@pytest.mark.django_db
+def test_healthz_is_public_and_ok_when_all_is_up(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_dead_broker(client, private_redis):
+    with broker_at(private_redis.url):
+        assert client.get("/healthz").status_code == 200
+        private_redis.stop()
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "broker": "down"}

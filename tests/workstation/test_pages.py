@@ -1,0 +1,53 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_a_visitor_sees_what_the_workstation_is(client):
+    response = client.get("/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "崇实书院" in page
+    assert reverse("account_login") in page
+
+
+@pytest.mark.django_db
+def test_the_home_shows_my_unread_notices_only(student_client, student):
+    from tests.factories import NoticeFactory
+
+    NoticeFactory(recipient=student, title="Mine, unread")
+    NoticeFactory(recipient=student, title="Mine, read", read_at="2026-01-01T00:00:00Z")
+    NoticeFactory(title="Somebody else's")
+    page = student_client.get("/").content.decode()
+    assert "Mine, unread" in page
+    assert "Mine, read" not in page
+    assert "Somebody else&#x27;s" not in page and "Somebody else's" not in page
+
+
+@pytest.mark.django_db
+def test_the_language_switch_changes_the_page_and_keeps_the_choice(student_client, student):
+    assert "通知" in student_client.get("/").content.decode()
+    response = student_client.post(
+        reverse("set_language"), {"language": "en", "next": "/"}, follow=True
+    )
+    assert "Notices" in response.content.decode()
+    student.refresh_from_db()
+    assert student.language == "en"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-hans", "页面不存在"), ("en", "Page not found")]
+)
+def test_not_found_page_in_both_languages(client, language, text):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_send_a_content_security_policy_without_inline_scripts(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if "script-src" in part)
+    assert "'self'" in script_src
+    assert "unsafe-inline" not in script_src
