@@ -1,8 +1,7 @@
 """Account forms: allauth's, with the portal's labels (sign in by e-mail or student number)."""
 
-from django.utils.translation import gettext_lazy as _
-
 from allauth.account import forms as allauth_forms
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(allauth_forms.LoginForm):

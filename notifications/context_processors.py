@@ -9,4 +9,6 @@ def unread_notices(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notice_count": SimpleLazyObject(lambda: notices_visible_to(user).unread().count())}
+    return {
+        "unread_notice_count": SimpleLazyObject(lambda: notices_visible_to(user).unread().count())
+    }

@@ -18,7 +18,9 @@ def enqueue(task: Task, *args: Any) -> bool:
     try:
         task.apply_async(args=args, retry=False)
     except Exception:
-        logger.warning("Could not enqueue %s%r; the periodic sweep will pick it up.", task.name, args)
+        logger.warning(
+            "Could not enqueue %s%r; the periodic sweep will pick it up.", task.name, args
+        )
         return False
     return True
 

@@ -78,7 +78,9 @@ def send_notice_email(*, notice_id: int) -> bool:
         try:
             _build_email(notice).send()
         except Exception:
-            logger.exception("E-mail for notice %s failed (attempt %s)", notice.pk, notice.email_attempts)
+            logger.exception(
+                "E-mail for notice %s failed (attempt %s)", notice.pk, notice.email_attempts
+            )
             if notice.email_attempts >= settings.NOTICE_EMAIL_MAX_ATTEMPTS:
                 notice.email_failed_at = timezone.now()
             notice.save(update_fields=["email_attempts", "email_failed_at"])

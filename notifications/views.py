@@ -47,8 +47,6 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = services.mark_all_notices_read(actor=request.user)
-    text = ngettext(
-        "%(count)d notice marked as read.", "%(count)d notices marked as read.", count
-    )
+    text = ngettext("%(count)d notice marked as read.", "%(count)d notices marked as read.", count)
     messages.success(request, text % {"count": count})
     return redirect("notifications:inbox")

@@ -1,13 +1,12 @@
 from collections.abc import Callable
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-
-from allauth.mfa.utils import is_mfa_enabled
 
 
 class StaffTwoFactorMiddleware:

@@ -112,3 +112,12 @@ def test_change_password(student_client, student, password):
     assert response.status_code == 302
     student.refresh_from_db()
     assert student.check_password(new_password)
+
+
+@pytest.mark.django_db
+def test_a_language_chosen_before_signing_in_becomes_the_preference(client, password):
+    user = UserFactory()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    sign_in(client, user.email, password)
+    user.refresh_from_db()
+    assert user.language == "en"

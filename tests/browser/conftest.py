@@ -1,0 +1,47 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live portal."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.test.testcases import LiveServerThread
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class PortalServer:
+    """The whole portal, WhiteNoise serving the collected static files as in production."""
+
+    def __init__(self) -> None:
+        self.thread = LiveServerThread("127.0.0.1", static_handler=lambda handler: handler)
+        self.thread.daemon = True
+        self.thread.start()
+        self.thread.is_ready.wait()
+        if self.thread.error:
+            raise self.thread.error
+        self.url = f"http://127.0.0.1:{self.thread.port}"
+
+    def stop(self) -> None:
+        self.thread.terminate()
+
+
+@pytest.fixture
+def portal(transactional_db) -> Iterator[PortalServer]:
+    server = PortalServer()
+    yield server
+    server.stop()

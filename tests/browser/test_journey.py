@@ -1,0 +1,72 @@
+"""Sign in → home → inbox, as a student would on his phone, in Chinese and in English."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from notifications.services import notify
+from tests.factories import PASSWORD, UserFactory
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+TEXT = {
+    "zh-hans": {"sign_in": "登录", "hello": "你好", "notices": "通知", "mark_read": "标为已读"},
+    "en": {
+        "sign_in": "Sign in",
+        "hello": "Hello",
+        "notices": "Notices",
+        "mark_read": "Mark as read",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "viewport", "label"),
+    [("zh-hans", PHONE, "phone"), ("en", PHONE, "phone"), ("zh-hans", DESKTOP, "desktop")],
+)
+def test_sign_in_home_inbox(browser: Browser, portal, artifacts, language, viewport, label):
+    text = TEXT[language]
+    user = UserFactory(name="陈同学", student_number="20245678", language=language)
+    notify(recipient=user, kind="welcome", key="journey", email=False)
+
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    shot = f"{language}-{label}"
+
+    page.goto(portal.url + "/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.screenshot(path=artifacts / f"journey-{shot}-1-landing.png", full_page=True)
+
+    page.locator("main").get_by_role("link", name=text["sign_in"]).click()
+    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill("20245678")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.screenshot(path=artifacts / f"journey-{shot}-2-sign-in.png", full_page=True)
+    page.locator("form").get_by_role("button", name=text["sign_in"]).click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(text["hello"])
+    expect(page.get_by_test_id("home-notices")).to_contain_text(
+        "欢迎" if language == "zh-hans" else "Welcome"
+    )
+    page.screenshot(path=artifacts / f"journey-{shot}-3-home.png", full_page=True)
+
+    badge = "unread-count-mobile" if viewport is PHONE else "unread-count"
+    expect(page.get_by_test_id(badge)).to_have_text("1")
+    page.get_by_test_id(badge).click()
+    expect(page).to_have_url(re.compile(r"/notifications/$"))
+    inbox = page.get_by_test_id("inbox")
+    expect(inbox.locator(".notice-unread")).to_have_count(1)
+    inbox.get_by_role("button", name=text["mark_read"]).click()
+    expect(inbox.locator(".notice-unread")).to_have_count(0)
+    page.screenshot(path=artifacts / f"journey-{shot}-4-inbox.png", full_page=True)
+
+    page.reload()
+    expect(page.get_by_test_id(badge)).to_have_count(0)
+    context.close()
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
