@@ -3,9 +3,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+WRONG_CREDENTIALS = _("The e-mail or student number, or the password, is not correct.")
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": WRONG_CREDENTIALS,
+        "username_password_mismatch": WRONG_CREDENTIALS,
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Students sign themselves up only when the college has turned it on."""
         return settings.SIGNUP_OPEN

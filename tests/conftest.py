@@ -14,6 +14,7 @@ import redis
 from django.core.cache import cache
 from django.test import Client
 
+from notifications import queue
 from workstation.celery import app as celery_app
 
 from .factories import PASSWORD, UserFactory
@@ -155,9 +156,19 @@ def private_redis() -> Iterator[PrivateRedis]:
     server.stop()
 
 
+@pytest.fixture
+def silent_broker() -> Iterator[str]:
+    """A broker address that accepts connections and never answers: the worst kind of outage."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
 def _reset_broker_pools() -> None:
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    queue.forget_broker_failures()
 
 
 @contextmanager

@@ -2,11 +2,14 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 
 from members.models import User
 from notifications.models import Notice
 
 PASSWORD = "correct-horse-42"
+# Hashed once: hashing per user would make every test that creates people slow.
+PASSWORD_HASH = make_password(PASSWORD)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -17,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.edu.cn")
     student_number = factory.Sequence(lambda n: f"2024{n:05d}")
     name = factory.Sequence(lambda n: f"同学{n}")
-    password = factory.django.Password(PASSWORD)
+    password = PASSWORD_HASH
 
     class Params:
         staff = factory.Trait(is_staff=True, student_number=None)

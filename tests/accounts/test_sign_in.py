@@ -31,13 +31,14 @@ def test_it_signs_in_by_student_number(client, password):
 @pytest.mark.parametrize(
     ("language", "message"),
     [
-        ("zh-hans", "用户名或密码不正确"),
-        ("en", "The username and/or password you specified are not correct."),
+        ("zh-hans", "邮箱/学号或密码不正确。"),
+        ("en", "The e-mail or student number, or the password, is not correct."),
     ],
 )
-def test_wrong_password_shows_a_clear_message(client, language, message):
+@pytest.mark.parametrize("by", ["email", "student_number"])
+def test_wrong_password_shows_a_clear_message(client, language, message, by):
     user = UserFactory()
-    response = sign_in(client, user.email, "not-my-password", language)
+    response = sign_in(client, getattr(user, by), "not-my-password", language)
     assert response.status_code == 200
     assert not response.wsgi_request.user.is_authenticated
     assert message in response.content.decode()

@@ -83,6 +83,19 @@ def test_a_request_succeeds_while_the_broker_is_down_and_the_email_follows(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_many_notices_while_the_broker_hangs_do_not_add_up_timeouts(silent_broker):
+    users = UserFactory.create_batch(20)
+    with broker_at(silent_broker):
+        started = time.monotonic()
+        with transaction.atomic():
+            for user in users:
+                notify(recipient=user, kind="welcome", key=f"batch:{user.pk}")
+        elapsed = time.monotonic() - started
+    assert elapsed < 10
+    assert Notice.objects.email_pending().count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_broker_dying_mid_life_does_not_hang_publishing(private_redis):
     user = UserFactory()
     with broker_at(private_redis.url):

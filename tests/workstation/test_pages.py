@@ -51,3 +51,24 @@ def test_pages_send_a_content_security_policy_without_inline_scripts(client):
     script_src = next(part for part in policy.split(";") if "script-src" in part)
     assert "'self'" in script_src
     assert "unsafe-inline" not in script_src
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), [("zh-hans", "无权操作"), ("en", "Not allowed")])
+def test_forbidden_page_in_both_languages(student_client, language, text):
+    response = student_client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-hans", "出错了"), ("en", "Something went wrong")]
+)
+def test_server_error_page_in_both_languages(rf, language, text):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override(language):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert text in response.content.decode()
