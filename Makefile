@@ -44,8 +44,11 @@ $(STAMP): requirements.lock
 	@touch $(STAMP)
 
 ## messages: collect the translatable strings into both catalogues
+# The allauth overrides reuse allauth's own strings, which allauth's catalogues translate.
+messages: export DJANGO_DEBUG ?= true
 messages: venv
-	$(MANAGE) makemessages -l zh_Hans -l en --ignore=$(VENV) --ignore=var --ignore=tests --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --ignore=$(VENV) --ignore=var \
+		--ignore=tests --ignore=templates/allauth --ignore=templates/account --ignore=templates/mfa
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 
 ## lock: pin the exact versions of pyproject.toml's ranges into requirements.lock

@@ -154,6 +154,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_USERNAME_MIN_LENGTH = 4
+# A person without a password (an imported roster) can sign in with a code sent by e-mail.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins: per address and per account; the account block lifts after 5 minutes.
     "login_failed": "10/m/ip,5/300s/key",

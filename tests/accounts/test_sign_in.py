@@ -122,3 +122,22 @@ def test_a_language_chosen_before_signing_in_becomes_the_preference(client, pass
     sign_in(client, user.email, password)
     user.refresh_from_db()
     assert user.language == "en"
+
+
+@pytest.mark.django_db
+def test_a_person_without_a_password_signs_in_with_a_code(client, mailoutbox):
+    user = UserFactory(password="!unusable")
+    client.post(reverse("account_request_login_code"), {"email": user.email}, follow=True)
+    assert len(mailoutbox) == 1
+    code = next(
+        word for word in mailoutbox[0].body.split() if len(word) >= 6 and word.isupper()
+    )
+    response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert response.wsgi_request.user == user
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_invites_sign_up_only_while_it_is_open(client, settings):
+    assert reverse("account_signup") not in client.get(LOGIN).content.decode()
+    settings.SIGNUP_OPEN = True
+    assert reverse("account_signup") in client.get(LOGIN).content.decode()
