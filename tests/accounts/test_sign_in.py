@@ -129,9 +129,7 @@ def test_a_person_without_a_password_signs_in_with_a_code(client, mailoutbox):
     user = UserFactory(password="!unusable")
     client.post(reverse("account_request_login_code"), {"email": user.email}, follow=True)
     assert len(mailoutbox) == 1
-    code = next(
-        word for word in mailoutbox[0].body.split() if len(word) >= 6 and word.isupper()
-    )
+    code = next(word for word in mailoutbox[0].body.split() if len(word) >= 6 and word.isupper())
     response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
     assert response.wsgi_request.user == user
 
