@@ -4,17 +4,19 @@ from django.urls import reverse
 
 from members.models import User
 
+NEW_STUDENT = {
+    "email": "new@example.edu.cn",
+    "username": "20249999",
+    "password1": "x-Passw0rd-long",
+    "password2": "x-Passw0rd-long",
+}
+
 
 @pytest.mark.django_db
 def test_sign_up_is_closed_by_default(client):
     response = client.post(
         reverse("account_signup"),
-        {
-            "email": "new@example.edu.cn",
-            "username": "20249999",
-            "password1": "x-Passw0rd-long",
-            "password2": "x-Passw0rd-long",
-        },
+        NEW_STUDENT,
     )
     assert not User.objects.filter(email="new@example.edu.cn").exists()
     assert response.status_code == 200
@@ -27,12 +29,7 @@ def test_open_sign_up_asks_for_the_student_number_and_verification(client, setti
     assert "Student number" in page.content.decode()
     response = client.post(
         reverse("account_signup"),
-        {
-            "email": "new@example.edu.cn",
-            "username": "20249999",
-            "password1": "x-Passw0rd-long",
-            "password2": "x-Passw0rd-long",
-        },
+        NEW_STUDENT,
         follow=True,
     )
     user = User.objects.get(email="new@example.edu.cn")
