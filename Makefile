@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-lock
 run: export DJANGO_DEBUG ?= true
 run: bootstrap
 	$(MANAGE) seed_demo
-	$(VENV)/bin/honcho start -f Procfile
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## test: set everything up, then lint, check migrations and run the whole suite
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
