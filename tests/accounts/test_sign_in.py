@@ -63,6 +63,21 @@ def test_rate_limit_blocks_even_the_right_password_for_a_while(client, password)
 
 
 @pytest.mark.django_db
+def test_the_rate_limit_lifts_after_five_minutes(client, password, monkeypatch):
+    import time
+
+    from allauth.core.internal import ratelimit
+
+    user = UserFactory()
+    for _ in range(5):
+        sign_in(client, user.email, "wrong", "en")
+    later = time.time() + 301
+    monkeypatch.setattr(ratelimit.time, "time", lambda: later)
+    response = sign_in(client, user.email, password, "en")
+    assert response.wsgi_request.user == user
+
+
+@pytest.mark.django_db
 def test_it_signs_out(student_client):
     response = student_client.post(reverse("account_logout"), follow=True)
     assert not response.wsgi_request.user.is_authenticated

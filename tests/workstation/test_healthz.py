@@ -18,3 +18,10 @@ def test_healthz_reports_a_dead_broker(client, private_redis):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "ok", "broker": "down"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_plain_http_when_the_site_redirects_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code == 200
