@@ -1,7 +1,7 @@
 """Every URL of the portal, for every role, against the expected-access table.
 
 A URL pattern missing from the table fails the run: a new page must state who may open it.
-The third-party trees mounted under admin/ and accounts/ are covered by their own tests.
+The admin has its own permission model and is covered by its own tests.
 """
 
 import pytest
@@ -10,18 +10,53 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.factories import NoticeFactory
 
 ROLES = ["visitor", "student", "member", "reviewer", "staff"]
-THIRD_PARTY_PREFIXES = ("admin/", "accounts/")
+THIRD_PARTY_PREFIXES = ("admin/",)
 
-# What a GET returns: "ok" 200, "login" a redirect to sign-in, "405" wrong method, "404".
+# What a GET returns: "ok" 200, "login" a redirect to sign-in, "away" another redirect
+# (e.g. a signed-in person sent home from the sign-in page), "405" wrong method, "404".
+EVERYONE = dict.fromkeys(ROLES, "ok")
 SIGNED_IN_ONLY = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "ok")
+VISITORS_ONLY = {"visitor": "ok"} | dict.fromkeys(ROLES[1:], "away")
 POST_ONLY = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "405")
+STEP_UP = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "away")  # asks for the password again
+MID_SIGN_IN = dict.fromkeys(ROLES, "away")  # only a step of a sign-in that has begun
+OWN_ONLY = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "404")  # nothing of theirs to show
 EXPECTED: dict[str, dict[str, str]] = {
-    "home": dict.fromkeys(ROLES, "ok"),
-    "healthz": dict.fromkeys(ROLES, "ok"),
+    # The portal's own pages.
+    "home": EVERYONE,
+    "healthz": EVERYONE,
     "set_language": dict.fromkeys(ROLES, "405"),
     "notifications:inbox": SIGNED_IN_ONLY,
     "notifications:open": POST_ONLY,
     "notifications:read-all": POST_ONLY,
+    # Accounts (allauth).
+    "account_login": VISITORS_ONLY,
+    "account_signup": VISITORS_ONLY,
+    "account_request_login_code": VISITORS_ONLY,
+    "account_confirm_login_code": MID_SIGN_IN,
+    "account_logout": {"visitor": "away"} | dict.fromkeys(ROLES[1:], "ok"),
+    "account_inactive": EVERYONE,
+    "account_reset_password": EVERYONE,
+    "account_reset_password_done": EVERYONE,
+    "account_reset_password_from_key": EVERYONE,  # a bad key shows "link invalid"
+    "account_reset_password_from_key_done": EVERYONE,
+    "account_confirm_email": EVERYONE,  # a bad key shows "link invalid"
+    "account_email_verification_sent": EVERYONE,
+    "account_email": SIGNED_IN_ONLY,
+    "account_change_password": SIGNED_IN_ONLY,
+    "account_set_password": STEP_UP,  # people with a password are sent to "change"
+    "account_reauthenticate": SIGNED_IN_ONLY,
+    "account_request_reauthentication_code": SIGNED_IN_ONLY,
+    "account_confirm_reauthentication_code": STEP_UP,
+    # Two-factor (allauth.mfa).
+    "mfa_index": SIGNED_IN_ONLY,
+    "mfa_authenticate": MID_SIGN_IN,
+    "mfa_reauthenticate": STEP_UP,
+    "mfa_activate_totp": STEP_UP,
+    "mfa_deactivate_totp": OWN_ONLY,
+    "mfa_generate_recovery_codes": STEP_UP,
+    "mfa_view_recovery_codes": OWN_ONLY,
+    "mfa_download_recovery_codes": OWN_ONLY,
 }
 
 
@@ -52,7 +87,11 @@ def test_every_url_is_in_the_table():
 def url_kwargs(student):
     """Arguments for URLs that address an object: one owned by the student."""
     notice = NoticeFactory(recipient=student)
-    return {"notifications:open": {"pk": notice.pk}}
+    return {
+        "notifications:open": {"pk": notice.pk},
+        "account_confirm_email": {"key": "no-such-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"},
+    }
 
 
 @pytest.mark.django_db
@@ -62,8 +101,8 @@ def test_access_table(role, request, url_kwargs):
     for name, expected in EXPECTED.items():
         url = reverse(name, kwargs=url_kwargs.get(name))
         response = client.get(url)
-        outcome = {200: "ok", 405: "405", 404: "404"}.get(response.status_code, "other")
-        if response.status_code == 302 and "/accounts/login/" in response["Location"]:
+        outcome = {200: "ok", 302: "away", 405: "405", 404: "404"}.get(response.status_code)
+        if outcome == "away" and response["Location"].startswith("/accounts/login/?next="):
             outcome = "login"
         assert outcome == expected[role], f"{role} GET {url}: {response.status_code}"
 
