@@ -32,11 +32,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark a notice read, then follow its link (or, from htmx, redraw its row)."""
+    """Mark a notice read, then follow its link (or, from htmx, redraw its row and the badges)."""
     notice = get_notice_for_user(request.user, pk)
     services.mark_notice_read(actor=request.user, notice=notice)
     if request.htmx:
-        return render(request, "notifications/_notice.html", {"notice": notice})
+        return render(request, "notifications/_notice_marked_read.html", {"notice": notice})
     if notice.link and url_has_allowed_host_and_scheme(
         notice.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

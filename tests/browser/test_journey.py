@@ -56,7 +56,7 @@ def test_sign_in_home_inbox(browser: Browser, portal, artifacts, language, viewp
     )
     page.screenshot(path=artifacts / f"journey-{shot}-3-home.png", full_page=True)
 
-    badge = "unread-count-mobile" if viewport is PHONE else "unread-count"
+    badge = "unread-count-mobile" if viewport is PHONE else "unread-count-desktop"
     expect(page.get_by_test_id(badge)).to_have_text("1")
     page.get_by_test_id(badge).click()
     expect(page).to_have_url(re.compile(r"/notifications/$"))
@@ -64,6 +64,7 @@ def test_sign_in_home_inbox(browser: Browser, portal, artifacts, language, viewp
     expect(inbox.locator(".notice-unread")).to_have_count(1)
     inbox.get_by_role("button", name=text["mark_read"]).click()
     expect(inbox.locator(".notice-unread")).to_have_count(0)
+    expect(page.get_by_test_id(badge)).to_have_count(0)  # the count goes without a reload
     page.screenshot(path=artifacts / f"journey-{shot}-4-inbox.png", full_page=True)
 
     page.reload()
