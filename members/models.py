@@ -90,3 +90,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+def display_name_of(user: User) -> str:
+    """How allauth's messages name a person ("signed in as 陈同学")."""
+    return user.display_name

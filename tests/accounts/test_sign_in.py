@@ -22,9 +22,10 @@ def test_it_signs_in_by_email(client, password):
 
 @pytest.mark.django_db
 def test_it_signs_in_by_student_number(client, password):
-    user = UserFactory(student_number="20231234")
+    user = UserFactory(student_number="20231234", name="陈同学")
     response = sign_in(client, "20231234", password)
     assert response.wsgi_request.user == user
+    assert "以 陈同学 成功登录" in response.content.decode()
 
 
 @pytest.mark.django_db
