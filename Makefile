@@ -15,9 +15,12 @@ run: bootstrap
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## test: set everything up, then lint, check migrations and run the whole suite
+# The tests speak plain HTTP to the test server and publish to a queue of their own, so that a
+# worker of `make run` on the same Redis never takes their tasks.
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
-test: export DJANGO_HTTPS ?= false
-test: export CELERY_QUEUE ?= workstation-test
+test: export DJANGO_HTTPS = false
+test: export CELERY_QUEUE = workstation-test
+test: export DATABASE_CONN_MAX_AGE = 0
 test: SERVICES_FLAGS := --browser
 test: bootstrap
 	$(VENV)/bin/ruff check .
