@@ -79,7 +79,7 @@ def test_mark_all_read(student_client, student):
     NoticeFactory.create_batch(3, recipient=student)
     other = NoticeFactory()
     response = student_client.post(reverse("notifications:read-all"), follow=True)
-    assert "3" in response.content.decode()
+    assert "已将 3 条通知标为已读。" in response.content.decode()
     assert not Notice.objects.filter(recipient=student, read_at__isnull=True).exists()
     other.refresh_from_db()
     assert not other.is_read
@@ -110,6 +110,8 @@ def test_visitors_are_sent_to_sign_in(client):
     response = client.post(reverse("notifications:open", args=[notice.pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+    notice.refresh_from_db()
+    assert not notice.is_read
 
 
 @pytest.mark.django_db
