@@ -29,16 +29,15 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 @pytest.fixture(autouse=True)
 def _clear_cache(request) -> Iterator[None]:
     """Rate-limit counters live in the (database) cache; every database test starts with none."""
-    uses_db = request.node.get_closest_marker("django_db") or {
-        "db",
-        "transactional_db",
-    } & set(request.fixturenames)
-    if uses_db:
-        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
-        cache.clear()
+    db_fixture = next((n for n in ("transactional_db", "db") if n in request.fixturenames), None)
+    if db_fixture is None and not request.node.get_closest_marker("django_db"):
+        yield  # no database, no cache
+        return
+    if db_fixture is not None:
+        request.getfixturevalue(db_fixture)  # set up before the fixture that asked for it
+    cache.clear()
     yield
-    if uses_db:
-        cache.clear()
+    cache.clear()
 
 
 # --- the cast ---------------------------------------------------------------------------------
