@@ -1,15 +1,76 @@
-"""People: the portal's user model. Profiles, branches and roles build on it."""
+"""People and organisation: every person's profile, branches, workstation groups and roles,
+and the development timeline that decides a person's political status."""
+
+import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .validators import validate_grade, validate_mobile
 
-class UserManager(BaseUserManager["User"]):
+
+class PoliticalStatus(models.TextChoices):
+    """Political status (政治面貌), from the masses to full Party membership, in that order."""
+
+    MASSES = "masses", _("Masses")
+    LEAGUE = "league", _("Communist Youth League member")
+    APPLICANT = "applicant", _("Party applicant")
+    ACTIVIST = "activist", _("Party activist")
+    CANDIDATE = "candidate", _("Development candidate")
+    PROBATIONARY = "probationary", _("Probationary Party member")
+    FULL = "full", _("Full Party member")
+
+
+# Activists onward are the workstation's members: they study, serve and are reviewed.
+MEMBER_STATUSES = frozenset(
+    {
+        PoliticalStatus.ACTIVIST,
+        PoliticalStatus.CANDIDATE,
+        PoliticalStatus.PROBATIONARY,
+        PoliticalStatus.FULL,
+    }
+)
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class WorkstationRole(models.TextChoices):
+    HEAD = "head", _("Head of the workstation")
+    DEPUTY = "deputy", _("Deputy head of the workstation")
+    LEADER = "leader", _("Group leader")
+    MEMBER = "member", _("Workstation member")
+
+
+# The head and his deputies oversee every group of the workstation.
+OFFICERS_OVER_ALL_GROUPS = frozenset({WorkstationRole.HEAD, WorkstationRole.DEPUTY})
+
+
+class UserQuerySet(models.QuerySet):
+    def search(self, text: str) -> "UserQuerySet":
+        """People whose name or number contains `text`."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(student_number__icontains=text)
+            | models.Q(staff_number__icontains=text)
+        )
+
+    def members(self) -> "UserQuerySet":
+        return self.filter(political_status__in=MEMBER_STATUSES)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
@@ -37,7 +98,60 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Students sign in with it; staff may leave it empty."),
     )
+    staff_number = models.CharField(
+        _("staff number"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("For staff without a student number."),
+    )
     name = models.CharField(_("name"), max_length=64, blank=True)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    college = models.CharField(_("college"), max_length=64, blank=True)
+    major = models.CharField(_("major"), max_length=64, blank=True)
+    class_name = models.CharField(_("class"), max_length=64, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        _("grade"),
+        null=True,
+        blank=True,
+        validators=[validate_grade],
+        help_text=_("The year of entry, e.g. 2023."),
+    )
+    phone = models.CharField(
+        _("mobile phone"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    political_status = models.CharField(
+        _("political status"),
+        max_length=16,
+        choices=PoliticalStatus.choices,
+        default=PoliticalStatus.MASSES,
+        db_index=True,
+        help_text=_("Follows the development timeline once one is recorded."),
+    )
+    branch = models.ForeignKey(
+        "members.Branch",
+        verbose_name=_("Party branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    workstation_role = models.CharField(
+        _("workstation role"),
+        max_length=8,
+        choices=WorkstationRole.choices,
+        blank=True,
+        db_index=True,
+    )
+    group = models.ForeignKey(
+        "members.WorkstationGroup",
+        verbose_name=_("workstation group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -65,6 +179,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        permissions = [
+            ("import_user", _("Can import rosters")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
@@ -80,10 +197,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         self.student_number = self.student_number.strip() or None if self.student_number else None
+        self.staff_number = self.staff_number.strip() or None if self.staff_number else None
 
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+    @property
+    def number(self) -> str:
+        """The student number, or the staff number of staff without one."""
+        return self.student_number or self.staff_number or ""
+
+    @property
+    def is_member(self) -> bool:
+        """Activist onward: a member of the workstation's study and service."""
+        return self.political_status in MEMBER_STATUSES
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:person", kwargs={"pk": self.pk})
 
     def get_full_name(self) -> str:
         return self.display_name
@@ -95,3 +226,125 @@ class User(AbstractBaseUser, PermissionsMixin):
 def display_name_of(user: User) -> str:
     """How allauth's messages name a person ("signed in as 陈同学")."""
     return user.display_name
+
+
+class Branch(models.Model):
+    """A Party branch (党支部) with its secretary, who reviews the people in it."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    secretary = models.ForeignKey(
+        User,
+        verbose_name=_("secretary"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches_led",
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive branches take no new people.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Party branch")
+        verbose_name_plural = _("Party branches")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:branch", kwargs={"pk": self.pk})
+
+
+class WorkstationGroup(models.Model):
+    """A group (小组) inside the workstation, led by a group leader (组长)."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    leader = models.ForeignKey(
+        User,
+        verbose_name=_("group leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="groups_led",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("workstation group")
+        verbose_name_plural = _("workstation groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    """A dated step of a person's development towards full Party membership."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application submitted")
+        ACTIVIST = "activist", _("Named a Party activist")
+        CANDIDATE = "candidate", _("Listed as a development candidate")
+        PROBATIONARY = "probationary", _("Admitted as a probationary member")
+        FULL = "full", _("Confirmed as a full member")
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(_("milestone"), max_length=16, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("development milestone")
+        verbose_name_plural = _("development milestones")
+        ordering = ["person", "date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                name="members_milestone_once_per_person",
+                violation_error_message=_("This milestone is already recorded."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+    @property
+    def status(self) -> str:
+        """The political status this milestone gives."""
+        return MILESTONE_STATUS[self.kind]
+
+
+# The timeline in order, and the status each step gives.
+MILESTONE_ORDER: list[str] = list(Milestone.Kind.values)
+MILESTONE_STATUS: dict[str, str] = {
+    Milestone.Kind.APPLICATION: PoliticalStatus.APPLICANT,
+    Milestone.Kind.ACTIVIST: PoliticalStatus.ACTIVIST,
+    Milestone.Kind.CANDIDATE: PoliticalStatus.CANDIDATE,
+    Milestone.Kind.PROBATIONARY: PoliticalStatus.PROBATIONARY,
+    Milestone.Kind.FULL: PoliticalStatus.FULL,
+}
+
+
+def one_year_after(day: datetime.date) -> datetime.date:
+    """The same day a year later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)

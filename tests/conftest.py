@@ -14,10 +14,11 @@ import redis
 from django.core.cache import cache
 from django.test import Client
 
+from members.models import PoliticalStatus, WorkstationRole
 from notifications import queue
 from workstation.celery import app as celery_app
 
-from .factories import PASSWORD, UserFactory
+from .factories import PASSWORD, BranchFactory, UserFactory, WorkstationGroupFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still synchronous and safe.
@@ -44,18 +45,33 @@ def _clear_cache(request) -> Iterator[None]:
 
 
 @pytest.fixture
+def branch(db):
+    """The cast's Party branch: the reviewer is its secretary, the member belongs to it."""
+    return BranchFactory(name="本科生第一党支部")
+
+
+@pytest.fixture
 def student(db):
-    return UserFactory(name="陈同学")
+    return UserFactory(name="陈同学", political_status=PoliticalStatus.LEAGUE)
 
 
 @pytest.fixture
-def member(db):
-    return UserFactory(name="张党员")
+def member(branch, reviewer):
+    return UserFactory(
+        name="张党员",
+        political_status=PoliticalStatus.PROBATIONARY,
+        branch=branch,
+        workstation_role=WorkstationRole.MEMBER,
+        group=WorkstationGroupFactory(name="学业辅导组"),
+    )
 
 
 @pytest.fixture
-def reviewer(db):
-    return UserFactory(name="李书记")
+def reviewer(branch):
+    secretary = UserFactory(name="李书记", political_status=PoliticalStatus.FULL, branch=branch)
+    branch.secretary = secretary
+    branch.save(update_fields=["secretary"])
+    return secretary
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 # name shown in the admin -> (task, every N minutes)
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Send pending notice e-mails": ("notifications.send_pending_emails", 5),
+    "Remind of probations ending": ("members.remind_probation_ending", 24 * 60),
 }
 
 

@@ -1,0 +1,113 @@
+"""Who may see or change what: the portal's one definition of its roles and object rules.
+
+The roles come from data: staff from `is_staff`; a member is an activist onward; a reviewer is
+the secretary of an active branch or a workstation officer (the head and deputies over every
+group, a group leader over his own group). Views and the admin load people and branches only
+through the functions below.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import OFFICERS_OVER_ALL_GROUPS, Branch, User
+
+
+def is_staff(user) -> bool:
+    """College staff: everything, in the staff pages and (by permission) the admin."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_member(user) -> bool:
+    """An activist, development candidate, probationary or full Party member."""
+    return bool(user.is_authenticated and user.is_member)
+
+
+def is_reviewer(user) -> bool:
+    """Someone with people to review: a branch secretary or a workstation officer.
+
+    Remembered on the user object, so that a page asks the database once.
+    """
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_reviewer"):
+        user._is_reviewer = (
+            user.workstation_role in OFFICERS_OVER_ALL_GROUPS
+            or User.objects.filter(pk=user.pk)
+            .filter(Q(branches_led__is_active=True) | Q(groups_led__isnull=False))
+            .exists()
+        )
+    return user._is_reviewer
+
+
+def _reviewed_by(user) -> Q:
+    """The people `user` reviews, as a filter."""
+    people = Q(branch__secretary=user, branch__is_active=True)
+    people |= Q(group__leader=user)
+    if user.workstation_role in OFFICERS_OVER_ALL_GROUPS:
+        people |= ~Q(workstation_role="")
+    return people
+
+
+def reviews(user, person: User) -> bool:
+    """Whether `user` reviews `person`: nobody reviews himself."""
+    if not user.is_authenticated or user.pk == person.pk:
+        return False
+    return User.objects.filter(_reviewed_by(user), pk=person.pk).exists()
+
+
+def people_visible_to(user) -> QuerySet[User]:
+    """The directory: everyone for staff, his people for a reviewer, nobody for the rest."""
+    if is_staff(user):
+        return User.objects.all()
+    if not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(_reviewed_by(user)).distinct()
+
+
+def get_person_for_user(user, pk: int, *, write: bool = False) -> User:
+    """The person `pk` as `user` may see him; writing means recording his milestones.
+
+    404 for people `user` may not see; 403 for a person who may see but not change (himself).
+    """
+    person = User.objects.select_related("branch", "group").filter(pk=pk).first()
+    if person is None or not user.is_authenticated:
+        raise Http404
+    may_change = is_staff(user) or reviews(user, person)
+    if not may_change and person.pk != user.pk:
+        raise Http404
+    if write and not may_change:
+        raise PermissionDenied
+    return person
+
+
+def can_record_milestones(user, person: User) -> bool:
+    """Staff and the person's reviewers record his development milestones."""
+    return is_staff(user) or reviews(user, person)
+
+
+def can_export_people(user) -> bool:
+    """Staff download the directory as Excel."""
+    return is_staff(user)
+
+
+def can_import_roster(user) -> bool:
+    """Staff holding the import permission import rosters."""
+    return is_staff(user) and user.has_perm("members.import_user")
+
+
+def branches_visible_to(user) -> QuerySet[Branch]:
+    """All branches for staff; for others the branch they belong to or lead."""
+    if is_staff(user):
+        return Branch.objects.all()
+    if not user.is_authenticated:
+        return Branch.objects.none()
+    return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id)).distinct()
+
+
+def get_branch_for_user(user, pk: int) -> Branch:
+    """The branch `pk` if `user` may see it, else 404."""
+    branch = branches_visible_to(user).select_related("secretary").filter(pk=pk).first()
+    if branch is None:
+        raise Http404
+    return branch

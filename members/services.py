@@ -1,0 +1,186 @@
+"""The writes of the members app: the development timeline, profiles and their reminders."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from notifications.models import Notice
+from notifications.services import notify
+
+from .models import (
+    MILESTONE_ORDER,
+    MILESTONE_STATUS,
+    Milestone,
+    PoliticalStatus,
+    User,
+    one_year_after,
+)
+
+# Steps that must wait a year after the one before (activists are trained for a year; the
+# probation lasts a year).
+WAIT_A_YEAR_BEFORE = {Milestone.Kind.CANDIDATE, Milestone.Kind.FULL}
+PROBATION_REMINDER_DAYS = 30
+
+
+def check_milestone(*, person: User, kind: str, date: datetime.date) -> None:
+    """Refuse a milestone that is out of order or impossible, saying why."""
+    if kind not in MILESTONE_ORDER:
+        raise ValidationError(_("Choose a milestone from the list."), code="invalid_kind")
+    label = Milestone.Kind(kind).label
+    if date > timezone.localdate():
+        raise ValidationError(
+            _("The date of “%(milestone)s” cannot be in the future."),
+            code="future",
+            params={"milestone": label},
+        )
+    recorded = {m.kind: m for m in person.milestones.all()}
+    if kind in recorded:
+        raise ValidationError(
+            _("“%(milestone)s” is already recorded, on %(date)s."),
+            code="duplicate",
+            params={"milestone": label, "date": date_format(recorded[kind].date)},
+        )
+    step = MILESTONE_ORDER.index(kind)
+    if step == 0:
+        return
+    before = MILESTONE_ORDER[step - 1]
+    previous = recorded.get(before)
+    if previous is None:
+        raise ValidationError(
+            _("“%(milestone)s” needs “%(before)s” to be recorded first."),
+            code="out_of_order",
+            params={"milestone": label, "before": Milestone.Kind(before).label},
+        )
+    if date < previous.date:
+        raise ValidationError(
+            _("“%(milestone)s” cannot be dated before “%(before)s” (%(date)s)."),
+            code="before_previous",
+            params={
+                "milestone": label,
+                "before": previous.get_kind_display(),
+                "date": date_format(previous.date),
+            },
+        )
+    if kind in WAIT_A_YEAR_BEFORE and date < one_year_after(previous.date):
+        raise ValidationError(
+            _(
+                "“%(milestone)s” comes at least one year after “%(before)s” "
+                "(%(date)s): not before %(earliest)s."
+            ),
+            code="too_soon",
+            params={
+                "milestone": label,
+                "before": previous.get_kind_display(),
+                "date": date_format(previous.date),
+                "earliest": date_format(one_year_after(previous.date)),
+            },
+        )
+
+
+@transaction.atomic
+def record_milestone(
+    *, actor: User | None, person: User, kind: str, date: datetime.date, note: str = ""
+) -> Milestone:
+    """Add a step to `person`'s timeline; his political status follows it."""
+    # One timeline change at a time per person, so two reviewers cannot both add a step.
+    person = User.objects.select_for_update().get(pk=person.pk)
+    check_milestone(person=person, kind=kind, date=date)
+    milestone = Milestone.objects.create(
+        person=person, kind=kind, date=date, note=note.strip(), recorded_by=actor
+    )
+    _set_status(person, MILESTONE_STATUS[kind], actor=actor)
+    return milestone
+
+
+@transaction.atomic
+def remove_latest_milestone(*, actor: User | None, milestone: Milestone) -> None:
+    """Take back the latest step of a timeline (a mistake); the status steps back with it.
+
+    Only the latest step can go: removing one in the middle would leave a broken timeline.
+    """
+    person = User.objects.select_for_update().get(pk=milestone.person_id)
+    latest = person.milestones.order_by("-date", "-id").first()
+    if latest is None or latest.pk != milestone.pk:
+        raise ValidationError(
+            _("Only the latest milestone of a timeline can be removed."), code="not_latest"
+        )
+    milestone.delete()
+    remaining = person.milestones.order_by("-date", "-id").first()
+    _set_status(person, remaining.status if remaining else _status_before(milestone), actor=actor)
+
+
+def _status_before(milestone: Milestone) -> str:
+    """The status a person had before his first milestone, as his history remembers it."""
+    earlier = (
+        milestone.person.history.filter(history_date__lt=milestone.recorded_at)
+        .order_by("-history_date")
+        .values_list("political_status", flat=True)
+        .first()
+    )
+    return earlier or PoliticalStatus.MASSES
+
+
+def _set_status(person: User, status: str, *, actor: User | None) -> None:
+    if person.political_status != status:
+        person.political_status = status
+        person._history_user = actor
+        person.save(update_fields=["political_status"])
+
+
+@transaction.atomic
+def update_own_profile(*, actor: User, phone: str) -> User:
+    """A person changes the one profile field that is his to keep: his mobile number."""
+    actor.phone = phone
+    actor._history_user = actor
+    actor.save(update_fields=["phone"])
+    return actor
+
+
+def remind_probation_ending(*, today: datetime.date | None = None) -> int:
+    """Tell staff and the branch secretary about probations that end within 30 days, once.
+
+    Probations already past their year and not yet confirmed are included. Returns the number
+    of notices recorded now; the notice's unique key makes a second run record none.
+    """
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=PROBATION_REMINDER_DAYS)
+    # A generous bound for the database (leap days), the exact test below.
+    began_by = horizon - datetime.timedelta(days=365)
+    due = [
+        milestone
+        for milestone in Milestone.objects.filter(
+            kind=Milestone.Kind.PROBATIONARY,
+            date__lte=began_by,
+            person__political_status=PoliticalStatus.PROBATIONARY,
+            person__is_active=True,
+        )
+        .select_related("person__branch__secretary")
+        .order_by("date", "id")
+        if one_year_after(milestone.date) <= horizon
+    ]
+    staff = list(User.objects.filter(is_staff=True, is_active=True))
+    reminders = {}
+    for milestone in due:
+        secretary = milestone.person.branch.secretary if milestone.person.branch else None
+        recipients = staff + ([secretary] if secretary and secretary.is_active else [])
+        for recipient in recipients:
+            reminders[f"probation-ending:{milestone.pk}:{recipient.pk}"] = (recipient, milestone)
+    already = set(
+        Notice.objects.filter(dedup_key__in=reminders).values_list("dedup_key", flat=True)
+    )
+    for key, (recipient, milestone) in reminders.items():
+        if key in already:
+            continue
+        person = milestone.person
+        notify(
+            recipient=recipient,
+            kind="probation-ending",
+            key=key,
+            context={"person": person, "ends": one_year_after(milestone.date)},
+            link=person.get_absolute_url(),
+        )
+    return len(reminders) - len(already)
