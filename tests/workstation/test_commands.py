@@ -38,3 +38,72 @@ def test_demo_accounts_are_refused_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="development only"):
         call_command("seed_demo")
+
+
+def _seeded_people() -> list[tuple]:
+    from members.models import User
+
+    return list(
+        User.objects.filter(email__endswith="@stu.demo.edu.cn")
+        .order_by("student_number")
+        .values_list("student_number", "name", "major", "class_name", "grade", "political_status")
+    )
+
+
+@pytest.mark.django_db
+def test_demo_people_follow_the_timeline_rules(settings):
+    from members.models import MILESTONE_STATUS, Branch, PoliticalStatus, User, WorkstationRole
+    from members.services import check_milestone
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--scale", "2", "--seed", "7")
+    people = User.objects.filter(email__endswith="@stu.demo.edu.cn").prefetch_related("milestones")
+    assert people.count() == 400
+    assert len({p.political_status for p in people}) == len(PoliticalStatus)
+    for person in people:
+        timeline = list(person.milestones.all())
+        # Replaying each timeline through the rules, step by step, is accepted.
+        replay = User.objects.create(email=f"replay-{person.pk}@example.edu.cn")
+        for milestone in timeline:
+            check_milestone(person=replay, kind=milestone.kind, date=milestone.date)
+            replay.milestones.create(kind=milestone.kind, date=milestone.date)
+        if timeline:
+            assert person.political_status == MILESTONE_STATUS[timeline[-1].kind]
+            assert person.branch is not None
+        assert person.grade and person.major and person.class_name and len(person.phone) == 11
+    for branch in Branch.objects.exclude(name="本科生第一党支部"):
+        assert branch.secretary.political_status == PoliticalStatus.FULL
+        assert branch.secretary.branch == branch
+    assert User.objects.filter(workstation_role=WorkstationRole.HEAD).count() == 1
+    assert User.objects.filter(workstation_role=WorkstationRole.LEADER).count() == 4
+
+
+@pytest.mark.django_db
+def test_demo_people_are_the_same_for_the_same_seed(settings):
+    from django.db import transaction
+
+    settings.DEBUG = True
+    runs = []
+    for seed in ("5", "5", "6"):
+        with transaction.atomic():
+            call_command("seed_demo", "--seed", seed)
+            runs.append(_seeded_people())
+            transaction.set_rollback(True)
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+
+
+@pytest.mark.django_db
+def test_the_demo_reviewer_and_member_share_a_branch_and_a_timeline(settings):
+    from members import access
+    from members.models import PoliticalStatus, User
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    reviewer = User.objects.get(email=DEMO_ACCOUNTS["reviewer"][0])
+    member = User.objects.get(email=DEMO_ACCOUNTS["member"][0])
+    staff = User.objects.get(email=DEMO_ACCOUNTS["staff"][0])
+    assert access.reviews(reviewer, member)
+    assert member.political_status == PoliticalStatus.PROBATIONARY
+    assert member.milestones.count() == 4
+    assert staff.has_perm("members.import_user")

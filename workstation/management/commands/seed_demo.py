@@ -1,14 +1,21 @@
-"""Demo accounts, one per role, so that a fresh `make run` can be tried at once.
+"""Demo data, so that a fresh `make run` can be tried at once: one account per role and a
+realistic organisation around them (`--scale` multiplies it, `--seed` varies it).
 
 Idempotent: running it again resets the demo passwords and changes nothing else.
 """
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from members.demo import seed_people
+from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
+from members.services import record_milestone
 from notifications.services import notify
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
@@ -21,11 +28,41 @@ DEMO_ACCOUNTS: dict[str, tuple[str, str | None, str, bool]] = {
     "student": ("student@demo.edu.cn", "20240003", "陈同学", False),
 }
 
+DEMO_BRANCH = "本科生第一党支部"
+DEMO_GROUP = "学业辅导组"
+STAFF_GROUP = "College staff"
+# The demo accounts' profiles and timelines (milestone, days ago): the member's probation ends
+# within the month, so the reminder has something to say.
+DEMO_PROFILES: dict[str, dict] = {
+    "reviewer": {"political_status": PoliticalStatus.FULL, "grade": 2022, "major": "软件工程"},
+    "member": {
+        "political_status": PoliticalStatus.PROBATIONARY,
+        "grade": 2022,
+        "major": "计算机科学与技术",
+        "workstation_role": WorkstationRole.MEMBER,
+    },
+    "student": {"political_status": PoliticalStatus.LEAGUE, "grade": 2024, "major": "会计学"},
+}
+DEMO_TIMELINES: dict[str, list[tuple[str, int]]] = {
+    "reviewer": [
+        ("application", 1500),
+        ("activist", 1400),
+        ("candidate", 1000),
+        ("probationary", 900),
+        ("full", 500),
+    ],
+    "member": [("application", 1000), ("activist", 900), ("candidate", 500), ("probationary", 340)],
+}
+
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (one per role) and print their logins."
+    help = "Create the demo accounts (one per role) and demo people, and print the logins."
 
     def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiply the demo people (200 per step)."
+        )
+        parser.add_argument("--seed", type=int, default=2016, help="Vary the demo people.")
         parser.add_argument(
             "--allow-production",
             action="store_true",
@@ -39,18 +76,57 @@ class Command(BaseCommand):
                 "Demo accounts with a published password are for development only "
                 "(DJANGO_DEBUG is off; pass --allow-production to create them anyway)."
             )
-        User = get_user_model()
+        if options["scale"] < 1:
+            raise CommandError("--scale must be 1 or more.")
+        today = timezone.localdate()
+        report = seed_people(scale=options["scale"], seed=options["seed"], today=today)
+        self.stdout.write(
+            f"Demo people: {report.people} people, {report.branches} branches, "
+            f"{report.milestones} milestones"
+            + ("" if report.created else " (already there; unchanged)")
+        )
+        branch = Branch.objects.get(name=DEMO_BRANCH)
+        group = WorkstationGroup.objects.get(name=DEMO_GROUP)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for role, (email, number, name, is_staff) in DEMO_ACCOUNTS.items():
+            profile = DEMO_PROFILES.get(role, {})
+            in_branch = role in DEMO_TIMELINES
             user, _ = User.objects.update_or_create(
                 email=email,
-                defaults={"student_number": number, "name": name, "is_staff": is_staff},
+                defaults={
+                    "student_number": number,
+                    "name": name,
+                    "is_staff": is_staff,
+                    "branch": branch if in_branch else None,
+                    "group": group if role == "member" else None,
+                    **profile,
+                },
             )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
+            if role in DEMO_TIMELINES and not user.milestones.exists():
+                for kind, days_ago in DEMO_TIMELINES[role]:
+                    record_milestone(
+                        actor=None,
+                        person=user,
+                        kind=kind,
+                        date=today - datetime.timedelta(days=days_ago),
+                    )
+            if is_staff:
+                user.groups.add(_staff_group())
             notify(recipient=user, kind="welcome", key=f"welcome:{user.pk}", email=False)
             login = f"{email} / {number}" if number else email
             self.stdout.write(f"  {role:<9} {login}")
+        reviewer = User.objects.get(email=DEMO_ACCOUNTS["reviewer"][0])
+        branch.secretary = reviewer
+        branch.save(update_fields=["secretary"])
+
+
+def _staff_group() -> Group:
+    """Staff's permissions as data: everything on people, branches, milestones and rosters."""
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="members"))
+    return group
