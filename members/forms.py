@@ -1,7 +1,15 @@
-"""Account forms: allauth's, with the portal's labels (sign in by e-mail or student number)."""
+"""The members app's forms: allauth's account forms with the portal's labels (sign in by
+e-mail or student number), the phone on one's profile, milestones and the directory's filters."""
 
 from allauth.account import forms as allauth_forms
+from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from . import services
+from .models import Branch, Milestone, PoliticalStatus, User
+from .validators import normalize_phone, validate_mobile
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -20,3 +28,118 @@ class SignupForm(allauth_forms.SignupForm):
         field.label = _("Student number")
         field.widget.attrs["placeholder"] = _("Student number")
         field.help_text = _("The number on your student card.")
+
+
+class BootstrapForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes, marked invalid once validated."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+
+class PhoneForm(BootstrapForm):
+    """The one profile field a person keeps himself: his mobile number."""
+
+    phone = forms.CharField(
+        label=pgettext_lazy("profile", "Mobile phone"),
+        max_length=32,
+        required=False,
+        help_text=_("11 digits; spaces, dashes and +86 are fine. Leave empty to remove it."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["phone"])
+        validate_mobile(phone)
+        return phone
+
+
+class MilestoneForm(BootstrapForm):
+    """A step of a person's timeline, refused with the rule's reason when it breaks one."""
+
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("profile", "Milestone"), choices=Milestone.Kind.choices
+    )
+    date = forms.DateField(
+        label=pgettext_lazy("profile", "Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("profile", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, person: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        # HTML date inputs send ISO dates whatever the page's language.
+        self.fields["date"].input_formats = ["%Y-%m-%d"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind, date = cleaned.get("kind"), cleaned.get("date")
+        if kind and date:
+            services.check_milestone(person=self.person, kind=kind, date=date)
+        return cleaned
+
+
+class DirectoryFilterForm(BootstrapForm):
+    """Search and filters of the directory; a value that does not fit is left out."""
+
+    q = forms.CharField(
+        label=_("Name or number"), required=False, max_length=64, widget=forms.SearchInput()
+    )
+    branch = forms.ModelChoiceField(
+        label=pgettext_lazy("profile", "Party branch"),
+        queryset=Branch.objects.none(),
+        required=False,
+    )
+    status = forms.ChoiceField(label=pgettext_lazy("profile", "Political status"), required=False)
+    grade = forms.TypedChoiceField(
+        label=pgettext_lazy("profile", "Grade"), coerce=int, empty_value=None, required=False
+    )
+    major = forms.ChoiceField(label=pgettext_lazy("profile", "Major"), required=False)
+
+    def __init__(
+        self,
+        *args,
+        branches: QuerySet[Branch],
+        grades: list[int],
+        majors: list[str],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or number")
+        self.fields["branch"].queryset = branches
+        self.fields["branch"].empty_label = _("All branches")
+        self.fields["status"].choices = [("", _("All statuses")), *PoliticalStatus.choices]
+        self.fields["grade"].choices = [("", _("All grades"))] + [(g, g) for g in grades]
+        self.fields["major"].choices = [("", _("All majors"))] + [(m, m) for m in majors]
+
+    def filter(self, people: QuerySet[User]) -> QuerySet[User]:
+        """`people` narrowed by the valid values of the form."""
+        self.is_valid()
+        data = self.cleaned_data
+        people = people.search(data.get("q") or "")
+        if data.get("branch"):
+            people = people.filter(branch=data["branch"])
+        if data.get("status"):
+            people = people.filter(political_status=data["status"])
+        if data.get("grade"):
+            people = people.filter(grade=data["grade"])
+        if data.get("major"):
+            people = people.filter(major=data["major"])
+        return people

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "workstation.context_processors.portal",
                 "notifications.context_processors.unread_notices",
+                "members.context_processors.navigation",
             ],
         },
     },

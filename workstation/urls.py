@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("members.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ ROLES = ["visitor", "student", "member", "reviewer", "staff"]
 THIRD_PARTY_PREFIXES = ("admin/",)
 
 # What a GET returns: "ok" 200, "login" a redirect to sign-in, "away" another redirect
-# (e.g. a signed-in person sent home from the sign-in page), "405" wrong method, "404".
+# (e.g. a signed-in person sent home from the sign-in page), "405" wrong method, "403", "404".
 EVERYONE = dict.fromkeys(ROLES, "ok")
 SIGNED_IN_ONLY = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "ok")
 VISITORS_ONLY = {"visitor": "ok"} | dict.fromkeys(ROLES[1:], "away")
@@ -21,6 +21,15 @@ POST_ONLY = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "405")
 STEP_UP = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "away")  # asks for the password again
 MID_SIGN_IN = dict.fromkeys(ROLES, "away")  # only a step of a sign-in that has begun
 OWN_ONLY = {"visitor": "login"} | dict.fromkeys(ROLES[1:], "404")  # nothing of theirs to show
+REVIEWERS_AND_STAFF = {"visitor": "login", "student": "403", "member": "403"} | {
+    "reviewer": "ok",
+    "staff": "ok",
+}
+STAFF_ONLY = {"visitor": "login", "student": "403", "member": "403", "reviewer": "403"} | {
+    "staff": "ok",
+}
+# The member's own page and his branch: the student is outside, everyone else sees them.
+MEMBERS_OWN = {"visitor": "login", "student": "404"} | dict.fromkeys(ROLES[2:], "ok")
 EXPECTED: dict[str, dict[str, str]] = {
     # The portal's own pages.
     "home": EVERYONE,
@@ -29,6 +38,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "notifications:inbox": SIGNED_IN_ONLY,
     "notifications:open": POST_ONLY,
     "notifications:read-all": POST_ONLY,
+    # Members: profiles, the directory, timelines and branches.
+    "members:me": SIGNED_IN_ONLY,
+    "members:directory": REVIEWERS_AND_STAFF,
+    "members:directory-export": STAFF_ONLY,
+    "members:person": MEMBERS_OWN,
+    "members:add-milestone": POST_ONLY,
+    "members:branch": MEMBERS_OWN,
+    "members:branches": STAFF_ONLY,
     # Accounts (allauth).
     "account_login": VISITORS_ONLY,
     "account_signup": VISITORS_ONLY,
@@ -84,11 +101,14 @@ def test_every_url_is_in_the_table():
 
 
 @pytest.fixture
-def url_kwargs(student):
-    """Arguments for URLs that address an object: one owned by the student."""
+def url_kwargs(student, member, branch):
+    """Arguments for URLs that address an object: the student's notice, the member, his branch."""
     notice = NoticeFactory(recipient=student)
     return {
         "notifications:open": {"pk": notice.pk},
+        "members:person": {"pk": member.pk},
+        "members:add-milestone": {"pk": member.pk},
+        "members:branch": {"pk": branch.pk},
         "account_confirm_email": {"key": "no-such-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"},
     }
@@ -101,7 +121,9 @@ def test_access_table(role, request, url_kwargs):
     for name, expected in EXPECTED.items():
         url = reverse(name, kwargs=url_kwargs.get(name))
         response = client.get(url)
-        outcome = {200: "ok", 302: "away", 405: "405", 404: "404"}.get(response.status_code)
+        outcome = {200: "ok", 302: "away", 403: "403", 404: "404", 405: "405"}.get(
+            response.status_code
+        )
         if outcome == "away" and response["Location"].startswith("/accounts/login/?next="):
             outcome = "login"
         assert outcome == expected[role], f"{role} GET {url}: {response.status_code}"

@@ -1,0 +1,16 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from . import access
+from .views import may_open_directory
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Which of the members pages the navigation offers; asked only if a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_directory": SimpleLazyObject(lambda: may_open_directory(user)),
+        "nav_branches": access.is_staff(user),
+    }

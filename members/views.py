@@ -1,0 +1,204 @@
+"""The members app's pages: my profile, the directory and its export, a person's page with his
+development timeline, and the branches."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access, services
+from .forms import DirectoryFilterForm, MilestoneForm, PhoneForm
+from .models import MILESTONE_ORDER, Branch, PoliticalStatus, User
+from .resources import RosterResource
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def may_open_directory(user) -> bool:
+    """Reviewers (for their people) and staff (for everyone) open the directory."""
+    return access.is_staff(user) or access.is_reviewer(user)
+
+
+# --- my profile -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def me(request: HttpRequest) -> HttpResponse:
+    """My profile and timeline; the phone is the one thing I change here."""
+    person = access.get_person_for_user(request.user, request.user.pk)
+    if request.method == "POST":
+        form = PhoneForm(request.POST)
+        if form.is_valid():
+            services.update_own_profile(actor=request.user, phone=form.cleaned_data["phone"])
+            messages.success(request, _("Your mobile number is saved."))
+            return redirect("members:me")
+    else:
+        form = PhoneForm(initial={"phone": person.phone})
+    context = _person_context(request, person) | {"phone_form": form}
+    return render(request, "members/profile.html", context)
+
+
+# --- the directory ----------------------------------------------------------------------------
+
+
+def _filtered_people(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySet[User]]:
+    """The people `request.user` may see, narrowed by the directory's search and filters."""
+    people = access.people_visible_to(request.user)
+    # The branches he may open, and those of the people he sees (their names are on the page).
+    branches = Branch.objects.filter(
+        Q(pk__in=access.branches_visible_to(request.user).values("pk"))
+        | Q(pk__in=people.values("branch_id"))
+    )
+    unordered = people.order_by()
+    grades = unordered.exclude(grade=None).values_list("grade", flat=True).distinct()
+    majors = unordered.exclude(major="").values_list("major", flat=True).distinct()
+    form = DirectoryFilterForm(
+        request.GET,
+        branches=branches,
+        grades=sorted(grades, reverse=True),
+        majors=sorted(majors),
+    )
+    people = (
+        form.filter(people)
+        .select_related("branch", "group")
+        .order_by("branch__name", F("grade").desc(nulls_last=True), "student_number", "pk")
+    )
+    return form, people
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    if not may_open_directory(request.user):
+        raise PermissionDenied
+    form, people = _filtered_people(request)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "may_export": access.can_export_people(request.user),
+    }
+    return render(request, "members/person_list.html", context)
+
+
+@require_GET
+def directory_export(request: HttpRequest) -> HttpResponse:
+    """The directory as filtered, as an Excel roster."""
+    if not access.can_export_people(request.user):
+        raise PermissionDenied
+    _form, people = _filtered_people(request)
+    dataset = RosterResource().export(queryset=people)
+    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+    filename = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- a person and his timeline ----------------------------------------------------------------
+
+
+def _person_context(request: HttpRequest, person: User) -> dict[str, object]:
+    """What the profile and timeline includes show about `person`."""
+    timeline = list(person.milestones.select_related("recorded_by"))
+    branch_link = (
+        person.branch_id is not None
+        and access.branches_visible_to(request.user).filter(pk=person.branch_id).exists()
+    )
+    return {"person": person, "timeline": timeline, "branch_link": branch_link}
+
+
+def _render_person(
+    request: HttpRequest, person: User, form: MilestoneForm | None = None
+) -> HttpResponse:
+    context = _person_context(request, person)
+    recorded = {milestone.kind for milestone in context["timeline"]}
+    next_kind = next((kind for kind in MILESTONE_ORDER if kind not in recorded), None)
+    may_record = access.can_record_milestones(request.user, person)
+    if may_record and form is None and next_kind is not None:
+        form = MilestoneForm(
+            person=person, initial={"kind": next_kind, "date": timezone.localdate()}
+        )
+    context |= {"may_record": may_record, "milestone_form": form}
+    return render(request, "members/person_detail.html", context)
+
+
+@require_GET
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_person(request, access.get_person_for_user(request.user, pk))
+
+
+@require_POST
+def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a step of the person's timeline, or show why it is refused and change nothing."""
+    person = access.get_person_for_user(request.user, pk, write=True)
+    form = MilestoneForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            milestone = services.record_milestone(
+                actor=request.user,
+                person=person,
+                kind=form.cleaned_data["kind"],
+                date=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:  # another reviewer got there first
+            form.add_error(None, error)
+        else:
+            text = _("“%(milestone)s” is recorded for %(name)s.") % {
+                "milestone": milestone.get_kind_display(),
+                "name": person.display_name,
+            }
+            messages.success(request, text)
+            return redirect(person)
+    return _render_person(request, person, form)
+
+
+# --- branches ---------------------------------------------------------------------------------
+
+
+@require_GET
+def branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch with its people counted by political status, in one query."""
+    branch = access.get_branch_for_user(request.user, pk)
+    counts = branch.people.aggregate(
+        total=Count("pk"),
+        **{status: Count("pk", filter=Q(political_status=status)) for status in PoliticalStatus},
+    )
+    statuses = [(value, label, counts[value]) for value, label in PoliticalStatus.choices]
+    may_browse = may_open_directory(request.user) and (
+        access.is_staff(request.user) or branch.secretary_id == request.user.pk
+    )
+    directory_url = (
+        f"{reverse('members:directory')}?{urlencode({'branch': branch.pk})}" if may_browse else ""
+    )
+    context = {
+        "branch": branch,
+        "statuses": statuses,
+        "total": counts["total"],
+        "directory_url": directory_url,
+    }
+    return render(request, "members/branch_detail.html", context)
+
+
+@require_GET
+def branches(request: HttpRequest) -> HttpResponse:
+    if not access.is_staff(request.user):
+        raise PermissionDenied
+    rows = (
+        access.branches_visible_to(request.user)
+        .select_related("secretary")
+        .annotate(people_count=Count("people"))
+        .order_by("name")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(name__icontains=query)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "members/branch_list.html", {"page": page, "query": query})

@@ -1,0 +1,231 @@
+"""The directory of people: who may open it, search, filters, pages and the Excel export."""
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from members.models import PoliticalStatus
+from tests.factories import BranchFactory, UserFactory, WorkstationGroupFactory
+
+DIRECTORY = "/people/"
+EXPORT = "/people/export/"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def listed(response) -> set[str]:
+    """The student numbers on the page."""
+    return {person.student_number for person in response.context["page"]}
+
+
+def exported(response) -> list[str]:
+    """The student numbers in the workbook, in its order (the first row holds the headers)."""
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("Student number")
+    return [row[column] for row in rows[1:]]
+
+
+@pytest.fixture
+def other_branch(db):
+    return BranchFactory(name="研究生党支部")
+
+
+@pytest.fixture
+def outsider(other_branch):
+    """Someone of another branch, outside the reviewer's people."""
+    return UserFactory(name="外支部", branch=other_branch, party_member=True)
+
+
+@pytest.mark.django_db
+def test_a_reviewer_sees_his_people_only(reviewer_client, member, reviewer, outsider, student):
+    response = reviewer_client.get(DIRECTORY, **EN)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert listed(response) == {member.student_number, reviewer.student_number}
+    assert "张党员" in page and "外支部" not in page and "陈同学" not in page
+    assert f'href="{member.get_absolute_url()}"' in page
+    # Both layouts: cards on a phone, a table on larger screens.
+    assert 'data-testid="people-cards"' in page and 'data-testid="people-table"' in page
+    assert 'data-testid="export"' not in page
+
+
+@pytest.mark.django_db
+def test_staff_see_everyone(staff_client, staff, member, reviewer, outsider, student):
+    response = staff_client.get(DIRECTORY)
+    assert listed(response) == {
+        p.student_number for p in [staff, member, reviewer, outsider, student]
+    }
+    assert 'data-testid="export"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_students_and_members_may_not_open_it(student_client, member_client):
+    assert student_client.get(DIRECTORY).status_code == 403
+    assert member_client.get(DIRECTORY).status_code == 403
+
+
+@pytest.mark.django_db
+def test_visitors_are_sent_to_sign_in(client):
+    for url in [DIRECTORY, EXPORT]:
+        assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_it_rejects_the_wrong_method(staff_client):
+    assert staff_client.post(DIRECTORY).status_code == 405
+    assert staff_client.post(EXPORT).status_code == 405
+
+
+@pytest.mark.django_db
+def test_search_by_name_or_number(staff_client, member, student):
+    assert listed(staff_client.get(DIRECTORY, {"q": "张党"})) == {member.student_number}
+    number = student.student_number
+    assert listed(staff_client.get(DIRECTORY, {"q": number[-5:]})) == {number}
+    response = staff_client.get(DIRECTORY, {"q": "无此人"}, **EN)
+    assert listed(response) == set()
+    assert "Nobody matches." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_filters(staff_client, branch, other_branch):
+    math = UserFactory(branch=branch, grade=2023, major="数学", party_member=True)
+    physics = UserFactory(branch=branch, grade=2024, major="物理", party_member=True)
+    other = UserFactory(branch=other_branch, grade=2023, major="数学")
+    assert listed(staff_client.get(DIRECTORY, {"branch": other_branch.pk})) == {
+        other.student_number
+    }
+    assert listed(staff_client.get(DIRECTORY, {"grade": 2024})) == {physics.student_number}
+    assert listed(staff_client.get(DIRECTORY, {"major": "数学"})) == {
+        math.student_number,
+        other.student_number,
+    }
+    both = {"major": "数学", "status": PoliticalStatus.PROBATIONARY, "branch": branch.pk}
+    assert listed(staff_client.get(DIRECTORY, both)) == {math.student_number}
+
+
+@pytest.mark.django_db
+def test_a_reviewer_filters_only_by_branches_he_may_see(
+    reviewer_client, member, branch, other_branch, outsider
+):
+    response = reviewer_client.get(DIRECTORY)
+    choices = list(response.context["form"].fields["branch"].queryset)
+    assert choices == [branch]
+    # Another branch's number in the address shows nobody of it, and says the choice is invalid.
+    response = reviewer_client.get(DIRECTORY, {"branch": other_branch.pk}, **EN)
+    assert response.status_code == 200
+    assert outsider.student_number not in listed(response)
+    assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_group_leader_sees_and_filters_his_group_across_branches(branch, other_branch):
+    leader = UserFactory(branch=branch, party_member=True)
+    group = WorkstationGroupFactory(leader=leader)
+    in_other_branch = UserFactory(branch=other_branch, group=group, party_member=True)
+    client = Client()
+    client.force_login(leader)
+    response = client.get(DIRECTORY, {"branch": other_branch.pk})
+    assert listed(response) == {in_other_branch.student_number}
+
+
+@pytest.mark.django_db
+def test_nonsense_filters_do_not_fail(staff_client, member):
+    response = staff_client.get(DIRECTORY, {"grade": "x", "branch": "y", "page": "z"})
+    assert response.status_code == 200
+    assert member.student_number in listed(response)
+
+
+@pytest.mark.django_db
+def test_it_is_paginated_and_the_page_links_keep_the_filters(staff_client, branch):
+    UserFactory.create_batch(30, branch=branch, political_status=PoliticalStatus.ACTIVIST)
+    UserFactory.create_batch(3, political_status=PoliticalStatus.LEAGUE)
+    first = staff_client.get(DIRECTORY, {"status": "activist"}, **EN)
+    assert len(first.context["page"]) == 25
+    page = first.content.decode()
+    assert "30 people" in page
+    assert 'href="?status=activist&amp;page=2"' in page
+    second = staff_client.get(DIRECTORY, {"status": "activist", "page": 2})
+    assert len(second.context["page"]) == 5
+    assert not (listed(first) & listed(second))
+    # The export link carries the filters, without the page.
+    assert f'href="{EXPORT}?status=activist"' in page
+    assert f'href="{EXPORT}?status=activist&amp;page=2"' not in second.content.decode()
+
+
+# --- the Excel export -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_staff_export_the_filtered_directory(staff_client, branch, member, reviewer, outsider):
+    UserFactory(branch=branch, political_status=PoliticalStatus.LEAGUE)
+    response = staff_client.get(
+        EXPORT, {"branch": branch.pk, "status": PoliticalStatus.PROBATIONARY}, **EN
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"].startswith('attachment; filename="roster-')
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert exported(response) == [member.student_number]
+
+
+@pytest.mark.django_db
+def test_the_export_without_filters_holds_everyone(staff_client, staff, member, reviewer, outsider):
+    response = staff_client.get(EXPORT, {"q": ""}, **EN)
+    assert sorted(exported(response), key=str) == sorted(
+        [p.student_number for p in [staff, member, reviewer, outsider]], key=str
+    )
+
+
+@pytest.mark.django_db
+def test_only_staff_export(student_client, member_client, reviewer_client):
+    for client in [student_client, member_client, reviewer_client]:
+        response = client.get(EXPORT)
+        assert response.status_code == 403
+        assert response["Content-Type"].startswith("text/html")
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+def populate(branch, count: int) -> None:
+    """`count` people in the branch and in other branches, in groups, in several states."""
+    group = WorkstationGroupFactory()
+    for n in range(count):
+        UserFactory(
+            branch=branch if n % 2 else BranchFactory(),
+            group=group if n % 3 else WorkstationGroupFactory(),
+            political_status=PoliticalStatus.values[n % 7],
+            grade=2020 + n % 5,
+            major=f"专业{n % 4}",
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["reviewer", "staff"])
+def test_query_count_does_not_grow_with_people(
+    role, request, branch, member, django_assert_max_num_queries
+):
+    client = request.getfixturevalue(f"{role}_client")
+    populate(branch, 4)
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(DIRECTORY).status_code == 200
+    populate(branch, 60)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(DIRECTORY).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(DIRECTORY, {"page": 2}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_export_query_count_does_not_grow_with_people(
+    staff_client, branch, django_assert_max_num_queries
+):
+    populate(branch, 4)
+    with django_assert_max_num_queries(6) as few:
+        assert staff_client.get(EXPORT).status_code == 200
+    populate(branch, 60)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert staff_client.get(EXPORT).status_code == 200
