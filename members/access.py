@@ -81,6 +81,11 @@ def get_person_for_user(user, pk: int, *, write: bool = False) -> User:
     return person
 
 
+def may_open_directory(user) -> bool:
+    """Reviewers (for their people) and staff (for everyone) open the directory."""
+    return is_staff(user) or is_reviewer(user)
+
+
 def can_record_milestones(user, person: User) -> bool:
     """Staff and the person's reviewers record his development milestones."""
     return is_staff(user) or reviews(user, person)

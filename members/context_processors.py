@@ -2,7 +2,6 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from . import access
-from .views import may_open_directory
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -11,6 +10,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_directory": SimpleLazyObject(lambda: may_open_directory(user)),
+        "nav_directory": SimpleLazyObject(lambda: access.may_open_directory(user)),
         "nav_branches": access.is_staff(user),
     }

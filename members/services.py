@@ -24,6 +24,7 @@ from .models import (
 # probation lasts a year).
 WAIT_A_YEAR_BEFORE = {Milestone.Kind.CANDIDATE, Milestone.Kind.FULL}
 PROBATION_REMINDER_DAYS = 30
+STATUS_RANK: list[str] = list(PoliticalStatus.values)
 
 
 def check_milestone(*, person: User, kind: str, date: datetime.date) -> None:
@@ -85,14 +86,17 @@ def check_milestone(*, person: User, kind: str, date: datetime.date) -> None:
 def record_milestone(
     *, actor: User | None, person: User, kind: str, date: datetime.date, note: str = ""
 ) -> Milestone:
-    """Add a step to `person`'s timeline; his political status follows it."""
+    """Add a step to `person`'s timeline; his political status follows it forward."""
     # One timeline change at a time per person, so two reviewers cannot both add a step.
     person = User.objects.select_for_update().get(pk=person.pk)
     check_milestone(person=person, kind=kind, date=date)
     milestone = Milestone.objects.create(
         person=person, kind=kind, date=date, note=note.strip(), recorded_by=actor
     )
-    _set_status(person, MILESTONE_STATUS[kind], actor=actor)
+    # A step filled in after the fact (for someone imported as a probationary member, say)
+    # never lowers the status he already has.
+    status = max(person.political_status, MILESTONE_STATUS[kind], key=STATUS_RANK.index)
+    _set_status(person, status, actor=actor)
     return milestone
 
 

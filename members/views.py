@@ -22,11 +22,6 @@ PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def may_open_directory(user) -> bool:
-    """Reviewers (for their people) and staff (for everyone) open the directory."""
-    return access.is_staff(user) or access.is_reviewer(user)
-
-
 # --- my profile -------------------------------------------------------------------------------
 
 
@@ -76,7 +71,7 @@ def _filtered_people(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySe
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    if not may_open_directory(request.user):
+    if not access.may_open_directory(request.user):
         raise PermissionDenied
     form, people = _filtered_people(request)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -172,7 +167,7 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
         **{status: Count("pk", filter=Q(political_status=status)) for status in PoliticalStatus},
     )
     statuses = [(value, label, counts[value]) for value, label in PoliticalStatus.choices]
-    may_browse = may_open_directory(request.user) and (
+    may_browse = access.may_open_directory(request.user) and (
         access.is_staff(request.user) or branch.secretary_id == request.user.pk
     )
     directory_url = (

@@ -148,3 +148,10 @@ def test_removing_the_only_step_restores_the_status_before_it(staff):
     remove_latest_milestone(actor=staff, milestone=application)
     person.refresh_from_db()
     assert person.political_status == PoliticalStatus.LEAGUE
+
+
+def test_filling_in_an_earlier_step_never_lowers_the_status():
+    person = UserFactory(political_status=PoliticalStatus.PROBATIONARY)  # imported as such
+    record(person, "application", days_ago(900))
+    person.refresh_from_db()
+    assert person.political_status == PoliticalStatus.PROBATIONARY
