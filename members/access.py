@@ -62,7 +62,7 @@ def people_visible_to(user) -> QuerySet[User]:
         return User.objects.all()
     if not user.is_authenticated:
         return User.objects.none()
-    return User.objects.filter(_reviewed_by(user)).distinct()
+    return User.objects.filter(_reviewed_by(user))
 
 
 def get_person_for_user(user, pk: int, *, write: bool = False) -> User:
@@ -107,7 +107,7 @@ def branches_visible_to(user) -> QuerySet[Branch]:
         return Branch.objects.all()
     if not user.is_authenticated:
         return Branch.objects.none()
-    return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id)).distinct()
+    return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id))
 
 
 def get_branch_for_user(user, pk: int) -> Branch:

@@ -48,14 +48,14 @@ def check_milestone(*, person: User, kind: str, date: datetime.date) -> None:
     step = MILESTONE_ORDER.index(kind)
     if step == 0:
         return
-    before = MILESTONE_ORDER[step - 1]
-    previous = recorded.get(before)
-    if previous is None:
+    missing = next((k for k in MILESTONE_ORDER[:step] if k not in recorded), None)
+    if missing is not None:
         raise ValidationError(
             _("“%(milestone)s” needs “%(before)s” to be recorded first."),
             code="out_of_order",
-            params={"milestone": label, "before": Milestone.Kind(before).label},
+            params={"milestone": label, "before": Milestone.Kind(missing).label},
         )
+    previous = recorded[MILESTONE_ORDER[step - 1]]
     if date < previous.date:
         raise ValidationError(
             _("“%(milestone)s” cannot be dated before “%(before)s” (%(date)s)."),
