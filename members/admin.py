@@ -1,10 +1,33 @@
-from django.contrib import admin
+"""The members app in the admin: people (with the roster's import and export), branches,
+workstation groups and development milestones, each with its change history.
+
+Milestones go through the services, as from any other door: the admin adds them with
+`record_milestone`, edits only their note and removes only a timeline's latest step.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import User
+from . import services
+from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
+from .resources import ROSTER_FORMATS, RosterFileError, RosterResource, check_roster_size
+
+# --- people ------------------------------------------------------------------------------------
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -19,17 +42,82 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+class RosterImportForm(ImportForm):
+    """The roster upload: refused over the size limit before it is read; the format may be
+    left to the file's extension."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+        self.fields["format"].required = False
+        self.fields["import_file"].help_text = gettext(
+            "An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK, as Excel saves it) of at "
+            "most %(size)s and %(rows)s rows. The first row names the columns, in Chinese or "
+            "English; people are matched by student number. Nothing is saved until every row "
+            "is valid."
+        ) % {
+            "size": filesizeformat(settings.ROSTER_MAX_BYTES),
+            "rows": settings.ROSTER_MAX_ROWS,
+        }
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_roster_size(upload.size)
+        except RosterFileError as error:
+            raise ValidationError(str(error), code="too_big") from error
+        return upload
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is not None and not cleaned.get("format"):
+            extension = upload.name.rsplit(".", 1)[-1].lower()
+            for index, file_format in enumerate(self.formats):
+                if file_format().get_extension() == extension:
+                    cleaned["format"] = str(index)
+                    break
+            else:
+                self.add_error("format", gettext("Choose the format of the file."))
+        return cleaned
+
+
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
-    list_display = ["email", "student_number", "name", "is_staff", "is_active", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email", "student_number", "name"]
-    ordering = ["email"]
+    resource_classes = [RosterResource]
+    import_formats = ROSTER_FORMATS
+    export_formats = ROSTER_FORMATS
+    import_form_class = RosterImportForm
+    list_display = ["number", "name", "email", "branch", "political_status", "grade", "is_staff"]
+    list_display_links = ["number", "name"]
+    list_filter = [
+        "branch",
+        "political_status",
+        "grade",
+        "workstation_role",
+        "gender",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+    ]
+    list_select_related = ["branch"]
+    search_fields = ["name", "student_number", "staff_number", "email"]
+    ordering = ["student_number", "email"]
+    autocomplete_fields = ["branch", "group"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["name", "student_number", "language"]}),
+        (
+            _("Person"),
+            {"fields": ["name", "student_number", "staff_number", "gender", "phone", "language"]},
+        ),
+        (_("Study"), {"fields": ["college", "major", "class_name", "grade"]}),
+        (
+            _("Party and workstation"),
+            {"fields": ["political_status", "branch", "workstation_role", "group"]},
+        ),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -53,3 +141,208 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    @admin.display(description=_("number"), ordering="student_number")
+    def number(self, person: User) -> str:
+        return person.number
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        # Once a timeline is recorded, it decides the status: record a milestone instead.
+        if obj is not None and obj.milestones.exists():
+            fields.append("political_status")
+        return fields
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, RosterFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request):
+        # The confirmed import checks every row again and rolls back on any error; say so
+        # rather than report a finished import of nothing.
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                gettext(
+                    "Nothing was imported: the file no longer passes the checks. "
+                    "Upload it again to see why."
+                ),
+            )
+            return HttpResponseRedirect(reverse("admin:members_user_import"))
+        return super().process_result(result, request)
+
+    def get_export_filename(self, request, queryset, file_format) -> str:
+        return f"roster-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
+# --- branches and groups -----------------------------------------------------------------------
+
+PARTY_MEMBERS = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
+
+
+class BranchForm(forms.ModelForm):
+    class Meta:
+        model = Branch
+        fields = ["name", "secretary", "is_active"]
+
+    def clean_secretary(self) -> User | None:
+        secretary = self.cleaned_data["secretary"]
+        if secretary is not None and secretary.political_status not in PARTY_MEMBERS:
+            raise ValidationError(
+                _(
+                    "The secretary must be a Party member, probationary or full; "
+                    "%(name)s is “%(status)s”."
+                ),
+                code="not_a_party_member",
+                params={"name": secretary, "status": secretary.get_political_status_display()},
+            )
+        return secretary
+
+
+@admin.register(Branch)
+class BranchAdmin(SimpleHistoryAdmin):
+    form = BranchForm
+    list_display = ["name", "secretary", "is_active", "people_count"]
+    list_filter = ["is_active"]
+    list_select_related = ["secretary"]
+    search_fields = ["name"]
+    autocomplete_fields = ["secretary"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("people"))
+
+    @admin.display(description=_("people"), ordering="people_count")
+    def people_count(self, branch: Branch) -> int:
+        return branch.people_count
+
+
+@admin.register(WorkstationGroup)
+class WorkstationGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "leader", "people_count"]
+    list_select_related = ["leader"]
+    search_fields = ["name"]
+    autocomplete_fields = ["leader"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("people"))
+
+    @admin.display(description=_("people"), ordering="people_count")
+    def people_count(self, group: WorkstationGroup) -> int:
+        return group.people_count
+
+
+# --- milestones --------------------------------------------------------------------------------
+
+# Which field of the form a refusal of `check_milestone` belongs to.
+MILESTONE_ERROR_FIELDS = {
+    "invalid_kind": "kind",
+    "duplicate": "kind",
+    "out_of_order": "kind",
+    "future": "date",
+    "before_previous": "date",
+    "too_soon": "date",
+}
+
+
+class MilestoneAddForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["person", "kind", "date", "note"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        person, kind, date = cleaned.get("person"), cleaned.get("kind"), cleaned.get("date")
+        if person is not None and kind and date:
+            try:
+                services.check_milestone(person=person, kind=kind, date=date)
+            except ValidationError as error:
+                self.add_error(MILESTONE_ERROR_FIELDS.get(error.code), error)
+        return cleaned
+
+
+class MilestoneNoteForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["note"]
+
+
+def _is_latest(milestone: Milestone) -> bool:
+    """Whether `milestone` is its timeline's latest step, in `remove_latest_milestone`'s order."""
+    latest = (
+        Milestone.objects.filter(person_id=milestone.person_id)
+        .order_by("-date", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest == milestone.pk
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "kind", "date", "recorded_by", "recorded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "recorded_by"]
+    search_fields = ["person__name", "person__student_number", "person__staff_number"]
+    autocomplete_fields = ["person"]
+    date_hierarchy = "date"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = MilestoneNoteForm if obj is not None else MilestoneAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None) -> list[str]:
+        if obj is None:
+            return ["person", "kind", "date", "note"]
+        return ["person", "kind", "date", "note", "recorded_by", "recorded_at"]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        if obj is None:
+            return []
+        return ["person", "kind", "date", "recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj: Milestone, form, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["note"])
+            return
+        milestone = services.record_milestone(
+            actor=request.user, person=obj.person, kind=obj.kind, date=obj.date, note=obj.note
+        )
+        obj.pk = milestone.pk
+        obj.note = milestone.note
+        obj.recorded_by = milestone.recorded_by
+        obj.recorded_at = milestone.recorded_at
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Removing several steps at once would skip the rule that only the latest may go.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or _is_latest(obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        milestone = self.get_object(request, unquote(object_id))
+        change_url = reverse("admin:members_milestone_change", args=[object_id])
+        if (
+            milestone is not None
+            and super().has_delete_permission(request, milestone)
+            and not _is_latest(milestone)
+        ):
+            messages.error(
+                request, gettext("Only the latest milestone of a timeline can be removed.")
+            )
+            return HttpResponseRedirect(change_url)
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            # Another step was recorded since the page was shown.
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(change_url)
+
+    def delete_model(self, request, obj: Milestone) -> None:
+        services.remove_latest_milestone(actor=request.user, milestone=obj)

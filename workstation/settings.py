@@ -167,6 +167,21 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 
+# --- roster import and export ---------------------------------------------------------------
+
+# A roster file over this many bytes, or with more rows than this, is refused before it is read.
+ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=5 * 1024 * 1024)
+ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20000)
+# Importing needs the model's "import" permission (members.import_user); exporting needs "view",
+# for otherwise any staff member who reaches the admin could export every table.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The file waits between preview and confirmation in the shared cache, not on one machine's disk.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is left off: it only strips a leading "=" and turns
+# every cell into text; the roster escapes =, +, -, @, tab and CR itself (members/resources.py).
+
 # --- internationalisation --------------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"

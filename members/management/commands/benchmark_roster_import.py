@@ -1,0 +1,211 @@
+"""Time a roster import the way the admin runs it, on a generated roster of `--rows` people.
+
+Builds an .xlsx roster in memory (Chinese names, branches of its own), reads it with the
+admin's format and imports it with the admin's resource and arguments — the preview (a dry
+run), then the real import — and, for comparison, a bare `User.objects.bulk_create` of the
+same people. Everything happens in one transaction that is rolled back: the database is left
+as it was found.
+"""
+
+import io
+import random
+import resource
+import time
+from collections.abc import Callable
+from typing import Any
+
+import openpyxl
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from members.models import Branch, Gender, PoliticalStatus, User
+from members.resources import RosterResource, RosterXLSX
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢"
+    "宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
+GIVEN = (
+    "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"
+    "华玉萍红娥玲芬燕彬浩然宇轩子涵欣怡思远雨桐佳琪博文俊"
+)
+MAJORS = [
+    ("信息科学与工程学院", "计算机科学与技术", "计科"),
+    ("信息科学与工程学院", "电子信息工程", "电信"),
+    ("文学院", "汉语言文学", "汉语言"),
+    ("医学院", "临床医学", "临床"),
+    ("法学院", "法学", "法学"),
+    ("数学科学学院", "数学与应用数学", "数学"),
+    ("经济管理学院", "会计学", "会计"),
+]
+STATUSES = ["群众", "共青团员", "共青团员", "共青团员", "入党申请人", "入党积极分子", "预备党员"]
+HEADERS = [
+    "学号",
+    "姓名",
+    "性别",
+    "学院",
+    "专业",
+    "班级",
+    "年级",
+    "政治面貌",
+    "党支部",
+    "手机号",
+    "邮箱",
+]
+BRANCH_NAMES = ["基准测试本科生第一党支部", "基准测试本科生第二党支部", "基准测试研究生党支部"]
+
+
+class Rollback(Exception):
+    """Leaves the benchmark's transaction, undoing everything it wrote."""
+
+
+def people(count: int, seed: int = 2024) -> list[list[Any]]:
+    """`count` realistic roster rows, as typed into Excel (numbers stay numbers)."""
+    rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
+    rows = []
+    for index in range(count):
+        grade = rng.choice([2021, 2022, 2023, 2024])
+        college, major, short = rng.choice(MAJORS)
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2])))
+        rows.append(
+            [
+                int(f"9{grade}{index:05d}"),
+                name,
+                rng.choice(["男", "女"]),
+                college,
+                major,
+                f"{short}{grade % 100}{rng.randint(1, 6):02d}班",
+                grade if index % 3 else f"{grade}级",
+                rng.choice(STATUSES),
+                rng.choice(BRANCH_NAMES) if index % 4 else "",
+                int(f"13{rng.randint(0, 999_999_999):09d}"),
+                f"bench{index:06d}@stu.example.edu.cn",
+            ]
+        )
+    return rows
+
+
+def workbook(rows: list[list[Any]]) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("名单")
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def peak_rss_mb() -> float:
+    # Linux reports the peak resident set size in kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = "Time a roster import of N generated people as the admin runs it; changes nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--rows", type=int, default=10000, help="people in the roster")
+
+    def handle(self, *args, rows: int, **options) -> None:
+        if rows < 1:
+            raise CommandError("--rows must be at least 1.")
+        generated = people(rows)
+        data = workbook(generated)
+        self.stdout.write(
+            f"roster: {rows} rows, {len(data) / 1024 / 1024:.1f} MB xlsx; "
+            f"RSS before: {peak_rss_mb():.0f} MB"
+        )
+        try:
+            with transaction.atomic():
+                self._run(data, generated)
+                raise Rollback
+        except Rollback:
+            pass
+        self.stdout.write("rolled back: the database is as it was")
+
+    def _run(self, data: bytes, generated: list[list[Any]]) -> None:
+        for name in BRANCH_NAMES:
+            Branch.objects.get_or_create(name=name)
+        actor = User.objects.create_user("benchmark-staff@example.edu.cn", is_staff=True)
+
+        def admin_import(roster: bytes, dry_run: bool):
+            # As ImportMixin.import_action (dry run) and process_dataset (confirm) call it.
+            dataset = RosterXLSX().create_dataset(roster)
+            extra = {} if dry_run else {"retain_instance_in_row_result": True}
+            return RosterResource().import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                file_name="benchmark.xlsx",
+                user=actor,
+                **extra,
+            )
+
+        preview, seconds = timed(lambda: admin_import(data, dry_run=True))
+        check(preview)
+        self.stdout.write(
+            f"preview (dry run): {seconds:.2f} s, {preview.totals['new']} new; "
+            f"peak RSS {peak_rss_mb():.0f} MB"
+        )
+        before_import = transaction.savepoint()
+        result, seconds = timed(lambda: admin_import(data, dry_run=False))
+        check(result)
+        imported = User.objects.filter(email__endswith="@stu.example.edu.cn").count()
+        history = User.history.filter(history_user=actor).count()
+        self.stdout.write(
+            f"import: {seconds:.2f} s, {imported} people saved with {history} history records; "
+            f"peak RSS {peak_rss_mb():.0f} MB"
+        )
+
+        # Everyone changes class, political status and phone: the roster again updates every
+        # person in place.
+        moved = [
+            [*row[:5], row[5].replace("班", "A班"), row[6], "群众", row[8], row[9] + 1, row[10]]
+            for row in generated
+        ]
+        result, seconds = timed(lambda: admin_import(workbook(moved), dry_run=False))
+        check(result)
+        self.stdout.write(
+            f"re-import, every person changed in 3 columns: {seconds:.2f} s, "
+            f"{result.totals['update']} updated; peak RSS {peak_rss_mb():.0f} MB"
+        )
+        transaction.savepoint_rollback(before_import)
+
+        branches = {branch.name: branch for branch in Branch.objects.filter(name__in=BRANCH_NAMES)}
+        genders = {"男": Gender.MALE, "女": Gender.FEMALE}
+        statuses = {str(label): code for code, label in PoliticalStatus.choices}
+        bare = [
+            User(
+                student_number=str(row[0]),
+                name=row[1],
+                gender=genders[row[2]],
+                college=row[3],
+                major=row[4],
+                class_name=row[5],
+                grade=int(str(row[6]).removesuffix("级")),
+                political_status=statuses.get(row[7], PoliticalStatus.MASSES),
+                branch=branches.get(row[8]),
+                phone=str(row[9]),
+                email=row[10],
+                password="!",  # noqa: S106 - unusable, as the import's
+            )
+            for row in generated
+        ]
+        _created, seconds = timed(lambda: User.objects.bulk_create(bare, batch_size=1000))
+        self.stdout.write(
+            f"bare bulk_create of the same rows (no checks, no history): {seconds:.2f} s"
+        )
+        self.stdout.write(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB")
+
+
+def timed(work: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    outcome = work()
+    return outcome, time.perf_counter() - start
+
+
+def check(result) -> None:
+    if result.has_errors() or result.has_validation_errors():
+        first = (result.invalid_rows or result.base_errors or result.error_rows)[0]
+        raise CommandError(f"the generated roster did not import: {first!r}")
