@@ -173,6 +173,10 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             return HttpResponseRedirect(reverse("admin:members_user_import"))
         return super().process_result(result, request)
 
+    def get_export_queryset(self, request):
+        # The roster holds people a roster can match again: those with a student number.
+        return super().get_export_queryset(request).exclude(student_number=None)
+
     def get_export_filename(self, request, queryset, file_format) -> str:
         return f"roster-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 

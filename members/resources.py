@@ -32,8 +32,9 @@ from simple_history.utils import bulk_create_with_history
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
 from .validators import normalize_phone, parse_grade, validate_mobile
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). A line
+# feed is escaped too: a workbook stores a carriage return as one.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMULA_ESCAPE = "'"
 
 # The dataset column that remembers which spreadsheet row each row came from.
@@ -147,14 +148,18 @@ def _is_header(values: Sequence[object]) -> bool:
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text: spreadsheet numbers without ".0", surrounding spaces gone, unescaped."""
+    """A cell as text: spreadsheet numbers without ".0", unescaped, trimmed.
+
+    Surrounding whitespace goes, tabs and line breaks included, as Django's form fields trim
+    it: so a cell exported as "'\tx" comes back as "x".
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         value = value.isoformat()
-    return unescape_formula(str(value).strip())
+    return unescape_formula(str(value).strip()).strip()
 
 
 def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
