@@ -16,12 +16,16 @@ from functools import cache
 
 import tablib
 from allauth.account.models import EmailAddress
+from diff_match_patch import diff_match_patch
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
@@ -389,6 +393,32 @@ class BranchWidget(widgets.Widget):
 # --- results -----------------------------------------------------------------------------------
 
 
+class RosterDiff(resources.Diff):
+    """The preview's changes as plain <ins> and <del>: import-export's stylesheet colours them,
+    and the inline styles it would add are refused by the portal's Content Security Policy."""
+
+    TAGS = {
+        diff_match_patch.DIFF_INSERT: "<ins>{}</ins>",
+        diff_match_patch.DIFF_DELETE: "<del>{}</del>",
+        diff_match_patch.DIFF_EQUAL: "<span>{}</span>",
+    }
+
+    def as_html(self) -> list[str]:
+        differ = diff_match_patch()
+        cells = []
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            diff = differ.diff_main(force_str(before), force_str(after))
+            differ.diff_cleanupSemantic(diff)
+            cells.append(
+                mark_safe(  # noqa: S308 - every piece of text is escaped
+                    "".join(self.TAGS[op].format(escape(text)) for op, text in diff if text)
+                )
+            )
+        return cells
+
+
 class RosterResult(Result):
     """An import's result, its rows numbered as the spreadsheet shows them (the header is 1)."""
 
@@ -522,6 +552,10 @@ class RosterResource(resources.ModelResource):
     @classmethod
     def get_result_class(cls) -> type[Result]:
         return RosterResult
+
+    @classmethod
+    def get_diff_class(cls) -> type[resources.Diff]:
+        return RosterDiff
 
     # export ---------------------------------------------------------------------------------
 
