@@ -538,6 +538,11 @@ class RosterResource(resources.ModelResource):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self._forget()
+
+    def _forget(self) -> None:
+        """Start an import with nothing remembered from another one."""
+        self.fields["branch"].widget.branches = None
         self.user: User | None = None
         self.people: dict[str, User] = {}
         self.handed_out: set[str] = set()
@@ -602,6 +607,7 @@ class RosterResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs) -> None:
         """Load once what the rows are checked against: the people, their e-mail addresses."""
+        self._forget()
         self.user = kwargs.get("user")
         columns = set(dataset.headers)
         number_column = self.fields["student_number"].column_name
