@@ -1,0 +1,125 @@
+"""Staff import a roster in the admin; then a branch secretary finds an imported person."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import Browser, Page, expect
+
+from members.models import PoliticalStatus
+from tests.factories import PASSWORD, BranchFactory, UserFactory
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TEXT = {
+    "zh-hans": {
+        "sign_in": "登录",
+        "sign_out": "退出",
+        "import": "导入",
+        "submit": "提交",
+        "confirm": "确认导入",
+        "unknown_branch": "没有名为“不存在的党支部”的党支部",
+        "finished": "导入成功",
+        "directory": "查找人员",
+        "search": "搜索",
+        "activist": "入党积极分子",
+        "nobody": "没有符合条件的人员",
+    },
+    "en": {
+        "sign_in": "Sign in",
+        "sign_out": "Sign out",
+        "import": "Import",
+        "submit": "Submit",
+        "confirm": "Confirm import",
+        "unknown_branch": "There is no Party branch named “不存在的党支部”",
+        "finished": "Import finished",
+        "directory": "Find people",
+        "search": "Search",
+        "activist": "Party activist",
+        "nobody": "Nobody matches",
+    },
+}
+
+
+def sign_in(page: Page, portal, login: str, text: dict, next_url: str = "/") -> None:
+    page.goto(portal.url + f"/accounts/login/?next={next_url}")
+    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(login)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form").get_by_role("button", name=text["sign_in"]).click()
+
+
+@pytest.mark.parametrize(
+    ("language", "viewport", "label"), [("zh-hans", DESKTOP, "desktop"), ("en", PHONE, "phone")]
+)
+def test_staff_import_a_roster_and_a_secretary_finds_a_person(
+    browser: Browser, portal, artifacts, settings, language, viewport, label
+):
+    settings.STAFF_REQUIRE_2FA = False
+    text = TEXT[language]
+    first, _second = BranchFactory(name="本科生第一党支部"), BranchFactory(name="本科生第二党支部")
+    secretary = UserFactory(
+        name="李书记",
+        student_number="20190001",
+        political_status=PoliticalStatus.FULL,
+        branch=first,
+        language=language,
+    )
+    first.secretary = secretary
+    first.save(update_fields=["secretary"])
+    UserFactory(email="taken@example.edu.cn")
+    staff = UserFactory(staff=True, email="teacher@example.edu.cn", language=language)
+    group = Group.objects.create(name="College staff")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="members"))
+    staff.groups.add(group)
+
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    shot = f"roster-{language}-{label}"
+
+    page.goto(portal.url + "/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+    sign_in(page, portal, "teacher@example.edu.cn", text, next_url="/admin/members/user/")
+    page.get_by_role("link", name=text["import"], exact=True).click()
+
+    # A roster with mistakes: every bad row is shown with its reason, and nothing is saved.
+    page.locator("input[name=import_file]").set_input_files(DATA / "roster-bad.xlsx")
+    page.get_by_role("button", name=text["submit"]).click()
+    expect(page.get_by_text(text["unknown_branch"])).to_be_visible()
+    expect(page.get_by_role("button", name=text["confirm"])).to_have_count(0)
+    page.screenshot(path=artifacts / f"{shot}-1-bad-file.png", full_page=True)
+
+    # The clean roster: previewed, confirmed, saved.
+    page.locator("input[name=import_file]").set_input_files(DATA / "roster-good.xlsx")
+    page.get_by_role("button", name=text["submit"]).click()
+    expect(page.get_by_text("李雨桐").first).to_be_visible()
+    page.screenshot(path=artifacts / f"{shot}-2-preview.png", full_page=True)
+    page.get_by_role("button", name=text["confirm"]).click()
+    expect(page.get_by_text(text["finished"])).to_be_visible()
+    page.screenshot(path=artifacts / f"{shot}-3-imported.png", full_page=True)
+    context.clear_cookies()
+
+    # The secretary of the first branch finds one of his new people, and only his.
+    page.goto(portal.url + "/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+    sign_in(page, portal, "20190001", text)
+    page.locator("main").get_by_role("link", name=text["directory"]).click()
+    search = page.get_by_role("searchbox")
+    search.fill("陈佳怡")  # imported into the second branch: not his
+    page.get_by_test_id("directory-filters").get_by_role("button", name=text["search"]).click()
+    expect(page.get_by_test_id("no-people")).to_contain_text(text["nobody"])
+    page.get_by_role("searchbox").fill("李雨桐")
+    page.get_by_test_id("directory-filters").get_by_role("button", name=text["search"]).click()
+    page.get_by_role("link", name="李雨桐").first.click()
+    expect(page.get_by_test_id("political-status")).to_have_text(text["activist"])
+    expect(page.get_by_test_id("profile")).to_contain_text("13812345602")
+    page.screenshot(path=artifacts / f"{shot}-4-person.png", full_page=True)
+    context.close()
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
