@@ -18,25 +18,13 @@ import openpyxl
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from members.demo import COLLEGES, GIVEN, SURNAMES
 from members.models import Branch, Gender, PoliticalStatus, User
 from members.resources import RosterResource, RosterXLSX
 
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢"
-    "宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-)
-GIVEN = (
-    "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"
-    "华玉萍红娥玲芬燕彬浩然宇轩子涵欣怡思远雨桐佳琪博文俊"
-)
+# The demo data's names and majors: (college, major, class abbreviation).
 MAJORS = [
-    ("信息科学与工程学院", "计算机科学与技术", "计科"),
-    ("信息科学与工程学院", "电子信息工程", "电信"),
-    ("文学院", "汉语言文学", "汉语言"),
-    ("医学院", "临床医学", "临床"),
-    ("法学院", "法学", "法学"),
-    ("数学科学学院", "数学与应用数学", "数学"),
-    ("经济管理学院", "会计学", "会计"),
+    (college, major, short) for college, majors in COLLEGES.items() for major, short in majors
 ]
 STATUSES = ["群众", "共青团员", "共青团员", "共青团员", "入党申请人", "入党积极分子", "预备党员"]
 HEADERS = [
