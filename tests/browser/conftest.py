@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import Browser, Page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,3 +46,21 @@ def portal(transactional_db) -> Iterator[PortalServer]:
     server = PortalServer()
     yield server
     server.stop()
+
+
+class Visit:
+    """A fresh browser context on a viewport, collecting the console's errors."""
+
+    def __init__(self, browser: Browser, viewport: dict) -> None:
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on(
+            "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
+        )
+
+    def close(self) -> None:
+        """Close, asserting that the Content Security Policy refused nothing on the way."""
+        self.context.close()
+        refused = [e for e in self.errors if "Content Security Policy" in e or "Refused" in e]
+        assert refused == []

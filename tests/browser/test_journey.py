@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, expect
 from notifications.services import notify
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, Visit
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +32,8 @@ def test_sign_in_home_inbox(browser: Browser, portal, artifacts, language, viewp
     user = UserFactory(name="陈同学", student_number="20245678", language=language)
     notify(recipient=user, kind="welcome", key="journey", email=False)
 
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    visit = Visit(browser, viewport)
+    page = visit.page
     shot = f"{language}-{label}"
 
     page.goto(portal.url + "/")
@@ -69,5 +67,4 @@ def test_sign_in_home_inbox(browser: Browser, portal, artifacts, language, viewp
 
     page.reload()
     expect(page.get_by_test_id(badge)).to_have_count(0)
-    context.close()
-    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
+    visit.close()
