@@ -55,12 +55,18 @@ class Visit:
         self.context = browser.new_context(viewport=viewport, locale="zh-CN")
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
+        self.failed: list[str] = []
         self.page.on(
             "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
         )
+        self.page.on(
+            "response",
+            lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
 
     def close(self) -> None:
-        """Close, asserting that the Content Security Policy refused nothing on the way."""
+        """Close, asserting that nothing on the way failed to load or was refused by the CSP."""
         self.context.close()
         refused = [e for e in self.errors if "Content Security Policy" in e or "Refused" in e]
         assert refused == []
+        assert self.failed == []

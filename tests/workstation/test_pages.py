@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -72,3 +74,13 @@ def test_server_error_page_in_both_languages(rf, language, text):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_name_an_icon_that_is_served(client):
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert icon, "the page names no icon, so browsers ask for /favicon.ico and get a 404"
+    response = client.get(icon.group(1))
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)
