@@ -64,6 +64,12 @@ class Visit:
             lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
 
+    def open_home(self, portal: PortalServer, language: str) -> None:
+        """The landing page, switched to `language` the way a person does it."""
+        self.page.goto(portal.url + "/")
+        if language == "en":
+            self.page.get_by_role("button", name="English").click()
+
     def close(self) -> None:
         """Close, asserting that nothing on the way failed to load or was refused by the CSP."""
         self.context.close()

@@ -36,9 +36,7 @@ def test_sign_in_home_inbox(browser: Browser, portal, artifacts, language, viewp
     page = visit.page
     shot = f"{language}-{label}"
 
-    page.goto(portal.url + "/")
-    if language == "en":
-        page.get_by_role("button", name="English").click()
+    visit.open_home(portal, language)
     expect(page.locator("html")).to_have_attribute("lang", language)
     page.screenshot(path=artifacts / f"journey-{shot}-1-landing.png", full_page=True)
 

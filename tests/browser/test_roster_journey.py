@@ -80,9 +80,7 @@ def test_staff_import_a_roster_and_a_secretary_finds_a_person(
     page = visit.page
     shot = f"roster-{language}-{label}"
 
-    page.goto(portal.url + "/")
-    if language == "en":
-        page.get_by_role("button", name="English").click()
+    visit.open_home(portal, language)
     sign_in(page, portal, "teacher@example.edu.cn", text, next_url="/admin/members/user/")
     page.get_by_role("link", name=text["import"], exact=True).click()
 
@@ -104,9 +102,7 @@ def test_staff_import_a_roster_and_a_secretary_finds_a_person(
     visit.context.clear_cookies()
 
     # The secretary of the first branch finds one of his new people, and only his.
-    page.goto(portal.url + "/")
-    if language == "en":
-        page.get_by_role("button", name="English").click()
+    visit.open_home(portal, language)
     sign_in(page, portal, "20190001", text)
     page.locator("main").get_by_role("link", name=text["directory"]).click()
     search = page.get_by_role("searchbox")
