@@ -37,8 +37,9 @@ COLLEGE_NAME = env("COLLEGE_NAME", default="崇实书院")
 INSTALLED_APPS = [
     # The portal's own apps, top to bottom: a lower app never imports a higher one.
     "workstation",
-    "notifications",
+    "study",
     "members",
+    "notifications",
     # Django and third parties.
     "django.contrib.admin",
     "django.contrib.auth",

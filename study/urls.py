@@ -1,0 +1,3 @@
+app_name = "study"
+
+urlpatterns: list = []
