@@ -1,0 +1,1 @@
+"""Activities, registrations and readings in the admin."""

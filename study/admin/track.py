@@ -1,0 +1,1 @@
+"""Plans, requirements, participants, the study log and sign-offs in the admin."""

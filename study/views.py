@@ -1,1 +1,0 @@
-"""The study track's pages."""
