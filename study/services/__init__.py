@@ -1,1 +1,1 @@
-"""The study track's services, by topic: activities (and readings) and the track (plans, log, review, progress)."""
+"""The study track's services by topic: activities (with readings) and the track."""

@@ -85,8 +85,9 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     kind = ActivityKind.BRANCH_STUDY
     stage = Stage.THEORY
     starts_at = factory.LazyFunction(
-        lambda: timezone.now().replace(minute=0, second=0, microsecond=0)
-        + datetime.timedelta(days=1)
+        lambda: (
+            timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
+        )
     )
     ends_at = factory.LazyAttribute(lambda a: a.starts_at + datetime.timedelta(hours=2))
     place = "书院活动室"
@@ -97,9 +98,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     class Params:
         # Under way now: it began half an hour ago.
         running = factory.Trait(
-            starts_at=factory.LazyFunction(
-                lambda: timezone.now() - datetime.timedelta(minutes=30)
-            )
+            starts_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=30))
         )
         # Over: it ended a week ago.
         past = factory.Trait(
@@ -150,4 +149,4 @@ class StageSignOffFactory(factory.django.DjangoModelFactory):
     enrollment = factory.SubFactory(EnrollmentFactory)
     stage = Stage.THEORY
     signed_by = factory.SubFactory(UserFactory, party_member=True)
-    comment = "达到要求，同意进入下一阶段。"
+    comment = "达到要求。同意进入下一阶段。"
