@@ -1,0 +1,126 @@
+"""Who may see, schedule and run activities, and read the readings.
+
+An activity's audience is the plan's participants (any member when it has no plan), narrowed
+to one branch when it has one. Staff see every activity; an organiser sees his own; a branch
+secretary sees and runs those of the branches he leads. Views load an activity addressed by a
+URL only through `get_activity_for_user`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from members.access import is_member, is_reviewer, is_staff
+from members.models import Branch
+
+from ..models import Activity, Reading, Registration
+
+
+def _audience(user) -> Q:
+    """The activities whose audience includes the member `user`, as a filter."""
+    plan = Q(plan__isnull=True) | Q(plan__enrollments__person=user)
+    branch = Q(branch__isnull=True)
+    if user.branch_id is not None:
+        branch |= Q(branch_id=user.branch_id)
+    return plan & branch
+
+
+def _runs(user) -> Q:
+    """The activities `user` organises or whose branch he leads, as a filter."""
+    return Q(organiser=user) | Q(branch__secretary=user, branch__is_active=True)
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    """The activities `user` may see (and, as a member of the audience, sign up for)."""
+    if is_staff(user):
+        return Activity.objects.all()
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    shown = _runs(user)
+    if is_member(user):
+        shown |= _audience(user)
+    # The plan's join can repeat an activity; the subquery keeps the rows single and orderable.
+    return Activity.objects.filter(pk__in=Activity.objects.filter(shown).values("pk"))
+
+
+def is_in_audience(user, activity: Activity) -> bool:
+    """Whether `user` is one of the members the activity is for (and so may sign up)."""
+    if not is_member(user):
+        return False
+    return Activity.objects.filter(_audience(user), pk=activity.pk).exists()
+
+
+def may_run_activity(user, activity: Activity) -> bool:
+    """Staff, the organiser, and the secretary of the activity's branch run it."""
+    if is_staff(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if activity.organiser_id == user.pk:
+        return True
+    return Branch.objects.filter(pk=activity.branch_id, secretary=user, is_active=True).exists()
+
+
+def get_activity_for_user(user, pk: int, *, write: bool = False) -> Activity:
+    """The activity `pk` as `user` may see it; writing means editing it and taking attendance.
+
+    404 outside the activity's audience; 403 for a member of the audience who does not run it.
+    """
+    activity = (
+        activities_visible_to(user)
+        .select_related("plan", "branch", "organiser")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    if write and not may_run_activity(user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def may_schedule_activities(user) -> bool:
+    """Staff and reviewers schedule activities."""
+    return is_staff(user) or is_reviewer(user)
+
+
+def schedulable_branches(user) -> QuerySet[Branch]:
+    """The branches `user` may schedule for: any for staff; a reviewer's own and those he leads."""
+    if is_staff(user):
+        return Branch.objects.filter(is_active=True)
+    if not may_schedule_activities(user):
+        return Branch.objects.none()
+    own = Q(secretary=user)
+    if user.branch_id is not None:
+        own |= Q(pk=user.branch_id)
+    return Branch.objects.filter(own, is_active=True)
+
+
+def get_registration_for_user(user, activity: Activity, pk: int) -> Registration:
+    """A registration of `activity` for the people who run it (to mark attendance), else 404."""
+    if not may_run_activity(user, activity):
+        raise PermissionDenied
+    registration = activity.registrations.select_related("person", "activity").filter(pk=pk).first()
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def may_read_readings(user) -> bool:
+    """Members and staff read the readings and open their PDFs."""
+    return is_staff(user) or is_member(user)
+
+
+def readings_visible_to(user) -> QuerySet[Reading]:
+    """Every reading for members and staff; none for anybody else."""
+    if may_read_readings(user):
+        return Reading.objects.all()
+    return Reading.objects.none()
+
+
+def get_reading_for_user(user, pk: int) -> Reading:
+    """The reading `pk` if `user` may read it: 404 otherwise (and for people outside)."""
+    reading = readings_visible_to(user).filter(pk=pk).first()
+    if reading is None:
+        raise Http404
+    return reading
