@@ -213,6 +213,11 @@ EMAIL_TIMEOUT = 10
 # A notice whose e-mail failed this many times is given up (it stays in the inbox).
 NOTICE_EMAIL_MAX_ATTEMPTS = env.int("NOTICE_EMAIL_MAX_ATTEMPTS", default=10)
 
+# --- study activities -------------------------------------------------------------------------
+
+# Sign-in to an activity opens this many minutes before it starts and closes as long after it ends.
+STUDY_SIGN_IN_GRACE_MINUTES = env.int("STUDY_SIGN_IN_GRACE_MINUTES", default=15)
+
 # --- Celery -----------------------------------------------------------------------------------
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
