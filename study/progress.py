@@ -1,0 +1,411 @@
+"""Progress through the study track: each requirement's done / needed, each stage, each plan.
+
+Computed for many enrollments at once in a fixed number of queries per plan (one aggregate
+per requirement kind the plan uses, one call per practice source), never one per person.
+
+The rules:
+
+- HOURS: the hours of the person's APPROVED entries of that stage dated within the plan's
+  period (attending an activity writes such an entry).
+- READINGS: the requirement's readings the person has confirmed (at any time), out of all.
+- ACTIVITIES: activities of that stage (and of the requirement's type, when it has one) that
+  began within the plan's period and that the person attended.
+- REFLECTION: met by an APPROVED reflection entry of that stage within the period whose notes
+  are at least `minimum` characters long; progress is the longest such text over the minimum.
+- PRACTICE: the records counted by the requirement's practice source (see `study.practice`).
+
+A stage is met when all its requirements are; a stage without requirements is met. A stage's
+progress is the mean of its requirements' fractions (each capped at 1).
+
+A plan's overall progress weighs the three stages equally: a signed-off stage counts 100%,
+the current stage counts its progress, a stage not reached yet counts nothing, and a completed
+participant is at 100%. He is *behind schedule* when his overall progress is more than
+BEHIND_TOLERANCE (10 points) below the share of the plan's time that has passed.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import (
+    ActivityKind,
+    Enrollment,
+    ReadingConfirmation,
+    Registration,
+    Requirement,
+    Stage,
+    StageSignOff,
+    StudyEntry,
+    StudyPlan,
+)
+from .practice import PRACTICE_SOURCES, practice_counter
+
+BEHIND_TOLERANCE = 0.10
+STAGES: tuple[int, ...] = tuple(Stage.values)
+
+
+@dataclass
+class RequirementProgress:
+    requirement: Requirement
+    done: Decimal | int
+    needed: Decimal | int
+    # Readings not confirmed yet (for a reading list).
+    unread: list = field(default_factory=list)
+
+    @property
+    def fraction(self) -> float:
+        if not self.needed:
+            return 1.0
+        return min(float(self.done) / float(self.needed), 1.0)
+
+    @property
+    def percent(self) -> int:
+        return int(self.fraction * 100)
+
+    @property
+    def met(self) -> bool:
+        return self.fraction >= 1.0
+
+    @property
+    def title(self) -> str:
+        """What the requirement asks, in a few words."""
+        requirement = self.requirement
+        kind = requirement.kind
+        if kind == Requirement.Kind.HOURS:
+            return ngettext(
+                "At least %(count)d approved hour of study",
+                "At least %(count)d approved hours of study",
+                requirement.minimum,
+            ) % {"count": requirement.minimum}
+        if kind == Requirement.Kind.READINGS:
+            return ngettext(
+                "%(count)d required reading, each confirmed",
+                "%(count)d required readings, each confirmed",
+                int(self.needed),
+            ) % {"count": self.needed}
+        if kind == Requirement.Kind.ACTIVITIES:
+            if requirement.activity_kind:
+                return ngettext(
+                    "At least %(count)d activity attended: %(type)s",
+                    "At least %(count)d activities attended: %(type)s",
+                    requirement.minimum,
+                ) % {
+                    "count": requirement.minimum,
+                    "type": ActivityKind(requirement.activity_kind).label,
+                }
+            return ngettext(
+                "At least %(count)d activity attended",
+                "At least %(count)d activities attended",
+                requirement.minimum,
+            ) % {"count": requirement.minimum}
+        if kind == Requirement.Kind.REFLECTION:
+            return _("An approved written reflection of at least %(count)d characters") % {
+                "count": requirement.minimum
+            }
+        return _("At least %(count)d practice records: %(source)s") % {
+            "count": requirement.minimum,
+            "source": _practice_label(requirement.practice_source),
+        }
+
+    @property
+    def missing(self) -> str:
+        """What is still missing, or an empty string when the requirement is met."""
+        if self.met:
+            return ""
+        kind = self.requirement.kind
+        if kind == Requirement.Kind.HOURS:
+            left = Decimal(self.needed) - Decimal(self.done)
+            return _("%(hours)s more approved hours") % {"hours": _hours(left)}
+        if kind == Requirement.Kind.READINGS:
+            left = len(self.unread)
+            titles = ", ".join(str(reading) for reading in self.unread)
+            return ngettext(
+                "%(count)d reading to confirm: %(titles)s",
+                "%(count)d readings to confirm: %(titles)s",
+                left,
+            ) % {"count": left, "titles": titles}
+        if kind == Requirement.Kind.ACTIVITIES:
+            left = int(self.needed) - int(self.done)
+            return ngettext(
+                "%(count)d more activity to attend",
+                "%(count)d more activities to attend",
+                left,
+            ) % {"count": left}
+        if kind == Requirement.Kind.REFLECTION:
+            if not self.done:
+                return _("No approved reflection yet")
+            return _("The longest approved reflection has %(done)d of %(needed)d characters") % {
+                "done": self.done,
+                "needed": self.needed,
+            }
+        left = int(self.needed) - int(self.done)
+        return ngettext(
+            "%(count)d more practice record",
+            "%(count)d more practice records",
+            left,
+        ) % {"count": left}
+
+
+@dataclass
+class StageProgress:
+    stage: int
+    requirements: list[RequirementProgress]
+    sign_off: StageSignOff | None = None
+
+    @property
+    def label(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def met(self) -> bool:
+        return all(item.met for item in self.requirements)
+
+    @property
+    def fraction(self) -> float:
+        if not self.requirements:
+            return 1.0
+        return sum(item.fraction for item in self.requirements) / len(self.requirements)
+
+    @property
+    def percent(self) -> int:
+        return int(self.fraction * 100)
+
+    @property
+    def signed_off(self) -> bool:
+        return self.sign_off is not None
+
+
+@dataclass
+class EnrollmentProgress:
+    enrollment: Enrollment
+    stages: list[StageProgress]
+    elapsed: float
+
+    @property
+    def plan(self) -> StudyPlan:
+        return self.enrollment.plan
+
+    @property
+    def completed(self) -> bool:
+        return self.enrollment.completed_at is not None
+
+    @property
+    def current(self) -> StageProgress:
+        return self.stages[self.enrollment.stage - 1]
+
+    @property
+    def overall(self) -> float:
+        if self.completed:
+            return 1.0
+        total = 0.0
+        for stage in self.stages:
+            if stage.signed_off:
+                total += 1.0
+            elif stage.stage == self.enrollment.stage:
+                total += stage.fraction
+        return min(total / len(self.stages), 1.0)
+
+    @property
+    def overall_percent(self) -> int:
+        return int(self.overall * 100)
+
+    @property
+    def elapsed_percent(self) -> int:
+        return int(self.elapsed * 100)
+
+    @property
+    def behind(self) -> bool:
+        return self.overall < self.elapsed - BEHIND_TOLERANCE
+
+    @property
+    def may_sign_off(self) -> bool:
+        """The current stage's requirements are all met and it is not signed off yet."""
+        return not self.completed and self.current.met and not self.current.signed_off
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _practice_label(key: str) -> str:
+    source = PRACTICE_SOURCES.get(key)
+    return str(source[0]) if source else key
+
+
+def _period(plan: StudyPlan) -> tuple[datetime.date, datetime.date]:
+    return plan.starts_on, plan.ends_on
+
+
+def _requirements_by_plan(plan_ids: Iterable[int]) -> dict[int, list[Requirement]]:
+    requirements = defaultdict(list)
+    for requirement in Requirement.objects.filter(plan_id__in=plan_ids).prefetch_related(
+        "readings"
+    ):
+        requirements[requirement.plan_id].append(requirement)
+    return requirements
+
+
+def _plan_counts(
+    plan: StudyPlan, requirements: Sequence[Requirement], person_ids: list[int]
+) -> dict[str, object]:
+    """The aggregates the plan's requirements need, for all its people: one query per kind."""
+    kinds = {requirement.kind for requirement in requirements}
+    start, end = _period(plan)
+    counts: dict[str, object] = {}
+    if Requirement.Kind.HOURS in kinds:
+        rows = (
+            StudyEntry.objects.approved()
+            .filter(person_id__in=person_ids, date__range=(start, end))
+            .values("person_id", "stage")
+            .annotate(total=Sum("hours"))
+            .order_by()
+        )
+        counts["hours"] = {(row["person_id"], row["stage"]): row["total"] for row in rows}
+    if Requirement.Kind.READINGS in kinds:
+        reading_ids = {
+            reading.pk
+            for requirement in requirements
+            if requirement.kind == Requirement.Kind.READINGS
+            for reading in requirement.readings.all()
+        }
+        confirmed = defaultdict(set)
+        for person_id, reading_id in ReadingConfirmation.objects.filter(
+            person_id__in=person_ids, reading_id__in=reading_ids
+        ).values_list("person_id", "reading_id"):
+            confirmed[person_id].add(reading_id)
+        counts["readings"] = confirmed
+    if Requirement.Kind.ACTIVITIES in kinds:
+        rows = (
+            Registration.objects.filter(
+                person_id__in=person_ids,
+                attended_at__isnull=False,
+                activity__starts_at__date__range=(start, end),
+            )
+            .values("person_id", "activity__stage", "activity__kind")
+            .annotate(attended=Count("pk"))
+            .order_by()
+        )
+        attended: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+        for row in rows:
+            attended[row["person_id"], row["activity__stage"]][row["activity__kind"]] = row[
+                "attended"
+            ]
+        counts["activities"] = attended
+    if Requirement.Kind.REFLECTION in kinds:
+        rows = (
+            StudyEntry.objects.approved()
+            .filter(
+                person_id__in=person_ids,
+                kind=StudyEntry.Kind.REFLECTION,
+                date__range=(start, end),
+            )
+            .values("person_id", "stage")
+            .annotate(longest=Max(Length("notes")))
+            .order_by()
+        )
+        counts["reflection"] = {(row["person_id"], row["stage"]): row["longest"] for row in rows}
+    if Requirement.Kind.PRACTICE in kinds:
+        sources = {
+            requirement.practice_source
+            for requirement in requirements
+            if requirement.kind == Requirement.Kind.PRACTICE
+        }
+        counts["practice"] = {
+            source: practice_counter(source)(person_ids, start, end)
+            for source in sorted(sources)
+            if source in PRACTICE_SOURCES
+        }
+    return counts
+
+
+def _requirement_progress(
+    requirement: Requirement, person_id: int, counts: dict
+) -> RequirementProgress:
+    kind = requirement.kind
+    stage = requirement.stage
+    if kind == Requirement.Kind.HOURS:
+        done = counts["hours"].get((person_id, stage)) or Decimal(0)
+        return RequirementProgress(requirement, done, Decimal(requirement.minimum))
+    if kind == Requirement.Kind.READINGS:
+        readings = list(requirement.readings.all())
+        confirmed = counts["readings"].get(person_id, set())
+        unread = [reading for reading in readings if reading.pk not in confirmed]
+        return RequirementProgress(
+            requirement, len(readings) - len(unread), len(readings), unread=unread
+        )
+    if kind == Requirement.Kind.ACTIVITIES:
+        by_kind = counts["activities"].get((person_id, stage), {})
+        if requirement.activity_kind:
+            done = by_kind.get(requirement.activity_kind, 0)
+        else:
+            done = sum(by_kind.values())
+        return RequirementProgress(requirement, done, requirement.minimum)
+    if kind == Requirement.Kind.REFLECTION:
+        longest = counts["reflection"].get((person_id, stage)) or 0
+        return RequirementProgress(requirement, longest, requirement.minimum)
+    per_person = counts["practice"].get(requirement.practice_source, {})
+    return RequirementProgress(requirement, per_person.get(person_id, 0), requirement.minimum)
+
+
+def progress_of(
+    enrollments: Iterable[Enrollment], *, today: datetime.date | None = None
+) -> list[EnrollmentProgress]:
+    """The progress of each enrollment (its plan loaded), in the same order.
+
+    Queries: requirements (2), sign-offs (1), and per plan one per requirement kind it uses
+    plus one call per practice source; none per person.
+    """
+    enrollments = list(enrollments)
+    if not enrollments:
+        return []
+    today = today or timezone.localdate()
+    plans = {enrollment.plan_id: enrollment.plan for enrollment in enrollments}
+    requirements = _requirements_by_plan(plans)
+    sign_offs: dict[int, dict[int, StageSignOff]] = defaultdict(dict)
+    for sign_off in StageSignOff.objects.filter(
+        enrollment__in=[enrollment.pk for enrollment in enrollments]
+    ).select_related("signed_by"):
+        sign_offs[sign_off.enrollment_id][sign_off.stage] = sign_off
+    counts = {}
+    for plan_id, plan in plans.items():
+        person_ids = [e.person_id for e in enrollments if e.plan_id == plan_id]
+        counts[plan_id] = _plan_counts(plan, requirements[plan_id], person_ids)
+    result = []
+    for enrollment in enrollments:
+        plan_requirements = requirements[enrollment.plan_id]
+        stages = [
+            StageProgress(
+                stage=stage,
+                requirements=[
+                    _requirement_progress(
+                        requirement, enrollment.person_id, counts[enrollment.plan_id]
+                    )
+                    for requirement in plan_requirements
+                    if requirement.stage == stage
+                ],
+                sign_off=sign_offs[enrollment.pk].get(stage),
+            )
+            for stage in STAGES
+        ]
+        result.append(
+            EnrollmentProgress(
+                enrollment=enrollment,
+                stages=stages,
+                elapsed=enrollment.plan.elapsed_share(today),
+            )
+        )
+    return result
+
+
+def progress_of_one(
+    enrollment: Enrollment, *, today: datetime.date | None = None
+) -> EnrollmentProgress:
+    return progress_of([enrollment], today=today)[0]
