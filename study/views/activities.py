@@ -9,7 +9,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,10 +44,10 @@ def may_open_activities(user) -> bool:
 def _with_places(activities: QuerySet[Activity], user) -> QuerySet[Activity]:
     """Activities with their places taken and the viewer's own registration status."""
     own = Registration.objects.filter(activity=OuterRef("pk"), person=user)
+    taken = Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
     return activities.annotate(
-        taken=Count(
-            "registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)
-        ),
+        taken=taken,
+        places_left=F("capacity") - taken,
         my_status=Subquery(own.values("status")[:1]),
         my_attended_at=Subquery(own.values("attended_at")[:1]),
     )

@@ -5,9 +5,11 @@ The admin has its own permission model and is covered by its own tests.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import NoticeFactory
+from tests.study.factories import ActivityFactory, ReadingFactory, RegistrationFactory
 
 ROLES = ["visitor", "student", "member", "reviewer", "staff"]
 THIRD_PARTY_PREFIXES = ("admin/",)
@@ -30,6 +32,13 @@ STAFF_ONLY = {"visitor": "login", "student": "403", "member": "403", "reviewer":
 }
 # The member's own page and his branch: the student is outside, everyone else sees them.
 MEMBERS_OWN = {"visitor": "login", "student": "404"} | dict.fromkeys(ROLES[2:], "ok")
+# Activities and readings: for members, reviewers and staff; an activity of the member's branch
+# is run by its organiser (staff) and the branch's secretary (the reviewer).
+ACTIVITY_READERS = {"visitor": "login", "student": "403"} | dict.fromkeys(ROLES[2:], "ok")
+ACTIVITY_RUNNERS = {"visitor": "login", "student": "404", "member": "403"} | {
+    "reviewer": "ok",
+    "staff": "ok",
+}
 EXPECTED: dict[str, dict[str, str]] = {
     # The portal's own pages.
     "home": EVERYONE,
@@ -46,6 +55,21 @@ EXPECTED: dict[str, dict[str, str]] = {
     "members:add-milestone": POST_ONLY,
     "members:branch": MEMBERS_OWN,
     "members:branches": STAFF_ONLY,
+    # Study: activities and readings.
+    "study:activities": ACTIVITY_READERS,
+    "study:activity-create": REVIEWERS_AND_STAFF,
+    "study:activity": MEMBERS_OWN,
+    "study:activity-edit": ACTIVITY_RUNNERS,
+    "study:activity-sign-up": POST_ONLY,
+    "study:activity-cancel": POST_ONLY,
+    "study:activity-sign-in": MEMBERS_OWN,
+    "study:activity-code": ACTIVITY_RUNNERS,
+    "study:activity-attendance": ACTIVITY_RUNNERS,
+    "study:activity-mark": POST_ONLY,
+    "study:activity-unmark": POST_ONLY,
+    "study:readings": ACTIVITY_READERS,
+    "study:reading": MEMBERS_OWN,
+    "study:reading-pdf": MEMBERS_OWN,
     # Accounts (allauth).
     "account_login": VISITORS_ONLY,
     "account_signup": VISITORS_ONLY,
@@ -101,10 +125,26 @@ def test_every_url_is_in_the_table():
 
 
 @pytest.fixture
-def url_kwargs(student, member, branch):
-    """Arguments for URLs that address an object: the student's notice, the member, his branch."""
+def url_kwargs(student, member, branch, staff, settings, tmp_path):
+    """Arguments for URLs that address an object: the student's notice, the member, his branch,
+    an activity of his branch organised by staff (with his registration), a reading's PDF."""
     notice = NoticeFactory(recipient=student)
+    settings.MEDIA_ROOT = tmp_path
+    activity = ActivityFactory(branch=branch, organiser=staff)
+    registration = RegistrationFactory(activity=activity, person=member)
+    reading = ReadingFactory(document=SimpleUploadedFile("dangzhang.pdf", b"%PDF-1.4 test"))
     return {
+        "study:activity": {"pk": activity.pk},
+        "study:activity-edit": {"pk": activity.pk},
+        "study:activity-sign-up": {"pk": activity.pk},
+        "study:activity-cancel": {"pk": activity.pk},
+        "study:activity-sign-in": {"pk": activity.pk},
+        "study:activity-code": {"pk": activity.pk},
+        "study:activity-attendance": {"pk": activity.pk},
+        "study:activity-mark": {"pk": activity.pk, "registration_pk": registration.pk},
+        "study:activity-unmark": {"pk": activity.pk, "registration_pk": registration.pk},
+        "study:reading": {"pk": reading.pk},
+        "study:reading-pdf": {"pk": reading.pk},
         "notifications:open": {"pk": notice.pk},
         "members:person": {"pk": member.pk},
         "members:add-milestone": {"pk": member.pk},
