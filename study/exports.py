@@ -1,0 +1,111 @@
+"""Excel exports of the study track for staff: the log's entries and each participant's progress.
+
+Every text cell goes through the roster's formula escaping (`members.resources.escape_formula`),
+so a note that begins with "=" stays text in a spreadsheet.
+"""
+
+from collections.abc import Iterable
+
+import tablib
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from members.resources import escape_formula
+
+from .models import Stage, StudyEntry
+from .progress import EnrollmentProgress
+
+
+def _row(values: Iterable[object]) -> list[object]:
+    return [escape_formula(value) for value in values]
+
+
+def entries_dataset(entries: QuerySet[StudyEntry]) -> tablib.Dataset:
+    """One row per entry, its author and its review."""
+    dataset = tablib.Dataset(
+        headers=[
+            _("Number"),
+            _("Name"),
+            _("Party branch"),
+            _("Date"),
+            _("Stage"),
+            _("Kind"),
+            _("Hours"),
+            _("Material"),
+            _("Notes"),
+            _("Status"),
+            _("Reviewed by"),
+            _("Reviewer's comment"),
+        ],
+        title=_("Study entries")[:31],
+    )
+    for entry in entries.select_related("person__branch", "reviewed_by"):
+        person = entry.person
+        dataset.append(
+            _row(
+                [
+                    person.number,
+                    person.display_name,
+                    person.branch.name if person.branch else "",
+                    entry.date.isoformat(),
+                    entry.get_stage_display(),
+                    entry.get_kind_display(),
+                    float(entry.hours),
+                    entry.material,
+                    entry.notes,
+                    entry.get_status_display(),
+                    entry.reviewed_by.display_name if entry.reviewed_by else "",
+                    entry.review_comment,
+                ]
+            )
+        )
+    return dataset
+
+
+def progress_dataset(rows: Iterable[EnrollmentProgress]) -> tablib.Dataset:
+    """One row per participant: his stage, each stage's progress, overall and the schedule."""
+    stage_headers = [
+        _("Stage %(number)d progress (%%)") % {"number": number} for number in Stage.values
+    ]
+    dataset = tablib.Dataset(
+        headers=[
+            _("Number"),
+            _("Name"),
+            _("Party branch"),
+            _("Current stage"),
+            *stage_headers,
+            _("Overall (%)"),
+            _("Time elapsed (%)"),
+            _("Behind schedule"),
+            _("Still missing"),
+        ],
+        title=_("Progress")[:31],
+    )
+    for item in rows:
+        person = item.enrollment.person
+        current = _("Completed") if item.completed else item.enrollment.get_stage_display()
+        missing = (
+            ""
+            if item.completed
+            else "; ".join(
+                requirement.missing
+                for requirement in item.current.requirements
+                if not requirement.met
+            )
+        )
+        dataset.append(
+            _row(
+                [
+                    person.number,
+                    person.display_name,
+                    person.branch.name if person.branch else "",
+                    current,
+                    *[100 if stage.signed_off else stage.percent for stage in item.stages],
+                    item.overall_percent,
+                    item.elapsed_percent,
+                    _("Yes") if item.behind else _("No"),
+                    missing,
+                ]
+            )
+        )
+    return dataset

@@ -1,0 +1,240 @@
+"""Forms of the study log, its review, sign-offs, the staff overview and plan participants."""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import BootstrapForm
+from members.models import MEMBER_STATUSES, Branch, PoliticalStatus, User
+
+from ..models import Stage, StudyEntry, StudyPlan
+from ..services.track import LOGGABLE_KINDS, check_entry
+
+KIND_CHOICES = [
+    (value, label) for value, label in StudyEntry.Kind.choices if value in LOGGABLE_KINDS
+]
+
+
+class EntryForm(BootstrapForm):
+    """A piece of study: the member's own log."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    stage = forms.TypedChoiceField(label=_("Stage"), choices=Stage.choices, coerce=int)
+    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal(24),
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    material = forms.CharField(
+        label=_("Material"),
+        max_length=200,
+        required=False,
+        help_text=_("What you studied, e.g. 《中国共产党章程》 or a speech."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Your notes; for a reflection, the reflection itself."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors:
+            try:
+                check_entry(
+                    date=data["date"],
+                    stage=data["stage"],
+                    kind=data["kind"],
+                    hours=data["hours"],
+                    notes=data.get("notes", ""),
+                )
+            except ValidationError as error:
+                raise ValidationError(error.messages) from error
+        return data
+
+    @classmethod
+    def initial_for(cls, stage: int) -> dict:
+        return {"date": timezone.localdate(), "stage": stage, "kind": StudyEntry.Kind.SELF_STUDY}
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+
+class BulkApproveForm(forms.Form):
+    entries = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
+
+    def __init__(self, *args, ids: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].choices = [(pk, pk) for pk in ids]
+        self.fields["entries"].error_messages["required"] = _("Choose the entries to approve.")
+        self.fields["entries"].error_messages["invalid_choice"] = _(
+            "Some of the chosen entries are no longer waiting for you."
+        )
+
+
+class SignOffForm(BootstrapForm):
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a comment to sign the stage off.")},
+    )
+
+
+class LogFilterForm(BootstrapForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *StudyEntry.Status.choices],
+    )
+
+
+class QueueFilterForm(BootstrapForm):
+    """The review queue's search and filters."""
+
+    q = forms.CharField(
+        label=_("Name or number"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or number"), "type": "search"}),
+    )
+    stage = forms.TypedChoiceField(
+        label=_("Stage"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All stages")), *Stage.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *KIND_CHOICES]
+    )
+    waiting = forms.IntegerField(
+        label=_("Waiting more than (days)"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"placeholder": _("Waiting more than (days)")}),
+    )
+
+    def filter(self, entries: QuerySet[StudyEntry]) -> QuerySet[StudyEntry]:
+        if not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        if data["q"]:
+            people = User.objects.search(data["q"]).values("pk")
+            entries = entries.filter(person__in=people)
+        if data["stage"]:
+            entries = entries.filter(stage=data["stage"])
+        if data["kind"]:
+            entries = entries.filter(kind=data["kind"])
+        if data["waiting"] is not None:
+            cutoff = timezone.now() - datetime.timedelta(days=data["waiting"])
+            entries = entries.filter(submitted_at__lt=cutoff)
+        return entries
+
+
+class OverviewForm(BootstrapForm):
+    """The staff overview: a plan, and (for the entries' export) filters."""
+
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=StudyPlan.objects.none(), required=False, empty_label=None
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *StudyEntry.Status.choices],
+    )
+    stage = forms.TypedChoiceField(
+        label=_("Stage"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All stages")), *Stage.choices],
+    )
+    branch = forms.ModelChoiceField(
+        label=_("Party branch"),
+        queryset=Branch.objects.order_by("name"),
+        required=False,
+        empty_label=_("All branches"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = StudyPlan.objects.all()
+
+
+class EnrolForm(BootstrapForm):
+    """Who to add to a plan: members of branches, grades and statuses, or picked by hand."""
+
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Party branches"),
+        queryset=Branch.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+    )
+    grades = forms.TypedMultipleChoiceField(
+        label=_("Grades"),
+        coerce=int,
+        required=False,
+        choices=[],
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("Political status"),
+        required=False,
+        choices=[],
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+
+    def __init__(self, *args, grades: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grades"].choices = [(grade, grade) for grade in grades]
+        self.fields["statuses"].choices = [
+            (value, label) for value, label in PoliticalStatus.choices if value in MEMBER_STATUSES
+        ]
+        self.fields["people"].queryset = User.objects.members()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not any(
+            data.get(name) for name in ("branches", "grades", "statuses", "people")
+        ):
+            raise ValidationError(_("Choose at least one branch, grade, status or person."))
+        return data
+
+
+class PersonSearchForm(BootstrapForm):
+    q = forms.CharField(
+        label=_("Find a member"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or number"), "type": "search"}),
+    )
+
+    def people(self) -> QuerySet[User]:
+        if not self.is_valid() or not self.cleaned_data["q"]:
+            return User.objects.none()
+        return User.objects.members().search(self.cleaned_data["q"]).filter(is_active=True)

@@ -1,0 +1,439 @@
+"""The writes of the study track: the study log and its review, stage sign-offs, who follows
+a plan, and the reminders of the track."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import OFFICERS_OVER_ALL_GROUPS, User
+from notifications.models import Notice
+from notifications.services import notify
+
+from ..access.track import EDITABLE_STATUSES, may_review_entry, may_sign_off, review_queue
+from ..models import Enrollment, Stage, StageSignOff, StudyEntry, StudyPlan
+from ..progress import progress_of, progress_of_one
+
+LOGGABLE_KINDS = frozenset(
+    {
+        StudyEntry.Kind.SELF_STUDY,
+        StudyEntry.Kind.GROUP_STUDY,
+        StudyEntry.Kind.READING,
+        StudyEntry.Kind.REFLECTION,
+    }
+)
+MAX_HOURS = Decimal(24)
+QUEUE_WAIT_DAYS = 3
+
+
+# --- the study log ----------------------------------------------------------------------------
+
+
+def check_entry(*, date: datetime.date, stage: int, kind: str, hours: Decimal, notes: str) -> None:
+    """Refuse an entry that cannot be right, saying why."""
+    if kind not in LOGGABLE_KINDS:
+        raise ValidationError(_("Choose a kind of study from the list."), code="kind")
+    if stage not in Stage.values:
+        raise ValidationError(_("Choose a stage from the list."), code="stage")
+    if date > timezone.localdate():
+        raise ValidationError(_("The date of the study cannot be in the future."), code="future")
+    if hours <= 0 or hours > MAX_HOURS:
+        raise ValidationError(_("Hours must be more than 0 and at most 24."), code="hours")
+    if kind == StudyEntry.Kind.REFLECTION and not notes.strip():
+        raise ValidationError(_("Write the reflection in the notes."), code="reflection")
+
+
+def _save(entry: StudyEntry, actor: User, fields: list[str]) -> None:
+    entry._history_user = actor
+    entry.save(update_fields=fields)
+
+
+@transaction.atomic
+def create_entry(
+    *,
+    actor: User,
+    date: datetime.date,
+    stage: int,
+    kind: str,
+    hours: Decimal,
+    material: str = "",
+    notes: str = "",
+    submit: bool = False,
+) -> StudyEntry:
+    """Log a piece of study as a draft, or submit it to the reviewer at once."""
+    check_entry(date=date, stage=stage, kind=kind, hours=hours, notes=notes)
+    entry = StudyEntry(
+        person=actor,
+        date=date,
+        stage=stage,
+        kind=kind,
+        hours=hours,
+        material=material.strip(),
+        notes=notes.strip(),
+    )
+    if submit:
+        entry.status = StudyEntry.Status.SUBMITTED
+        entry.submitted_at = timezone.now()
+    entry._history_user = actor
+    entry.save()
+    return entry
+
+
+def _lock(entry: StudyEntry) -> StudyEntry:
+    return StudyEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+
+
+@transaction.atomic
+def update_entry(
+    *,
+    actor: User,
+    entry: StudyEntry,
+    date: datetime.date,
+    stage: int,
+    kind: str,
+    hours: Decimal,
+    material: str = "",
+    notes: str = "",
+    submit: bool = False,
+) -> StudyEntry:
+    """Change a draft or returned entry of one's own; submit it if asked."""
+    entry = _lock(entry)
+    _check_editable(actor, entry)
+    check_entry(date=date, stage=stage, kind=kind, hours=hours, notes=notes)
+    entry.date, entry.stage, entry.kind, entry.hours = date, stage, kind, hours
+    entry.material, entry.notes = material.strip(), notes.strip()
+    fields = ["date", "stage", "kind", "hours", "material", "notes"]
+    if submit:
+        entry.status = StudyEntry.Status.SUBMITTED
+        entry.submitted_at = timezone.now()
+        fields += ["status", "submitted_at"]
+    _save(entry, actor, fields)
+    return entry
+
+
+def _check_editable(actor: User, entry: StudyEntry) -> None:
+    if entry.person_id != actor.pk:
+        raise PermissionDenied
+    if entry.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            _("This entry is %(status)s and can no longer be changed.")
+            % {"status": entry.get_status_display()},
+            code="not_editable",
+        )
+
+
+@transaction.atomic
+def submit_entry(*, actor: User, entry: StudyEntry) -> StudyEntry:
+    """Send a draft or returned entry to the reviewer."""
+    entry = _lock(entry)
+    _check_editable(actor, entry)
+    check_entry(
+        date=entry.date, stage=entry.stage, kind=entry.kind, hours=entry.hours, notes=entry.notes
+    )
+    entry.status = StudyEntry.Status.SUBMITTED
+    entry.submitted_at = timezone.now()
+    _save(entry, actor, ["status", "submitted_at"])
+    return entry
+
+
+@transaction.atomic
+def delete_entry(*, actor: User, entry: StudyEntry) -> None:
+    """Delete a draft or returned entry of one's own."""
+    entry = _lock(entry)
+    _check_editable(actor, entry)
+    entry._history_user = actor
+    entry.delete()
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def _check_reviewable(actor: User, entry: StudyEntry) -> None:
+    if not may_review_entry(actor, entry):
+        raise PermissionDenied
+    if entry.status != StudyEntry.Status.SUBMITTED:
+        raise ValidationError(
+            _("This entry is %(status)s: only submitted entries are reviewed.")
+            % {"status": entry.get_status_display()},
+            code="not_submitted",
+        )
+
+
+def _tell_reviewed(entry: StudyEntry, kind: str) -> None:
+    stamp = entry.reviewed_at.strftime("%Y%m%dT%H%M%S%f")
+    notify(
+        recipient=entry.person,
+        kind=kind,
+        key=f"{kind}:{entry.pk}:{stamp}",
+        context={"entry": entry},
+        link=entry.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def approve_entry(*, actor: User, entry: StudyEntry, comment: str = "") -> StudyEntry:
+    """Approve a submitted entry of one of the actor's people: its hours count from now."""
+    entry = _lock(entry)
+    _check_reviewable(actor, entry)
+    entry.status = StudyEntry.Status.APPROVED
+    entry.reviewed_by = actor
+    entry.reviewed_at = timezone.now()
+    entry.review_comment = comment.strip()
+    _save(entry, actor, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+    _tell_reviewed(entry, "study-entry-approved")
+    return entry
+
+
+@transaction.atomic
+def return_entry(*, actor: User, entry: StudyEntry, comment: str) -> StudyEntry:
+    """Return a submitted entry to its author with a comment saying what to change."""
+    if not comment.strip():
+        raise ValidationError(
+            _("Say what to change: a returned entry needs a comment."), code="comment"
+        )
+    entry = _lock(entry)
+    _check_reviewable(actor, entry)
+    entry.status = StudyEntry.Status.RETURNED
+    entry.reviewed_by = actor
+    entry.reviewed_at = timezone.now()
+    entry.review_comment = comment.strip()
+    _save(entry, actor, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+    _tell_reviewed(entry, "study-entry-returned")
+    return entry
+
+
+@transaction.atomic
+def approve_entries(*, actor: User, entry_ids: Iterable[int]) -> tuple[int, int]:
+    """Approve several submitted entries at once; returns (approved, skipped).
+
+    Only entries waiting in the actor's queue are approved; any other id is skipped.
+    """
+    ids = {int(pk) for pk in entry_ids}
+    entries = list(
+        review_queue(actor)
+        .filter(pk__in=ids)
+        .select_for_update(of=("self",))
+        .select_related("person")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for entry in entries:
+        entry.status = StudyEntry.Status.APPROVED
+        entry.reviewed_by = actor
+        entry.reviewed_at = now
+        entry.review_comment = ""
+        _save(entry, actor, ["status", "reviewed_by", "reviewed_at", "review_comment"])
+        _tell_reviewed(entry, "study-entry-approved")
+    return len(entries), len(ids) - len(entries)
+
+
+# --- sign-off ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_off_stage(*, actor: User, enrollment: Enrollment, comment: str) -> StageSignOff:
+    """Sign off the participant's current stage: he moves to the next (or completes the plan).
+
+    Refused unless every requirement of the stage is met, with a comment.
+    """
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("plan", "person")
+        .get(pk=enrollment.pk)
+    )
+    if not may_sign_off(actor, enrollment.person):
+        raise PermissionDenied
+    if not comment.strip():
+        raise ValidationError(_("Write a comment to sign the stage off."), code="comment")
+    if enrollment.completed_at is not None:
+        raise ValidationError(_("This participant has completed the plan."), code="completed")
+    progress = progress_of_one(enrollment)
+    stage = progress.current
+    if stage.signed_off:
+        raise ValidationError(_("This stage is already signed off."), code="signed_off")
+    missing = [item for item in stage.requirements if not item.met]
+    if missing:
+        raise ValidationError(
+            _("The stage cannot be signed off yet: %(missing)s.")
+            % {"missing": "; ".join(item.missing for item in missing)},
+            code="not_met",
+        )
+    sign_off = StageSignOff(
+        enrollment=enrollment, stage=enrollment.stage, signed_by=actor, comment=comment.strip()
+    )
+    sign_off._history_user = actor
+    sign_off.save()
+    if enrollment.stage < max(Stage.values):
+        enrollment.stage += 1
+        fields = ["stage"]
+    else:
+        enrollment.completed_at = timezone.now()
+        fields = ["completed_at"]
+    enrollment._history_user = actor
+    enrollment.save(update_fields=fields)
+    notify(
+        recipient=enrollment.person,
+        kind="study-stage-signed-off",
+        key=f"study-stage-signed-off:{sign_off.pk}",
+        context={"sign_off": sign_off, "enrollment": enrollment},
+        link="/study/",
+    )
+    return sign_off
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+def people_to_enrol(
+    *,
+    branch_ids: Iterable[int] = (),
+    grades: Iterable[int] = (),
+    statuses: Iterable[str] = (),
+    person_ids: Iterable[int] = (),
+) -> QuerySet[User]:
+    """The members matching every filter given (none given: nobody), active people only."""
+    people = User.objects.members().filter(is_active=True)
+    branch_ids, grades, statuses, person_ids = (
+        list(branch_ids),
+        list(grades),
+        list(statuses),
+        list(person_ids),
+    )
+    if not (branch_ids or grades or statuses or person_ids):
+        return User.objects.none()
+    if branch_ids:
+        people = people.filter(branch_id__in=branch_ids)
+    if grades:
+        people = people.filter(grade__in=grades)
+    if statuses:
+        people = people.filter(political_status__in=statuses)
+    if person_ids:
+        people = people.filter(pk__in=person_ids)
+    return people
+
+
+@transaction.atomic
+def enrol_people(*, actor: User, plan: StudyPlan, people: QuerySet[User]) -> int:
+    """Have the members among `people` follow `plan`; those already in it stay as they are.
+
+    Returns how many were added.
+    """
+    already = set(plan.enrollments.values_list("person_id", flat=True))
+    new = [
+        Enrollment(plan=plan, person_id=pk)
+        for pk in people.members().values_list("pk", flat=True)
+        if pk not in already
+    ]
+    Enrollment.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+@transaction.atomic
+def remove_enrollment(*, actor: User, enrollment: Enrollment) -> None:
+    """Take a person out of a plan (his log stays; his sign-offs in this plan go)."""
+    enrollment._history_user = actor
+    enrollment.delete()
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
+    """Weekly: tell each participant who is behind his plan's schedule, once per ISO week.
+
+    Queries do not grow with the participants: progress is computed for all at once.
+    """
+    today = today or timezone.localdate()
+    year, week, _day = today.isocalendar()
+    enrollments = list(
+        Enrollment.objects.filter(
+            completed_at__isnull=True,
+            person__is_active=True,
+            plan__starts_on__lte=today,
+            plan__ends_on__gte=today,
+        ).select_related("plan", "person")
+    )
+    behind = {
+        f"study-behind:{item.enrollment.pk}:{year}-W{week:02d}": item
+        for item in progress_of(enrollments, today=today)
+        if item.behind
+    }
+    already = set(Notice.objects.filter(dedup_key__in=behind).values_list("dedup_key", flat=True))
+    for key, item in behind.items():
+        if key in already:
+            continue
+        notify(
+            recipient=item.enrollment.person,
+            kind="study-behind",
+            key=key,
+            context={"progress": item, "plan": item.plan},
+            link="/study/",
+        )
+    return len(behind) - len(already)
+
+
+def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
+    """Daily: tell each reviewer whose queue has entries waiting more than three days, once a day.
+
+    An entry waits for the secretary of its author's active branch, the leader of his group and,
+    for workstation people, the head and deputies (as `members.access.reviews` has it). Queries
+    do not grow with the entries or the people: one for the entries, one for the officers, one
+    for the reviewers, then one notice per reviewer told.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cutoff = now - datetime.timedelta(days=QUEUE_WAIT_DAYS)
+    waiting = (
+        StudyEntry.objects.awaiting_review()
+        .filter(submitted_at__lt=cutoff)
+        .values_list(
+            "pk",
+            "person_id",
+            "person__branch__secretary_id",
+            "person__branch__is_active",
+            "person__group__leader_id",
+            "person__workstation_role",
+        )
+    )
+    officers = list(
+        User.objects.filter(
+            workstation_role__in=OFFICERS_OVER_ALL_GROUPS, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    queues: dict[int, set[int]] = defaultdict(set)
+    for pk, author, secretary, branch_active, leader, role in waiting:
+        reviewers = set()
+        if secretary and branch_active:
+            reviewers.add(secretary)
+        if leader:
+            reviewers.add(leader)
+        if role:
+            reviewers.update(officers)
+        reviewers.discard(author)
+        for reviewer in reviewers:
+            queues[reviewer].add(pk)
+    keys = {f"study-queue:{pk}:{today.isoformat()}": pk for pk in queues}
+    already = set(Notice.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    to_tell = {key: pk for key, pk in keys.items() if key not in already}
+    if not to_tell:
+        return 0
+    reviewers = User.objects.filter(is_active=True).in_bulk(to_tell.values())
+    told = 0
+    for key, pk in to_tell.items():
+        if pk not in reviewers:
+            continue
+        notify(
+            recipient=reviewers[pk],
+            kind="study-queue",
+            key=key,
+            context={"count": len(queues[pk]), "days": QUEUE_WAIT_DAYS},
+            link="/study/review/",
+        )
+        told += 1
+    return told
