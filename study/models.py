@@ -198,6 +198,7 @@ class Reading(models.Model):
         verbose_name = _("reading")
         verbose_name_plural = _("readings")
         ordering = ["stage", "title"]
+        permissions = [("import_reading", _("Can import readings"))]
 
     def __str__(self) -> str:
         return self.title
