@@ -17,6 +17,7 @@ from . import access, services
 from .forms import DirectoryFilterForm, MilestoneForm, PhoneForm
 from .models import MILESTONE_ORDER, Branch, PoliticalStatus, User
 from .resources import RosterResource
+from .timeline import steps_of as timeline_steps_of
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,11 +103,17 @@ def directory_export(request: HttpRequest) -> HttpResponse:
 def _person_context(request: HttpRequest, person: User) -> dict[str, object]:
     """What the profile and timeline includes show about `person`."""
     timeline = list(person.milestones.select_related("recorded_by"))
+    more_steps = timeline_steps_of(person)
     branch_link = (
         person.branch_id is not None
         and access.branches_visible_to(request.user).filter(pk=person.branch_id).exists()
     )
-    return {"person": person, "timeline": timeline, "branch_link": branch_link}
+    return {
+        "person": person,
+        "timeline": timeline,
+        "more_steps": more_steps,
+        "branch_link": branch_link,
+    }
 
 
 def _render_person(

@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from members.timeline import TimelineStep
+
 from .models import (
     ActivityKind,
     Enrollment,
@@ -409,3 +411,23 @@ def progress_of_one(
     enrollment: Enrollment, *, today: datetime.date | None = None
 ) -> EnrollmentProgress:
     return progress_of([enrollment], today=today)[0]
+
+
+def sign_off_timeline(person) -> list[TimelineStep]:
+    """The person's stage sign-offs as steps of his development timeline (one query)."""
+    sign_offs = StageSignOff.objects.filter(enrollment__person=person).select_related(
+        "enrollment__plan", "signed_by"
+    )
+    return [
+        TimelineStep(
+            date=timezone.localdate(sign_off.signed_at),
+            label=_("Signed off: %(stage)s") % {"stage": sign_off.get_stage_display()},
+            detail=_("%(plan)s · %(name)s: %(comment)s")
+            % {
+                "plan": sign_off.enrollment.plan.name,
+                "name": sign_off.signed_by.display_name,
+                "comment": sign_off.comment,
+            },
+        )
+        for sign_off in sign_offs
+    ]
