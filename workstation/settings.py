@@ -94,6 +94,7 @@ TEMPLATES = [
                 "workstation.context_processors.portal",
                 "notifications.context_processors.unread_notices",
                 "members.context_processors.navigation",
+                "study.context_processors.navigation",
             ],
         },
     },

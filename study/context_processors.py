@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from members.access import is_member, is_staff
+
+from .access.track import may_review
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Which of the study pages the navigation offers; asked only if a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_my_study": is_member(user),
+        "nav_review": SimpleLazyObject(lambda: may_review(user)),
+        "nav_study_overview": is_staff(user),
+    }
