@@ -9,7 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import NoticeFactory
-from tests.study.factories import ActivityFactory, ReadingFactory, RegistrationFactory
+from tests.study.factories import (
+    ActivityFactory,
+    EnrollmentFactory,
+    ReadingFactory,
+    RegistrationFactory,
+    StudyEntryFactory,
+)
 
 ROLES = ["visitor", "student", "member", "reviewer", "staff"]
 THIRD_PARTY_PREFIXES = ("admin/",)
@@ -39,6 +45,16 @@ ACTIVITY_RUNNERS = {"visitor": "login", "student": "404", "member": "403"} | {
     "reviewer": "ok",
     "staff": "ok",
 }
+# The study log: members (the reviewer is one too) log study; staff are not members. The
+# member's draft is his to edit; his reviewer and staff see it but may not change it.
+STUDY_LOGGERS = {"visitor": "login", "student": "403", "staff": "403"} | {
+    "member": "ok",
+    "reviewer": "ok",
+}
+AUTHOR_ONLY = {"visitor": "login", "student": "404", "member": "ok"} | {
+    "reviewer": "403",
+    "staff": "403",
+}
 EXPECTED: dict[str, dict[str, str]] = {
     # The portal's own pages.
     "home": EVERYONE,
@@ -55,6 +71,24 @@ EXPECTED: dict[str, dict[str, str]] = {
     "members:add-milestone": POST_ONLY,
     "members:branch": MEMBERS_OWN,
     "members:branches": STAFF_ONLY,
+    # Study: the track (my study, the log and its review, progress, sign-off, staff pages).
+    "study:mine": SIGNED_IN_ONLY,
+    "study:entry-new": STUDY_LOGGERS,
+    "study:entry": MEMBERS_OWN,
+    "study:entry-edit": AUTHOR_ONLY,
+    "study:entry-submit": POST_ONLY,
+    "study:entry-delete": POST_ONLY,
+    "study:entry-approve": POST_ONLY,
+    "study:entry-return": POST_ONLY,
+    "study:review": REVIEWERS_AND_STAFF,
+    "study:review-approve-selected": POST_ONLY,
+    "study:person": MEMBERS_OWN,
+    "study:sign-off": POST_ONLY,
+    "study:participant-remove": POST_ONLY,
+    "study:participants": STAFF_ONLY,
+    "study:overview": STAFF_ONLY,
+    "study:export-entries": STAFF_ONLY,
+    "study:export-progress": STAFF_ONLY,
     # Study: activities and readings.
     "study:activities": ACTIVITY_READERS,
     "study:activity-create": REVIEWERS_AND_STAFF,
@@ -133,7 +167,19 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
     activity = ActivityFactory(branch=branch, organiser=staff)
     registration = RegistrationFactory(activity=activity, person=member)
     reading = ReadingFactory(document=SimpleUploadedFile("dangzhang.pdf", b"%PDF-1.4 test"))
+    enrollment = EnrollmentFactory(person=member)
+    entry = StudyEntryFactory(person=member)
     return {
+        "study:entry": {"pk": entry.pk},
+        "study:entry-edit": {"pk": entry.pk},
+        "study:entry-submit": {"pk": entry.pk},
+        "study:entry-delete": {"pk": entry.pk},
+        "study:entry-approve": {"pk": entry.pk},
+        "study:entry-return": {"pk": entry.pk},
+        "study:person": {"pk": member.pk},
+        "study:sign-off": {"pk": enrollment.pk},
+        "study:participant-remove": {"pk": enrollment.pk},
+        "study:participants": {"pk": enrollment.plan_id},
         "study:activity": {"pk": activity.pk},
         "study:activity-edit": {"pk": activity.pk},
         "study:activity-sign-up": {"pk": activity.pk},
