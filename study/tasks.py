@@ -2,10 +2,22 @@
 
 from celery import shared_task
 
-from .services import activities
+from .services import activities, track
 
 
 @shared_task(name="study.remind_activity_tomorrow")
 def remind_activity_tomorrow() -> int:
     """Hourly: everyone with a place at an activity starting tomorrow, told once."""
     return activities.remind_activity_tomorrow()
+
+
+@shared_task(name="study.remind_behind_schedule")
+def remind_behind_schedule() -> int:
+    """Daily check, weekly notice: participants behind their plan's schedule, once a week."""
+    return track.remind_behind_schedule()
+
+
+@shared_task(name="study.remind_review_queue")
+def remind_review_queue() -> int:
+    """Daily: reviewers with entries waiting more than three days, once a day."""
+    return track.remind_review_queue()

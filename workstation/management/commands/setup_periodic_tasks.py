@@ -10,6 +10,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Send pending notice e-mails": ("notifications.send_pending_emails", 5),
     "Remind of probations ending": ("members.remind_probation_ending", 24 * 60),
+    # Checked daily; each participant is told at most once per ISO week.
+    "Remind participants behind their study plan": ("study.remind_behind_schedule", 24 * 60),
+    "Remind reviewers of study entries waiting": ("study.remind_review_queue", 24 * 60),
     "Remind of study activities tomorrow": ("study.remind_activity_tomorrow", 60),
 }
 
