@@ -1,0 +1,239 @@
+"""My study, the review queue and the staff overview: what they show, their exports, a plan's
+participants, and query counts that do not grow with the data."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from members.models import PoliticalStatus
+from study.models import Enrollment, Requirement, Stage
+from tests.factories import BranchFactory, UserFactory
+
+from .factories import (
+    ActivityFactory,
+    EnrollmentFactory,
+    RequirementFactory,
+    StageSignOffFactory,
+    StudyEntryFactory,
+    StudyPlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MINE = reverse("study:mine")
+QUEUE = reverse("study:review")
+OVERVIEW = reverse("study:overview")
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture
+def plan():
+    plan = StudyPlanFactory(name="2026秋季学习计划")
+    RequirementFactory(plan=plan, kind=Requirement.Kind.HOURS, minimum=4)
+    RequirementFactory(plan=plan, kind=Requirement.Kind.REFLECTION, minimum=20)
+    RequirementFactory(plan=plan, kind=Requirement.Kind.ACTIVITIES, minimum=1)
+    RequirementFactory(plan=plan, stage=Stage.SPEECHES, kind=Requirement.Kind.HOURS, minimum=4)
+    return plan
+
+
+def _sheet(response) -> list[list]:
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+# --- my study ---------------------------------------------------------------------------------
+
+
+def test_my_study_shows_progress_and_what_is_missing(member_client, member, plan):
+    EnrollmentFactory(plan=plan, person=member)
+    StudyEntryFactory(person=member, hours=Decimal("2"), approved=True)
+    ActivityFactory(title="党章专题讲座")
+    page = member_client.get(MINE, **EN)
+    text = page.content.decode()
+    assert "2026秋季学习计划" in text
+    assert "2 more approved hours" in text
+    assert "No approved reflection yet" in text
+    assert "党章专题讲座" in text
+    current = page.context["current"]
+    assert current.overall_percent == 5  # (2/4 + 0 + 0) / 3 of stage 1, a third of the plan
+    assert 'data-testid="overall-percent">5%' in text
+    assert "Behind schedule" in text
+
+
+def _grow(plan, branch, count: int) -> None:
+    for _ in range(count):
+        person = UserFactory(party_member=True, branch=branch)
+        enrollment = EnrollmentFactory(plan=plan, person=person)
+        StudyEntryFactory(person=person, submitted=True)
+        StudyEntryFactory(person=person, approved=True)
+        StageSignOffFactory(enrollment=enrollment)
+
+
+def test_my_study_query_count_does_not_grow(
+    member_client, member, plan, branch, django_assert_max_num_queries
+):
+    EnrollmentFactory(plan=plan, person=member)
+    StudyEntryFactory(person=member, approved=True)
+    with django_assert_max_num_queries(20) as few:
+        assert member_client.get(MINE).status_code == 200
+    StudyEntryFactory.create_batch(30, person=member, approved=True)
+    ActivityFactory.create_batch(6)
+    _grow(plan, branch, 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert member_client.get(MINE).status_code == 200
+
+
+# --- the review queue -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["reviewer", "staff"])
+def test_the_review_queue_query_count_does_not_grow(
+    role, request, member, plan, branch, django_assert_max_num_queries
+):
+    client = request.getfixturevalue(f"{role}_client")
+    StudyEntryFactory(person=member, submitted=True)
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(QUEUE).status_code == 200
+    _grow(plan, branch, 10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(QUEUE)
+    assert page.context["page"].paginator.count == 11
+
+
+# --- the staff overview -----------------------------------------------------------------------
+
+
+def test_the_overview_counts_stages_per_branch_and_lists_who_is_behind(staff_client, plan, branch):
+    ahead = UserFactory(name="刘领先", party_member=True, branch=branch)
+    behind = UserFactory(name="周落后", party_member=True, branch=branch)
+    other_branch = BranchFactory(name="研究生党支部")
+    elsewhere = UserFactory(name="吴同学", party_member=True, branch=other_branch)
+    StageSignOffFactory(enrollment=EnrollmentFactory(plan=plan, person=ahead, stage=2))
+    EnrollmentFactory(plan=plan, person=behind)
+    EnrollmentFactory(plan=plan, person=elsewhere, stage=Stage.PRACTICE)
+    page = staff_client.get(OVERVIEW, {"plan": plan.pk}, **EN)
+    assert page.status_code == 200
+    table = {row["name"]: row for row in page.context["table"]}
+    assert table["本科生第一党支部"]["stages"] == [1, 1, 0]
+    assert table["研究生党支部"]["stages"] == [0, 0, 1]
+    assert [item.enrollment.person for item in page.context["behind"]] == [behind]
+    text = page.content.decode()
+    assert 'id="stage-chart-data"' in text
+    assert "周落后" in text
+
+
+def test_the_overview_picks_the_current_plan_and_survives_nonsense(staff_client, plan):
+    page = staff_client.get(OVERVIEW)
+    assert page.context["plan"] == plan
+    page = staff_client.get(OVERVIEW, {"plan": "nonsense", "stage": "x"})
+    assert page.status_code == 200
+
+
+def test_the_overview_without_plans(staff_client):
+    page = staff_client.get(OVERVIEW, **EN)
+    assert "No study plan yet" in page.content.decode()
+
+
+def test_the_overview_query_count_does_not_grow(
+    staff_client, plan, branch, django_assert_max_num_queries
+):
+    _grow(plan, branch, 2)
+    with django_assert_max_num_queries(20) as few:
+        assert staff_client.get(OVERVIEW, {"plan": plan.pk}).status_code == 200
+    _grow(plan, BranchFactory(), 15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert staff_client.get(OVERVIEW, {"plan": plan.pk}).status_code == 200
+
+
+def test_the_entries_export_is_filtered_and_formula_safe(staff_client, plan, member):
+    EnrollmentFactory(plan=plan, person=member)
+    StudyEntryFactory(person=member, approved=True, notes='=HYPERLINK("http://x")')
+    StudyEntryFactory(person=member, material="草稿")
+    StudyEntryFactory(approved=True, material="别人的")  # not in the plan
+    url = reverse("study:export-entries")
+    rows = _sheet(staff_client.get(url, {"plan": plan.pk, "status": "approved"}, **EN))
+    assert rows[0][:4] == ["Number", "Name", "Party branch", "Date"]
+    assert len(rows) == 2
+    assert rows[1][1] == "张党员"
+    assert rows[1][8] == '\'=HYPERLINK("http://x")'
+    assert rows[1][9] == "Approved"
+
+
+def test_the_progress_export(staff_client, plan, member):
+    EnrollmentFactory(plan=plan, person=member)
+    StudyEntryFactory(person=member, hours=Decimal("2"), approved=True)
+    member.name = "=cmd"
+    member.save(update_fields=["name"])
+    response = staff_client.get(reverse("study:export-progress"), {"plan": plan.pk}, **EN)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = _sheet(response)
+    assert rows[0][0] == "Number"
+    (row,) = rows[1:]
+    assert row[1] == "'=cmd"
+    assert row[4:7] == [16, 0, 100]  # stage 1: (50 + 0 + 0) / 3; stage 3 has no requirements
+    assert row[7] == 5
+    assert row[9] == "Yes"
+    assert "2 more approved hours" in row[10]
+
+
+def test_only_staff_export(reviewer_client):
+    assert reviewer_client.get(reverse("study:export-entries")).status_code == 403
+    assert reviewer_client.get(reverse("study:export-progress")).status_code == 403
+
+
+# --- a plan's participants --------------------------------------------------------------------
+
+
+def test_enrol_by_branch_previews_then_enrols_members_only(staff_client, plan, branch, member):
+    UserFactory(branch=branch, political_status=PoliticalStatus.LEAGUE)  # not a member
+    colleague = UserFactory(branch=branch, political_status=PoliticalStatus.ACTIVIST)
+    url = reverse("study:participants", args=[plan.pk])
+    data = {"branches": [branch.pk], "action": "preview"}
+    page = staff_client.post(url, data, **EN)
+    # The member, the reviewer (a full member, secretary of the branch) and the activist.
+    assert page.context["preview"] == 3
+    assert not Enrollment.objects.exists()
+    response = staff_client.post(url, data | {"action": "enrol"}, **EN)
+    assert response.status_code == 302
+    people = set(plan.enrollments.values_list("person", flat=True))
+    assert {member.pk, colleague.pk} <= people
+    assert len(people) == 3
+    # Again: nobody new, nobody moved back.
+    plan.enrollments.filter(person=member).update(stage=2)
+    staff_client.post(url, data | {"action": "enrol"})
+    assert plan.enrollments.count() == 3
+    assert plan.enrollments.get(person=member).stage == 2
+
+
+def test_enrol_needs_a_filter_and_refuses_nonsense(staff_client, plan):
+    url = reverse("study:participants", args=[plan.pk])
+    page = staff_client.post(url, {"action": "enrol"}, **EN)
+    assert "Choose at least one branch, grade, status or person." in page.content.decode()
+    page = staff_client.post(url, {"grades": ["abc"], "action": "enrol"}, **EN)
+    assert page.status_code == 200
+    assert not Enrollment.objects.exists()
+
+
+def test_enrol_by_hand_and_remove(staff_client, plan, member, student):
+    url = reverse("study:participants", args=[plan.pk])
+    found = staff_client.get(url, {"q": "张党员"}).context["found"]
+    assert found == [member]
+    assert staff_client.get(url, {"q": student.name}).context["found"] == []
+    staff_client.post(url, {"people": [member.pk], "action": "enrol"})
+    enrollment = plan.enrollments.get()
+    assert enrollment.person == member
+    response = staff_client.post(reverse("study:participant-remove", args=[enrollment.pk]))
+    assert response.status_code == 302
+    assert not plan.enrollments.exists()
+
+
+def test_participants_are_for_staff_only(reviewer_client, plan, member):
+    enrollment = EnrollmentFactory(plan=plan, person=member)
+    url = reverse("study:participants", args=[plan.pk])
+    assert reviewer_client.post(url, {"people": [member.pk], "action": "enrol"}).status_code == 403
+    remove = reverse("study:participant-remove", args=[enrollment.pk])
+    assert reviewer_client.post(remove).status_code == 403
+    assert Enrollment.objects.count() == 1
