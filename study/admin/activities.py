@@ -1,1 +1,220 @@
-"""Activities, registrations and readings in the admin."""
+"""Activities, registrations and readings in the admin.
+
+Changes go through the same rules as in the portal: an activity's details are checked by
+`check_activity_details`, places a change frees go to the waiting list, and attendance is
+marked or taken back by the services (so that the credited hours follow). Registrations are
+made in the portal; the admin shows them and takes attendance. Reading lists are imported.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.admin import RosterImportForm
+from members.resources import RosterFileError
+
+from ..models import Activity, Reading, ReadingConfirmation, Registration
+from ..resources import READINGS_FORMATS, ReadingResource
+from ..services import activities as services
+
+# --- activities ----------------------------------------------------------------------------------
+
+REGISTERED = Q(registrations__status=Registration.Status.REGISTERED)
+
+
+class ActivityAdminForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [*services.FIELDS, "organiser", "sign_in_code"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        names = services.FIELDS
+        if all(cleaned.get(name) is not None for name in names if name not in ("plan", "branch")):
+            details = services.ActivityDetails(**{name: cleaned.get(name) for name in names})
+            try:
+                services.check_activity_details(details, self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class RegistrationInline(admin.TabularInline):
+    """The activity's list, to read: places are taken in the portal."""
+
+    model = Registration
+    extra = 0
+    can_delete = False
+    fields = ["person", "status", "registered_at", "attended_at", "attendance_marked_by"]
+    readonly_fields = fields
+    ordering = ["status", "registered_at", "id"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "attendance_marked_by")
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    form = ActivityAdminForm
+    list_display = ["title", "kind", "stage", "starts_at", "place", "capacity", "taken", "branch"]
+    list_filter = ["kind", "stage", "branch", "plan"]
+    list_select_related = ["branch"]
+    search_fields = ["title", "place"]
+    autocomplete_fields = ["organiser", "branch"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["created_at"]
+    inlines = [RegistrationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(taken_count=Count("registrations", filter=REGISTERED))
+        )
+
+    @admin.display(description=_("places taken"), ordering="taken_count")
+    def taken(self, activity: Activity) -> int:
+        return activity.taken_count
+
+    def get_changeform_initial_data(self, request) -> dict:
+        return {"organiser": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj: Activity, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            services.fill_places_from_waiting_list(actor=request.user, activity=obj)
+
+
+# --- registrations -------------------------------------------------------------------------------
+
+
+@admin.register(Registration)
+class RegistrationAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "activity", "status", "registered_at", "attended_at"]
+    list_filter = ["status", "activity__kind", "activity__stage"]
+    list_select_related = ["person", "activity"]
+    search_fields = ["person__name", "person__student_number", "activity__title"]
+    readonly_fields = [
+        "activity",
+        "person",
+        "status",
+        "registered_at",
+        "attended_at",
+        "attendance_marked_by",
+    ]
+    actions = ["mark_present", "take_back_attendance"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Removing a registration would leave its credited hours behind: take attendance back
+        # or let the person cancel in the portal.
+        return False
+
+    def _each(self, request, queryset, service, done: str) -> None:
+        count = 0
+        for registration in queryset.select_related("activity", "person"):
+            try:
+                service(actor=request.user, registration=registration)
+            except ValidationError as error:
+                messages.error(request, f"{registration}: {' '.join(error.messages)}")
+            else:
+                count += 1
+        if count:
+            messages.success(request, done % {"count": count})
+
+    @admin.action(description=_("Mark present (credits the hours)"), permissions=["change"])
+    def mark_present(self, request, queryset) -> None:
+        self._each(
+            request, queryset, services.mark_attendance, gettext("%(count)s marked present.")
+        )
+
+    @admin.action(description=_("Take attendance back (and its hours)"), permissions=["change"])
+    def take_back_attendance(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            services.unmark_attendance,
+            gettext("Attendance taken back for %(count)s."),
+        )
+
+
+# --- readings ------------------------------------------------------------------------------------
+
+
+class ReadingsImportForm(RosterImportForm):
+    """The reading list's upload: the format may be left to the file's extension."""
+
+    def __init__(self, formats, resources, **kwargs) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.fields["import_file"].help_text = gettext(
+            "An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK) of at most %(size)s. The "
+            "first row names the columns, in Chinese or English: title, source, stage (1, 2, 3 "
+            "or 第一阶段) and link. Readings are matched by title. Nothing is saved until every "
+            "row is valid."
+        ) % {"size": filesizeformat(settings.ROSTER_MAX_BYTES)}
+
+
+@admin.register(Reading)
+class ReadingAdmin(ImportMixin, SimpleHistoryAdmin):
+    resource_classes = [ReadingResource]
+    import_formats = READINGS_FORMATS
+    import_form_class = ReadingsImportForm
+    list_display = ["title", "source", "stage", "has_document", "confirmed"]
+    list_filter = ["stage"]
+    search_fields = ["title", "source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(confirmed_count=Count("confirmations"))
+
+    @admin.display(description=_("PDF"), boolean=True)
+    def has_document(self, reading: Reading) -> bool:
+        return bool(reading.document)
+
+    @admin.display(description=_("confirmed by"), ordering="confirmed_count")
+    def confirmed(self, reading: Reading) -> int:
+        return reading.confirmed_count
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, RosterFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                gettext(
+                    "Nothing was imported: the file no longer passes the checks. "
+                    "Upload it again to see why."
+                ),
+            )
+            return HttpResponseRedirect(reverse("admin:study_reading_import"))
+        return super().process_result(result, request)
+
+
+@admin.register(ReadingConfirmation)
+class ReadingConfirmationAdmin(admin.ModelAdmin):
+    list_display = ["person", "reading", "confirmed_at"]
+    list_filter = ["reading__stage"]
+    list_select_related = ["person", "reading"]
+    search_fields = ["person__name", "person__student_number", "reading__title"]
+    readonly_fields = ["reading", "person", "note", "confirmed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

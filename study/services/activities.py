@@ -141,6 +141,12 @@ def renew_sign_in_code(*, actor: User, activity: Activity) -> Activity:
 # --- sign-up and the waiting list -------------------------------------------------------------
 
 
+@transaction.atomic
+def fill_places_from_waiting_list(*, actor: User, activity: Activity) -> list[Registration]:
+    """Give an activity's free places (after a change in the admin) to the people waiting."""
+    return _fill_from_waiting_list(_lock(activity))
+
+
 def _lock(activity: Activity) -> Activity:
     return Activity.objects.select_for_update().get(pk=activity.pk)
 
