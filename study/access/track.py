@@ -45,7 +45,7 @@ def entries_visible_to(user) -> QuerySet[StudyEntry]:
 def review_queue(user) -> QuerySet[StudyEntry]:
     """Submitted entries waiting for `user`: his people's (never his own); all for staff."""
     if is_staff(user):
-        return StudyEntry.objects.awaiting_review()
+        return StudyEntry.objects.awaiting_review().exclude(person=user)
     if not user.is_authenticated:
         return StudyEntry.objects.none()
     reviewed = people_visible_to(user).exclude(pk=user.pk).values("pk")
