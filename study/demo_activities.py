@@ -1,0 +1,242 @@
+# ruff: noqa: RUF001 - the demo is written in Chinese, with its punctuation
+"""Demo readings and activities, so that `make run` shows the activities as they are used: past
+ones with their attendance, one under way that the demo reviewer organises (to try the sign-in
+screen), and upcoming ones with places, one of them full with a waiting list.
+
+Everything goes through the services with the time each step would have happened, so the demo
+obeys the same rules as real use (places, waiting list, sign-in window, credited hours).
+Deterministic under the given random generator; a second run adds nothing.
+"""
+
+import datetime
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from members.models import User
+
+from .models import Activity, ActivityKind, Reading, ReadingConfirmation, Stage, StudyPlan
+from .services import activities as services
+
+# stage -> (title, source, link)
+READINGS: dict[int, list[tuple[str, str, str]]] = {
+    Stage.THEORY: [
+        ("中国共产党章程", "《中国共产党章程》", "https://www.12371.cn/"),
+        ("中国共产党纪律处分条例", "《中国共产党纪律处分条例》", "https://www.12371.cn/"),
+        ("关于新形势下党内政治生活的若干准则", "党内法规", ""),
+        ("中国共产党廉洁自律准则", "党内法规", ""),
+        ("共产党宣言", "《马克思恩格斯选集》第一卷", ""),
+        ("为人民服务", "《毛泽东选集》第三卷", ""),
+        ("解放思想 实事求是 团结一致向前看", "《邓小平文选》第二卷", ""),
+    ],
+    Stage.SPEECHES: [
+        ("在庆祝中国共产党成立100周年大会上的讲话", "习近平总书记系列重要讲话", ""),
+        ("在北京大学师生座谈会上的讲话", "习近平总书记系列重要讲话", ""),
+        ("在纪念五四运动100周年大会上的讲话", "习近平总书记系列重要讲话", ""),
+        (
+            "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗",
+            "党的二十大报告",
+            "",
+        ),
+    ],
+    Stage.PRACTICE: [
+        ("中国共产党党员教育管理工作条例", "党内法规", ""),
+        ("中国共产党支部工作条例（试行）", "党内法规", ""),
+    ],
+}
+
+NOTES = [
+    "通读全文，重点学习了党员的义务和权利，对照检查了自己的不足。",
+    "结合书院生活谈体会：党员要在学习和服务同学中起带头作用。",
+    "认真学习原文，摘抄了重要论述，并在支部学习会上作了交流。",
+]
+
+# (title, type, stage, days from now the activity starts, hour, hours long, place, capacity)
+PAST = [
+    ("党章专题辅导讲座", ActivityKind.LECTURE, Stage.THEORY, -21, 19, 2, "书院报告厅", 80),
+    (
+        "《纪律处分条例》支部学习会",
+        ActivityKind.BRANCH_STUDY,
+        Stage.THEORY,
+        -10,
+        19,
+        2,
+        "书院活动室",
+        40,
+    ),
+    ("参观革命历史纪念馆", ActivityKind.VISIT, Stage.SPEECHES, -4, 9, 4, "市革命历史纪念馆", 30),
+]
+UPCOMING = [
+    (
+        "主题讨论 纪念建党 不忘初心",
+        ActivityKind.DISCUSSION,
+        Stage.SPEECHES,
+        2,
+        19,
+        2,
+        "书院研讨室",
+        6,
+    ),
+    (
+        "专家讲座 学习党的二十大精神",
+        ActivityKind.LECTURE,
+        Stage.SPEECHES,
+        6,
+        14,
+        2,
+        "图书馆报告厅",
+        120,
+    ),
+    ("朋辈辅导经验交流会", ActivityKind.OTHER, Stage.PRACTICE, 9, 19, 1.5, "书院活动室", 30),
+    ("宿舍安全检查培训", ActivityKind.BRANCH_STUDY, Stage.PRACTICE, 13, 16, 1, "书院会议室", 40),
+]
+RUNNING_TITLE = "支部学习会 学习《关于新形势下党内政治生活的若干准则》"
+
+
+@dataclass
+class ActivitiesReport:
+    readings: dict[int, list[Reading]] = field(default_factory=dict)
+    activities: list[Activity] = field(default_factory=list)
+    created: bool = False
+
+
+def seed_readings() -> dict[int, list[Reading]]:
+    """The demo's readings by stage, created once."""
+    readings: dict[int, list[Reading]] = {}
+    for stage, items in READINGS.items():
+        for title, source, url in items:
+            reading, _ = Reading.objects.get_or_create(
+                title=title, defaults={"source": source, "stage": stage, "url": url}
+            )
+            readings.setdefault(reading.stage, []).append(reading)
+    return readings
+
+
+def seed_activities_and_readings(
+    *,
+    plan: StudyPlan,
+    organisers: Sequence[User],
+    people: Sequence[User],
+    rng: random.Random,
+    now: datetime.datetime,
+) -> ActivitiesReport:
+    """Readings for every stage and the plan's activities with sign-ups and attendance.
+
+    `organisers[0]` organises the activity under way now (the demo reviewer, so that his
+    sign-in screen can be tried); the others organise the rest in turn. `people` are the plan's
+    participants who sign up, attend and confirm readings.
+    """
+    report = ActivitiesReport(readings=seed_readings())
+    if Activity.objects.filter(plan=plan).exists():
+        report.activities = list(Activity.objects.filter(plan=plan))
+        return report
+    report.created = True
+    people = list(people)
+    _confirm_readings(report.readings, people, rng, now)
+    for number, spec in enumerate(PAST):
+        organiser = organisers[number % len(organisers)]
+        activity = _schedule(plan, organiser, spec, now, rng)
+        signed_up = _sign_up(activity, rng.sample(people, min(len(people), rng.randint(8, 20))))
+        for index, registration in enumerate(signed_up):
+            if rng.random() < 0.15:
+                continue  # did not come
+            when = activity.starts_at + datetime.timedelta(minutes=rng.randint(-10, 20))
+            if index % 5 == 0:
+                services.mark_attendance(actor=organiser, registration=registration, now=when)
+            else:
+                services.sign_in_to_activity(
+                    actor=registration.person,
+                    activity=activity,
+                    code=activity.sign_in_code,
+                    now=when,
+                )
+        report.activities.append(activity)
+
+    running = _schedule(
+        plan,
+        organisers[0],
+        (RUNNING_TITLE, ActivityKind.BRANCH_STUDY, Stage.THEORY, 0, 0, 2, "书院活动室", 50),
+        now,
+        rng,
+        starts_at=now - datetime.timedelta(minutes=30),
+        branch=organisers[0].branch,
+    )
+    early = _sign_up(running, people[: min(len(people), 12)])
+    for registration in early[len(early) // 2 :]:
+        services.sign_in_to_activity(
+            actor=registration.person,
+            activity=running,
+            code=running.sign_in_code,
+            now=running.starts_at + datetime.timedelta(minutes=rng.randint(0, 25)),
+        )
+    report.activities.append(running)
+
+    for number, spec in enumerate(UPCOMING):
+        organiser = organisers[(number + 1) % len(organisers)]
+        activity = _schedule(plan, organiser, spec, now, rng)
+        # The first (six places) fills up and has a waiting list.
+        count = activity.capacity + 3 if activity.capacity < 10 else rng.randint(3, 15)
+        _sign_up(activity, rng.sample(people, min(len(people), count)), now=now)
+        report.activities.append(activity)
+    return report
+
+
+def _schedule(plan, organiser, spec, now, rng, *, starts_at=None, branch=None) -> Activity:
+    title, kind, stage, days, hour, hours, place, capacity = spec
+    if starts_at is None:
+        day = timezone.localtime(now + datetime.timedelta(days=days))
+        starts_at = day.replace(hour=hour, minute=0, second=0, microsecond=0)
+    details = services.ActivityDetails(
+        title=title,
+        kind=kind,
+        stage=stage,
+        description=_description(kind),
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=hours),
+        place=place,
+        capacity=capacity,
+        hours=Decimal(str(hours)),
+        plan=plan,
+        branch=branch,
+    )
+    return services.schedule_activity(actor=organiser, details=details)
+
+
+def _description(kind: str) -> str:
+    return {
+        ActivityKind.LECTURE: "邀请马克思主义学院专家作专题辅导，会后交流提问。",
+        ActivityKind.BRANCH_STUDY: "支部集体学习原文，每位同志结合实际谈体会。",
+        ActivityKind.DISCUSSION: "围绕主题分组讨论，各组推选代表发言。",
+        ActivityKind.VISIT: "集体乘车前往，请提前十分钟在书院门口集合。",
+    }.get(kind, "请准时参加。")
+
+
+def _sign_up(activity: Activity, people: Sequence[User], *, now=None) -> list:
+    """Sign `people` up, in order, a few days before the activity; those refused are left out."""
+    when = now or activity.starts_at - datetime.timedelta(days=3)
+    registrations = []
+    for person in people:
+        try:
+            registration = services.sign_up_for_activity(actor=person, activity=activity, now=when)
+        except ValidationError:
+            continue
+        if registration.status == registration.Status.REGISTERED:
+            registrations.append(registration)
+    return registrations
+
+
+def _confirm_readings(readings, people, rng, now) -> None:
+    first_stage = readings.get(Stage.THEORY, [])
+    for person in people:
+        for reading in first_stage[: rng.randint(0, len(first_stage))]:
+            if ReadingConfirmation.objects.filter(reading=reading, person=person).exists():
+                continue
+            confirmation = services.confirm_reading(
+                actor=person, reading=reading, note=rng.choice(NOTES)
+            )
+            confirmation.confirmed_at = now - datetime.timedelta(days=rng.randint(1, 25))
+            confirmation.save(update_fields=["confirmed_at"])
