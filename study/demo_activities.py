@@ -19,7 +19,15 @@ from django.utils import timezone
 
 from members.models import User
 
-from .models import Activity, ActivityKind, Reading, ReadingConfirmation, Stage, StudyPlan
+from .models import (
+    Activity,
+    ActivityKind,
+    Enrollment,
+    Reading,
+    ReadingConfirmation,
+    Stage,
+    StudyPlan,
+)
 from .services import activities as services
 
 # stage -> (title, source, link)
@@ -126,9 +134,10 @@ def seed_activities_and_readings(
 ) -> ActivitiesReport:
     """Readings for every stage and the plan's activities with sign-ups and attendance.
 
-    `organisers[0]` organises the activity under way now (the demo reviewer, so that his
-    sign-in screen can be tried); the others organise the rest in turn. `people` are the plan's
-    participants who sign up, attend and confirm readings.
+    The first organiser who is not staff (the demo reviewer) organises the activity under way
+    now, so that his sign-in screen can be tried; the organisers take the rest in turn. `people`
+    follow the plan (they are enrolled here if they are not yet) and sign up, attend and confirm
+    readings.
     """
     report = ActivitiesReport(readings=seed_readings())
     if Activity.objects.filter(plan=plan).exists():
@@ -136,6 +145,11 @@ def seed_activities_and_readings(
         return report
     report.created = True
     people = list(people)
+    # Only the plan's participants may come to its activities.
+    Enrollment.objects.bulk_create(
+        [Enrollment(plan=plan, person=person) for person in people], ignore_conflicts=True
+    )
+    runner = next((o for o in organisers if not o.is_staff), organisers[0])
     _confirm_readings(report.readings, people, rng, now)
     for number, spec in enumerate(PAST):
         organiser = organisers[number % len(organisers)]
@@ -158,12 +172,12 @@ def seed_activities_and_readings(
 
     running = _schedule(
         plan,
-        organisers[0],
+        runner,
         (RUNNING_TITLE, ActivityKind.BRANCH_STUDY, Stage.THEORY, 0, 0, 2, "书院活动室", 50),
         now,
         rng,
         starts_at=now - datetime.timedelta(minutes=30),
-        branch=organisers[0].branch,
+        branch=runner.branch,
     )
     early = _sign_up(running, people[: min(len(people), 12)])
     for registration in early[len(early) // 2 :]:
