@@ -17,6 +17,7 @@ from members.demo import seed_people
 from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
 from members.services import record_milestone
 from notifications.services import notify
+from study.demo import seed_study
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -123,10 +124,25 @@ class Command(BaseCommand):
         reviewer = User.objects.get(email=DEMO_ACCOUNTS["reviewer"][0])
         branch.secretary = reviewer
         branch.save(update_fields=["secretary"])
+        study = seed_study(
+            scale=options["scale"],
+            seed=options["seed"],
+            today=today,
+            member=User.objects.get(email=DEMO_ACCOUNTS["member"][0]),
+            reviewer=reviewer,
+            staff=User.objects.get(email=DEMO_ACCOUNTS["staff"][0]),
+        )
+        self.stdout.write(
+            f"Study plan: {study.plan}, {study.participants} participants, "
+            f"{study.entries} entries" + ("" if study.created else " (already there; unchanged)")
+        )
 
 
 def _staff_group() -> Group:
-    """Staff's permissions as data: everything on people, branches, milestones and rosters."""
+    """Staff's permissions as data: everything on people, branches, milestones and rosters,
+    and on the study track."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="members"))
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["members", "study"])
+    )
     return group
