@@ -312,13 +312,13 @@ def sign_in_to_activity(
     opens, closes = sign_in_window(activity)
     if now < opens:
         raise ValidationError(
-            _("Sign-in has not opened yet: it opens at %(time)s.")
+            _("Sign-in has not opened yet: it opens at %(time)s")
             % {"time": date_format(timezone.localtime(opens), "SHORT_DATETIME_FORMAT")},
             code="too_early",
         )
     if now > closes:
         raise ValidationError(
-            _("Sign-in closed at %(time)s.")
+            _("Sign-in closed at %(time)s")
             % {"time": date_format(timezone.localtime(closes), "SHORT_DATETIME_FORMAT")},
             code="too_late",
         )
@@ -330,7 +330,7 @@ def sign_in_to_activity(
     registration = Registration.objects.filter(activity=activity, person=actor).first()
     if registration is not None and registration.attended_at is not None:
         raise ValidationError(
-            _("You signed in already, at %(time)s.")
+            _("You signed in already, at %(time)s")
             % {
                 "time": date_format(
                     timezone.localtime(registration.attended_at), "SHORT_DATETIME_FORMAT"
@@ -354,7 +354,7 @@ def mark_attendance(
     opens, _closes = sign_in_window(activity)
     if now < opens:
         raise ValidationError(
-            _("Attendance can be taken from %(time)s.")
+            _("Attendance can be taken from %(time)s")
             % {"time": date_format(timezone.localtime(opens), "SHORT_DATETIME_FORMAT")},
             code="too_early",
         )
