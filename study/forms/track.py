@@ -23,7 +23,9 @@ KIND_CHOICES = [
 class EntryForm(BootstrapForm):
     """A piece of study: the member's own log."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     stage = forms.TypedChoiceField(label=_("Stage"), choices=Stage.choices, coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
     hours = forms.DecimalField(

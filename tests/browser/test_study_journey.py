@@ -1,0 +1,117 @@
+"""The study track in a browser: a member logs study and submits it, his reviewer approves it
+in the queue without leaving the page, and the member's progress bar moves. In Chinese and in
+English, on a phone and a desktop."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from members.models import PoliticalStatus, WorkstationRole
+from study.models import Requirement
+from tests.factories import PASSWORD, BranchFactory, UserFactory
+from tests.study.factories import EnrollmentFactory, RequirementFactory
+
+from .conftest import DESKTOP, PHONE, Visit
+
+pytestmark = pytest.mark.browser
+
+TEXT = {
+    "zh-hans": {
+        "sign_in": "登录",
+        "my_study": "我的学习",
+        "submitted": "已提交",
+        "approved": "已通过。",
+        "missing": "还差 2 个审核通过的学时",
+    },
+    "en": {
+        "sign_in": "Sign in",
+        "my_study": "My study",
+        "submitted": "Submitted",
+        "approved": "Approved.",
+        "missing": "2 more approved hours",
+    },
+}
+
+
+def sign_in(visit: Visit, portal, language: str, number: str, text: dict) -> Page:
+    page = visit.page
+    visit.open_home(portal, language)
+    page.locator("main").get_by_role("link", name=text["sign_in"]).click()
+    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(number)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form").get_by_role("button", name=text["sign_in"]).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    return page
+
+
+@pytest.mark.parametrize(
+    ("language", "viewport", "label"),
+    [("zh-hans", PHONE, "phone"), ("en", PHONE, "phone"), ("en", DESKTOP, "desktop")],
+)
+def test_log_submit_approve_and_the_progress_moves(
+    browser: Browser, portal, artifacts, language, viewport, label
+):
+    text = TEXT[language]
+    branch = BranchFactory(name="本科生第一党支部")
+    reviewer = UserFactory(
+        name="李书记",
+        student_number="20230001",
+        political_status=PoliticalStatus.FULL,
+        branch=branch,
+        language=language,
+    )
+    branch.secretary = reviewer
+    branch.save(update_fields=["secretary"])
+    member = UserFactory(
+        name="张党员",
+        student_number="20230002",
+        political_status=PoliticalStatus.PROBATIONARY,
+        branch=branch,
+        workstation_role=WorkstationRole.MEMBER,
+        language=language,
+    )
+    enrollment = EnrollmentFactory(person=member, plan__name="2026年秋季学期学习计划")
+    RequirementFactory(plan=enrollment.plan, kind=Requirement.Kind.HOURS, minimum=4)
+    shot = f"study-{language}-{label}"
+
+    # The member logs two hours of self-study and submits them.
+    visit = Visit(browser, viewport)
+    page = sign_in(visit, portal, language, "20230002", text)
+    page.goto(portal.url + "/study/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(text["my_study"])
+    expect(page.get_by_test_id("overall-percent")).to_have_text("0%")
+    page.screenshot(path=artifacts / f"{shot}-1-my-study.png", full_page=True)
+    page.get_by_test_id("log-study").click()
+    page.locator("input[name=hours]").fill("2")
+    page.locator("input[name=material]").fill("《中国共产党章程》总纲")
+    page.locator("textarea[name=notes]").fill("学习了党章总纲 理解了党的性质和宗旨。")
+    page.screenshot(path=artifacts / f"{shot}-2-log.png", full_page=True)
+    page.get_by_test_id("submit-entry").click()
+    expect(page.get_by_test_id("entry-status")).to_have_text(text["submitted"])
+    visit.close()
+
+    # His reviewer approves it in the queue; the row changes in place.
+    visit = Visit(browser, viewport)
+    page = sign_in(visit, portal, language, "20230001", text)
+    page.goto(portal.url + "/study/review/")
+    row = page.get_by_test_id("queue-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("张党员")
+    row.locator("textarea[name=comment]").fill("学习认真")
+    page.screenshot(path=artifacts / f"{shot}-3-queue.png", full_page=True)
+    row.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("review-done")).to_contain_text(text["approved"])
+    expect(page).to_have_url(re.compile(r"/study/review/$"))
+    page.screenshot(path=artifacts / f"{shot}-4-approved.png", full_page=True)
+    visit.close()
+
+    # The member's progress bar has moved: 2 of 4 hours is half of stage 1, a sixth overall.
+    visit = Visit(browser, viewport)
+    page = sign_in(visit, portal, language, "20230002", text)
+    page.goto(portal.url + "/study/")
+    expect(page.get_by_test_id("overall-percent")).to_have_text("16%")
+    expect(page.get_by_test_id("requirement-percent")).to_have_text("50%")
+    expect(page.get_by_test_id("missing")).to_have_text(text["missing"])
+    page.screenshot(path=artifacts / f"{shot}-5-progress.png", full_page=True)
+    visit.close()
