@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.forms import BootstrapForm
 from members.models import MEMBER_STATUSES, Branch, PoliticalStatus, User
@@ -104,7 +105,7 @@ class LogFilterForm(BootstrapForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses")), *StudyEntry.Status.choices],
+        choices=[("", pgettext_lazy("study entry", "All statuses")), *StudyEntry.Status.choices],
     )
 
 
@@ -161,7 +162,7 @@ class OverviewForm(BootstrapForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses")), *StudyEntry.Status.choices],
+        choices=[("", pgettext_lazy("study entry", "All statuses")), *StudyEntry.Status.choices],
     )
     stage = forms.TypedChoiceField(
         label=_("Stage"),
