@@ -7,6 +7,7 @@ import re
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -34,6 +35,10 @@ from ..models import Activity, ReadingConfirmation, Registration, StudyEntry
 from ..services import activities as services
 
 PAGE_SIZE = 20
+# Wrong sign-in codes a person may type for one activity before waiting: guessing one of
+# 32^6 codes is then hopeless.
+SIGN_IN_MAX_FAILURES = 10
+SIGN_IN_FAILURE_MINUTES = 15
 
 
 def may_open_activities(user) -> bool:
@@ -288,13 +293,24 @@ def activity_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.get_activity_for_user(request.user, pk)
     if request.method == "POST":
         form = SignInForm(request.POST)
-        if form.is_valid():
+        failures_key = f"study-sign-in-failures:{activity.pk}:{request.user.pk}"
+        if form.is_valid() and cache.get(failures_key, 0) >= SIGN_IN_MAX_FAILURES:
+            form.add_error(
+                "code",
+                _("Too many wrong codes: wait %(minutes)s minutes, or ask the organiser.")
+                % {"minutes": SIGN_IN_FAILURE_MINUTES},
+            )
+        elif form.is_valid():
             try:
                 services.sign_in_to_activity(
                     actor=request.user, activity=activity, code=form.cleaned_data["code"]
                 )
             except ValidationError as error:
                 form.add_error("code", error)
+                if error.code == "wrong_code":
+                    # Counted outside the service's transaction, which the refusal rolls back.
+                    cache.add(failures_key, 0, SIGN_IN_FAILURE_MINUTES * 60)
+                    cache.incr(failures_key)
             else:
                 messages.success(
                     request,

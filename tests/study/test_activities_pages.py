@@ -395,3 +395,19 @@ def test_the_organiser_marks_attendance_by_hand_and_undoes_it(reviewer_client, m
     page = text(reviewer_client.post(unmark, follow=True))
     assert "is taken back" in page and "0 of 1 present" in page
     assert not StudyEntry.objects.exists()
+
+
+def test_guessing_codes_is_stopped_after_ten_wrong_ones(member_client, member, running):
+    address = url("activity-sign-in", running.pk)
+    wrong = "AAAAAA" if running.sign_in_code != "AAAAAA" else "BBBBBB"
+    for _ in range(10):
+        assert "not this activity's sign-in code" in text(
+            member_client.post(address, {"code": wrong})
+        )
+    page = text(member_client.post(address, {"code": running.sign_in_code}))
+    assert "Too many wrong codes: wait 15 minutes, or ask the organiser." in page
+    assert not StudyEntry.objects.exists()
+    # Another person is not held back by his mistakes.
+    other = UserFactory(political_status=PoliticalStatus.ACTIVIST, branch=member.branch)
+    client_for(other).post(address, {"code": running.sign_in_code})
+    assert StudyEntry.objects.filter(person=other).exists()
