@@ -5,7 +5,8 @@ screen), and upcoming ones with places, one of them full with a waiting list.
 
 Everything goes through the services with the time each step would have happened, so the demo
 obeys the same rules as real use (places, waiting list, sign-in window, credited hours).
-Deterministic under the given random generator; a second run adds nothing.
+Deterministic under the given random generator; a second run adds nothing, except a new
+session under way when the demo's has ended.
 """
 
 import datetime
@@ -140,7 +141,11 @@ def seed_activities_and_readings(
     readings.
     """
     report = ActivitiesReport(readings=seed_readings())
+    runner = next((o for o in organisers if not o.is_staff), organisers[0])
     if Activity.objects.filter(plan=plan).exists():
+        # A later `make run` still finds a session under way, to try the sign-in screen.
+        if not Activity.objects.filter(plan=plan, title=RUNNING_TITLE, ends_at__gt=now).exists():
+            _schedule_running(plan, runner, now, rng)
         report.activities = list(Activity.objects.filter(plan=plan))
         return report
     report.created = True
@@ -149,7 +154,6 @@ def seed_activities_and_readings(
     Enrollment.objects.bulk_create(
         [Enrollment(plan=plan, person=person) for person in people], ignore_conflicts=True
     )
-    runner = next((o for o in organisers if not o.is_staff), organisers[0])
     _confirm_readings(report.readings, people, rng, now)
     for number, spec in enumerate(PAST):
         organiser = organisers[number % len(organisers)]
@@ -170,15 +174,7 @@ def seed_activities_and_readings(
                 )
         report.activities.append(activity)
 
-    running = _schedule(
-        plan,
-        runner,
-        (RUNNING_TITLE, ActivityKind.BRANCH_STUDY, Stage.THEORY, 0, 0, 2, "书院活动室", 50),
-        now,
-        rng,
-        starts_at=now - datetime.timedelta(minutes=30),
-        branch=runner.branch,
-    )
+    running = _schedule_running(plan, runner, now, rng)
     early = _sign_up(running, people[: min(len(people), 12)])
     for registration in early[len(early) // 2 :]:
         services.sign_in_to_activity(
@@ -197,6 +193,19 @@ def seed_activities_and_readings(
         _sign_up(activity, rng.sample(people, min(len(people), count)), now=now)
         report.activities.append(activity)
     return report
+
+
+def _schedule_running(plan, runner, now, rng) -> Activity:
+    """The branch study session under way now, begun half an hour ago, run by `runner`."""
+    return _schedule(
+        plan,
+        runner,
+        (RUNNING_TITLE, ActivityKind.BRANCH_STUDY, Stage.THEORY, 0, 0, 2, "书院活动室", 50),
+        now,
+        rng,
+        starts_at=now - datetime.timedelta(minutes=30),
+        branch=runner.branch,
+    )
 
 
 def _schedule(plan, organiser, spec, now, rng, *, starts_at=None, branch=None) -> Activity:

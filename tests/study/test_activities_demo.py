@@ -1,6 +1,7 @@
 """The demo's readings and activities: past ones attended, one under way run by the reviewer,
 upcoming ones with places and a waiting list; the same under the same seed, and added once."""
 
+import datetime
 import random
 
 import pytest
@@ -82,6 +83,15 @@ def test_the_demo_is_deterministic_and_added_once(cast):
     assert not again.created
     assert snapshot() == first
     assert Reading.objects.filter(title="中国共产党章程").count() == 1
+
+    # Once the session under way has ended, a later run schedules a new one.
+    running = Activity.objects.get(title=RUNNING_TITLE)
+    later = running.ends_at + datetime.timedelta(hours=1)
+    seed_activities_and_readings(
+        plan=plan, organisers=organisers, people=people, rng=random.Random(1), now=later
+    )
+    assert Activity.objects.filter(title=RUNNING_TITLE, ends_at__gt=later).count() == 1
+    assert snapshot() == first
 
     Registration.objects.all().delete()
     StudyEntry.objects.all().delete()
