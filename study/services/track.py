@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -282,7 +283,7 @@ def sign_off_stage(*, actor: User, enrollment: Enrollment, comment: str) -> Stag
         kind="study-stage-signed-off",
         key=f"study-stage-signed-off:{sign_off.pk}",
         context={"sign_off": sign_off, "enrollment": enrollment},
-        link="/study/",
+        link=reverse("study:mine"),
     )
     return sign_off
 
@@ -373,7 +374,7 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
             kind="study-behind",
             key=key,
             context={"progress": item, "plan": item.plan},
-            link="/study/",
+            link=reverse("study:mine"),
         )
     return len(behind) - len(already)
 
@@ -433,7 +434,7 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
             kind="study-queue",
             key=key,
             context={"count": len(queues[pk]), "days": QUEUE_WAIT_DAYS},
-            link="/study/review/",
+            link=reverse("study:review"),
         )
         told += 1
     return told

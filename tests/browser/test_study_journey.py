@@ -115,3 +115,34 @@ def test_log_submit_approve_and_the_progress_moves(
     expect(page.get_by_test_id("missing")).to_have_text(text["missing"])
     page.screenshot(path=artifacts / f"{shot}-5-progress.png", full_page=True)
     visit.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_staff_overview_draws_the_chart(browser: Browser, portal, artifacts, settings, language):
+    settings.STAFF_REQUIRE_2FA = False
+    staff = UserFactory(staff=True, name="王老师", language=language)
+    branch = BranchFactory(name="本科生第一党支部")
+    enrollment = EnrollmentFactory(
+        plan__name="2026年秋季学期学习计划",
+        person=UserFactory(party_member=True, branch=branch, name="张党员"),
+    )
+    RequirementFactory(plan=enrollment.plan, kind=Requirement.Kind.HOURS, minimum=4)
+    EnrollmentFactory(plan=enrollment.plan, person=UserFactory(party_member=True, branch=branch))
+
+    visit = Visit(browser, DESKTOP)
+    visit.open_home(portal, language)
+    page = visit.page
+    page.locator("main").get_by_role("link", name=TEXT[language]["sign_in"]).click()
+    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(staff.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form").get_by_role("button", name=TEXT[language]["sign_in"]).click()
+    page.goto(portal.url + "/study/overview/")
+    expect(page.get_by_test_id("branch-table")).to_contain_text("本科生第一党支部")
+    expect(page.get_by_test_id("behind")).to_contain_text("张党员")
+    # Chart.js has drawn on the canvas (it sizes the canvas itself when it runs).
+    page.wait_for_function(
+        "() => { const c = document.getElementById('stage-chart');"
+        " return c && window.Chart && Chart.getChart(c) !== undefined; }"
+    )
+    page.screenshot(path=artifacts / f"study-{language}-overview.png", full_page=True)
+    visit.close()
