@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from study.models import ActivityKind, Requirement, Stage, StudyEntry
+from study.practice import PRACTICE_SOURCES
 from study.progress import progress_of, progress_of_one
 from tests.factories import UserFactory
 
@@ -222,3 +224,41 @@ def test_progress_of_many_takes_the_same_queries_for_more_people(plan):
         return len(queries)
 
     assert measure(2) == measure(20)
+
+
+def group_study_counts(person_ids, start, end) -> dict[int, int]:
+    """A practice source for the test: approved group-study entries, counted in one query."""
+    rows = (
+        StudyEntry.objects.approved()
+        .filter(
+            person_id__in=person_ids, kind=StudyEntry.Kind.GROUP_STUDY, date__range=(start, end)
+        )
+        .values("person_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["person_id"]: row["count"] for row in rows}
+
+
+def test_practice_counts_come_from_the_registered_source(plan, enrollment, monkeypatch):
+    monkeypatch.setitem(
+        PRACTICE_SOURCES,
+        "group-study",
+        ("Group study sessions", "tests.study.test_progress.group_study_counts"),
+    )
+    RequirementFactory(
+        plan=plan,
+        stage=Stage.PRACTICE,
+        kind=Requirement.Kind.PRACTICE,
+        minimum=3,
+        practice_source="group-study",
+    )
+    person = enrollment.person
+    StudyEntryFactory.create_batch(
+        2, person=person, kind=StudyEntry.Kind.GROUP_STUDY, approved=True
+    )
+    StudyEntryFactory(person=person, kind=StudyEntry.Kind.GROUP_STUDY)  # a draft
+    (item,) = progress_of_one(enrollment).stages[Stage.PRACTICE - 1].requirements
+    assert (item.done, item.needed) == (2, 3)
+    assert item.title == "At least 3 practice records: Group study sessions"
+    assert item.missing == "1 more practice record"
