@@ -3,6 +3,7 @@ the organiser's sign-in screen (code and QR code), sign-in, attendance by hand, 
 their PDFs."""
 
 import re
+from decimal import Decimal
 
 import qrcode
 import qrcode.image.svg
@@ -166,7 +167,13 @@ def _activity_form(request: HttpRequest, activity: Activity | None = None) -> Ac
     }
     if request.method == "POST":
         return ActivityForm(request.POST, **kwargs)
-    initial = ActivityForm.initial_for(activity) if activity is not None else {}
+    if activity is not None:
+        initial = ActivityForm.initial_for(activity)
+    else:
+        initial = {"capacity": 30, "hours": Decimal(2)}
+        branches = list(kwargs["branches"][:2])
+        if len(branches) == 1 and kwargs["branch_required"]:
+            initial["branch"] = branches[0]
     return ActivityForm(initial=initial, **kwargs)
 
 

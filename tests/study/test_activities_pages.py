@@ -411,3 +411,9 @@ def test_guessing_codes_is_stopped_after_ten_wrong_ones(member_client, member, r
     other = UserFactory(political_status=PoliticalStatus.ACTIVIST, branch=member.branch)
     client_for(other).post(address, {"code": running.sign_in_code})
     assert StudyEntry.objects.filter(person=other).exists()
+
+
+def test_the_new_activity_form_starts_with_the_reviewers_branch(reviewer_client, branch):
+    form = reviewer_client.get(url("activity-create")).context["form"]
+    assert form["branch"].value() == branch
+    assert form["capacity"].value() == 30
