@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from members.models import PoliticalStatus, WorkstationRole
 from study.models import Requirement
 from tests.factories import PASSWORD, BranchFactory, UserFactory
-from tests.study.factories import EnrollmentFactory, RequirementFactory
+from tests.study.factories import EnrollmentFactory, RequirementFactory, StudyEntryFactory
 
 from .conftest import DESKTOP, PHONE, Visit
 
@@ -145,4 +145,54 @@ def test_staff_overview_draws_the_chart(browser: Browser, portal, artifacts, set
         " return c && window.Chart && Chart.getChart(c) !== undefined; }"
     )
     page.screenshot(path=artifacts / f"study-{language}-overview.png", full_page=True)
+    visit.close()
+
+
+SIGN_OFF_TEXT = {
+    "zh-hans": {"signed_off": "已确认完成", "stage_two": "第二阶段", "timeline": "阶段确认"},
+    "en": {"signed_off": "Signed off", "stage_two": "Stage 2", "timeline": "Signed off: Stage 1"},
+}
+
+
+@pytest.mark.parametrize(("language", "viewport"), [("zh-hans", PHONE), ("en", DESKTOP)])
+def test_the_reviewer_signs_the_stage_off(browser: Browser, portal, artifacts, language, viewport):
+    text = TEXT[language] | SIGN_OFF_TEXT[language]
+    branch = BranchFactory(name="本科生第一党支部")
+    reviewer = UserFactory(
+        student_number="20230001",
+        political_status=PoliticalStatus.FULL,
+        branch=branch,
+        language=language,
+    )
+    branch.secretary = reviewer
+    branch.save(update_fields=["secretary"])
+    member = UserFactory(
+        name="张党员",
+        student_number="20230002",
+        party_member=True,
+        branch=branch,
+        language=language,
+    )
+    enrollment = EnrollmentFactory(person=member)
+    RequirementFactory(plan=enrollment.plan, kind=Requirement.Kind.HOURS, minimum=2)
+    StudyEntryFactory(person=member, hours=2, approved=True)
+
+    visit = Visit(browser, viewport)
+    page = sign_in(visit, portal, language, "20230001", text)
+    page.goto(portal.url + f"/study/people/{member.pk}/")
+    form = page.get_by_test_id("sign-off-form")
+    form.locator("textarea[name=comment]").fill("学习扎实 同意进入下一阶段")
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("stage-1").get_by_test_id("signed-off")).to_have_text(
+        text["signed_off"]
+    )
+    expect(page.get_by_test_id("current-stage")).to_contain_text(text["stage_two"])
+    page.screenshot(path=artifacts / f"study-{language}-signed-off.png", full_page=True)
+    visit.close()
+
+    visit = Visit(browser, viewport)
+    page = sign_in(visit, portal, language, "20230002", text)
+    page.goto(portal.url + "/me/")
+    expect(page.get_by_test_id("timeline")).to_contain_text(text["timeline"])
+    expect(page.get_by_test_id("timeline")).to_contain_text("学习扎实")
     visit.close()
