@@ -415,5 +415,5 @@ def test_guessing_codes_is_stopped_after_ten_wrong_ones(member_client, member, r
 
 def test_the_new_activity_form_starts_with_the_reviewers_branch(reviewer_client, branch):
     form = reviewer_client.get(url("activity-create")).context["form"]
-    assert form["branch"].value() == branch
+    assert form["branch"].value() == branch.pk
     assert form["capacity"].value() == 30
