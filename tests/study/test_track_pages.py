@@ -237,3 +237,51 @@ def test_participants_are_for_staff_only(reviewer_client, plan, member):
     remove = reverse("study:participant-remove", args=[enrollment.pk])
     assert reviewer_client.post(remove).status_code == 403
     assert Enrollment.objects.count() == 1
+
+
+# --- a person's progress and an entry ---------------------------------------------------------
+
+
+def test_the_person_page_query_count_does_not_grow(
+    reviewer_client, member, plan, django_assert_max_num_queries
+):
+    enrollment = EnrollmentFactory(plan=plan, person=member)
+    StudyEntryFactory(person=member, approved=True)
+    url = reverse("study:person", args=[member.pk])
+    with django_assert_max_num_queries(20) as few:
+        assert reviewer_client.get(url).status_code == 200
+    StudyEntryFactory.create_batch(20, person=member, approved=True)
+    StageSignOffFactory(enrollment=enrollment)
+    EnrollmentFactory(person=member)  # a second plan
+    with django_assert_max_num_queries(len(few.captured_queries) + 1):
+        # One more plan: one more query for its hours; nothing grows with the entries.
+        assert reviewer_client.get(url).status_code == 200
+
+
+def test_the_entry_page_query_count_does_not_grow(
+    member_client, member, reviewer, django_assert_max_num_queries
+):
+    from study.services.track import approve_entry, return_entry, submit_entry, update_entry
+
+    entry = StudyEntryFactory(person=member)
+    url = reverse("study:entry", args=[entry.pk])
+    with django_assert_max_num_queries(12) as few:
+        assert member_client.get(url).status_code == 200
+    for _ in range(5):
+        submit_entry(actor=member, entry=entry)
+        return_entry(actor=reviewer, entry=entry, comment="再改改")
+        fields = {"date": entry.date, "stage": 1, "kind": "self_study", "hours": entry.hours}
+        update_entry(actor=member, entry=entry, notes="改了", **fields)
+    submit_entry(actor=member, entry=entry)
+    approve_entry(actor=reviewer, entry=entry)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = member_client.get(url)
+    assert len(page.context["steps"]) == 13  # draft, then 6 submissions and their reviews
+
+
+@pytest.mark.parametrize(
+    "name", ["study:mine", "study:review", "study:overview", "study:entry-new"]
+)
+def test_pages_refuse_the_wrong_method(staff_client, member_client, name):
+    client = member_client if name == "study:entry-new" else staff_client
+    assert client.delete(reverse(name)).status_code == 405
