@@ -214,6 +214,9 @@ def test_enrol_needs_a_filter_and_refuses_nonsense(staff_client, plan):
     assert "Choose at least one branch, grade, status or person." in page.content.decode()
     page = staff_client.post(url, {"grades": ["abc"], "action": "enrol"}, **EN)
     assert page.status_code == 200
+    student = UserFactory(political_status=PoliticalStatus.LEAGUE)
+    page = staff_client.post(url, {"people": [student.pk], "action": "enrol"}, **EN)
+    assert 'data-testid="enrol-refused"' in page.content.decode()
     assert not Enrollment.objects.exists()
 
 
