@@ -34,7 +34,7 @@ REGISTERED = Q(registrations__status=Registration.Status.REGISTERED)
 class ActivityAdminForm(forms.ModelForm):
     class Meta:
         model = Activity
-        fields = [*services.FIELDS, "organiser", "sign_in_code"]
+        fields = [*services.FIELDS, "organiser"]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -75,8 +75,9 @@ class ActivityAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "place"]
     autocomplete_fields = ["organiser", "branch"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["created_at"]
+    readonly_fields = ["sign_in_code", "created_at"]
     inlines = [RegistrationInline]
+    actions = ["renew_sign_in_codes"]
 
     def get_queryset(self, request):
         return (
@@ -91,6 +92,14 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request) -> dict:
         return {"organiser": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.action(description=_("Give a new sign-in code"), permissions=["change"])
+    def renew_sign_in_codes(self, request, queryset) -> None:
+        for activity in queryset:
+            services.renew_sign_in_code(actor=request.user, activity=activity)
+        messages.success(
+            request, gettext("%(count)s new sign-in codes given.") % {"count": queryset.count()}
+        )
 
     def save_model(self, request, obj: Activity, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

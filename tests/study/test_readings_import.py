@@ -217,7 +217,6 @@ def test_the_activity_admin_refuses_an_end_before_the_start(superuser_client):
         "capacity": "0",
         "hours": "2",
         "organiser": activity.organiser.pk,
-        "sign_in_code": activity.sign_in_code,
         "registrations-TOTAL_FORMS": "0",
         "registrations-INITIAL_FORMS": "0",
     }
@@ -248,3 +247,14 @@ def test_the_registration_admin_marks_attendance_through_the_service(superuser_c
     )
     assert not StudyEntry.objects.exists()
     assert Registration.objects.get().attended_at is None
+
+
+def test_the_admin_gives_a_new_sign_in_code(superuser_client):
+    activity = ActivityFactory()
+    old = activity.sign_in_code
+    superuser_client.post(
+        reverse("admin:study_activity_changelist"),
+        {"action": "renew_sign_in_codes", "_selected_action": [activity.pk]},
+    )
+    activity.refresh_from_db()
+    assert activity.sign_in_code != old and len(activity.sign_in_code) == 6
