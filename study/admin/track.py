@@ -89,6 +89,13 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def delete_model(self, request, obj: Enrollment) -> None:
+        services.remove_enrollment(actor=request.user, enrollment=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for enrollment in queryset:
+            services.remove_enrollment(actor=request.user, enrollment=enrollment)
+
 
 @admin.register(StudyEntry)
 class StudyEntryAdmin(SimpleHistoryAdmin):

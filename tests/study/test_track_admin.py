@@ -125,3 +125,14 @@ def test_the_approve_action_goes_through_the_review_rules(admin_client_, member,
     assert "2 entries were skipped" in text
     statuses = dict(StudyEntry.objects.values_list("pk", "status"))
     assert statuses == {submitted.pk: "approved", draft.pk: "draft", own.pk: "submitted"}
+
+
+def test_participants_are_removed_through_the_service(admin_client_, member, staff):
+    enrollment = EnrollmentFactory(person=member)
+    response = admin_client_.post(
+        "/admin/study/enrollment/",
+        {"action": "delete_selected", "_selected_action": [enrollment.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not type(enrollment).objects.exists()
+    assert enrollment.history.filter(history_type="-").get().history_user == staff
