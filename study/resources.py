@@ -31,7 +31,7 @@ from members.resources import (
     escape_formula,
 )
 
-from .models import Reading, Stage
+from .models import Reading, Registration, Stage
 
 MAX_ROWS = 2000
 
@@ -250,3 +250,64 @@ class ReadingResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs) -> None:
         # The ids are the database's own; ModelResource's sequence reset is not wanted.
         pass
+
+
+# --- the attendance sheet --------------------------------------------------------------------
+
+
+class RegistrationResource(resources.ModelResource):
+    """Registrations as an attendance sheet, exported from the admin (filtered as shown)."""
+
+    activity = fields.Field(
+        attribute="activity__title", column_name=pgettext_lazy("attendance column", "Activity")
+    )
+    starts_at = fields.Field(
+        attribute="activity__starts_at",
+        column_name=pgettext_lazy("attendance column", "Starts at"),
+        widget=widgets.DateTimeWidget("%Y-%m-%d %H:%M"),
+    )
+    student_number = fields.Field(
+        attribute="person__student_number",
+        column_name=pgettext_lazy("attendance column", "Student number"),
+    )
+    name = fields.Field(
+        attribute="person__name", column_name=pgettext_lazy("attendance column", "Name")
+    )
+    branch = fields.Field(
+        attribute="person__branch__name",
+        column_name=pgettext_lazy("attendance column", "Party branch"),
+    )
+    status = fields.Field(column_name=pgettext_lazy("attendance column", "Status"))
+    registered_at = fields.Field(
+        attribute="registered_at",
+        column_name=pgettext_lazy("attendance column", "Signed up at"),
+        widget=widgets.DateTimeWidget("%Y-%m-%d %H:%M"),
+    )
+    attended_at = fields.Field(
+        attribute="attended_at",
+        column_name=pgettext_lazy("attendance column", "Attended at"),
+        widget=widgets.DateTimeWidget("%Y-%m-%d %H:%M"),
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "activity",
+            "starts_at",
+            "student_number",
+            "name",
+            "branch",
+            "status",
+            "registered_at",
+            "attended_at",
+        ]
+        export_order = fields
+
+    def dehydrate_status(self, registration: Registration) -> str:
+        return str(registration.get_status_display())
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("activity", "person__branch")
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))

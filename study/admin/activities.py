@@ -16,14 +16,15 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
+from import_export.admin import ExportMixin, ImportMixin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin import RosterImportForm
 from members.resources import RosterFileError
 
 from ..models import Activity, Reading, ReadingConfirmation, Registration
-from ..resources import READINGS_FORMATS, ReadingResource
+from ..resources import READINGS_FORMATS, ReadingResource, RegistrationResource
 from ..services import activities as services
 
 # --- activities ----------------------------------------------------------------------------------
@@ -111,7 +112,9 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [RegistrationResource]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
     list_display = ["person", "activity", "status", "registered_at", "attended_at"]
     list_filter = ["status", "activity__kind", "activity__stage"]
     list_select_related = ["person", "activity"]

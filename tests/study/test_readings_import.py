@@ -258,3 +258,32 @@ def test_the_admin_gives_a_new_sign_in_code(superuser_client):
     )
     activity.refresh_from_db()
     assert activity.sign_in_code != old and len(activity.sign_in_code) == 6
+
+
+def test_the_attendance_sheet_is_exported_with_formulae_escaped(superuser_client, member):
+    activity = ActivityFactory(title="=HYPERLINK(1)", running=True)
+    RegistrationFactory(activity=activity, person=member, attended=True)
+    response = superuser_client.post(
+        reverse("admin:study_registration_export"),
+        {"format": "0", "resource": "0", **{f"registrationresource_{n}": "on" for n in FIELDS}},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200, text(response)[:2000]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Activity", "Starts at", "Student number", "Name")
+    assert rows[1][0] == "'=HYPERLINK(1)"
+    assert rows[1][3] == member.name and rows[1][5] == "Signed up"
+    assert rows[1][7]
+
+
+FIELDS = [
+    "activity",
+    "starts_at",
+    "student_number",
+    "name",
+    "branch",
+    "status",
+    "registered_at",
+    "attended_at",
+]
