@@ -40,6 +40,7 @@ from ..services import track as services
 
 PAGE_SIZE = 20
 BEHIND_SHOWN = 50
+RECENT_ENTRIES = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -312,9 +313,15 @@ def _render_person(
 ) -> HttpResponse:
     plans = _progress_of_person(person)
     may_sign = access.may_sign_off(request.user, person)
+    entries = (
+        access.entries_visible_to(request.user)
+        .filter(person=person)
+        .order_by("-date", "-pk")[:RECENT_ENTRIES]
+    )
     context = {
         "person": person,
         "plans": plans,
+        "entries": list(entries),
         "may_sign": may_sign,
         "sign_off_form": form or SignOffForm(),
         "form_for": form_for,

@@ -36,8 +36,10 @@ def person_url(person) -> str:
 
 def test_sign_off_before_the_requirements_are_met_is_refused(reviewer_client, enrollment):
     StudyEntryFactory(person=enrollment.person, hours=Decimal("3"), approved=True)
+    StudyEntryFactory(person=enrollment.person, material="党章草稿笔记")  # a draft
     page = reviewer_client.get(person_url(enrollment.person), **EN).content.decode()
     assert 'data-testid="sign-off-not-yet"' in page
+    assert "党章草稿笔记" in page  # his reviewer sees his log
     response = reviewer_client.post(sign_off_url(enrollment), {"comment": "同意"}, **EN)
     assert response.status_code == 200
     text = response.content.decode()
