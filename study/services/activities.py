@@ -115,7 +115,8 @@ def schedule_activity(*, actor: User, details: ActivityDetails) -> Activity:
 
 @transaction.atomic
 def update_activity(*, actor: User, activity: Activity, details: ActivityDetails) -> Activity:
-    """Change an activity; places it gains go to the waiting list in order."""
+    """Change an activity; places it gains go to the waiting list in order, and the people on
+    its list are told when its time or place changes."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     check_activity_details(details, activity)
     changed = [name for name in FIELDS if getattr(activity, name) != getattr(details, name)]
@@ -124,8 +125,25 @@ def update_activity(*, actor: User, activity: Activity, details: ActivityDetails
     if changed:
         activity._history_user = actor
         activity.save(update_fields=changed)
+    if set(changed) & {"starts_at", "ends_at", "place"}:
+        _tell_of_change(activity)
     _fill_from_waiting_list(activity)
     return activity
+
+
+def _tell_of_change(activity: Activity) -> None:
+    """Tell the people on the list of an activity yet to end of its new time and place."""
+    now = timezone.now()
+    if activity.ends_at <= now:
+        return
+    for registration in activity.registrations.filter(status__in=ACTIVE).select_related("person"):
+        notify(
+            recipient=registration.person,
+            kind="study-activity-changed",
+            key=f"study-activity-changed:{registration.pk}:{now.timestamp()}",
+            context={"activity": activity},
+            link=activity_url(activity),
+        )
 
 
 @transaction.atomic

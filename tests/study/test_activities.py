@@ -3,6 +3,7 @@ by hand, and the hours each attendance credits, once."""
 
 import datetime
 import threading
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -15,11 +16,14 @@ from notifications.models import Notice
 from study.access.activities import activities_visible_to, get_activity_for_user
 from study.models import Registration, StudyEntry
 from study.services.activities import (
+    FIELDS,
+    ActivityDetails,
     cancel_registration,
     mark_attendance,
     sign_in_to_activity,
     sign_up_for_activity,
     unmark_attendance,
+    update_activity,
 )
 from tests.factories import BranchFactory, UserFactory
 
@@ -364,3 +368,28 @@ def test_attendance_is_not_taken_before_the_window(session, member, staff):
     )
     assert error.code == "too_early"
     assert not entries_of(member).exists()
+
+
+def test_a_new_time_or_place_is_told_to_the_people_on_the_list(member, staff):
+    activity = ActivityFactory(capacity=1)
+    RegistrationFactory(activity=activity, person=member)
+    waiting = RegistrationFactory(activity=activity, status="waitlisted")
+    RegistrationFactory(activity=activity, status="cancelled")
+    details = ActivityDetails(**{name: getattr(activity, name) for name in FIELDS})
+
+    update_activity(actor=staff, activity=activity, details=replace(details, title="新标题"))
+    assert not Notice.objects.filter(kind="study-activity-changed").exists()
+
+    moved = replace(details, place="书院报告厅")
+    update_activity(actor=staff, activity=activity, details=moved)
+    notices = Notice.objects.filter(kind="study-activity-changed")
+    assert {n.recipient for n in notices} == {member, waiting.person}
+    assert "书院报告厅" in notices.get(recipient=member).body
+
+    later = replace(
+        moved,
+        starts_at=activity.starts_at + datetime.timedelta(hours=1),
+        ends_at=activity.ends_at + datetime.timedelta(hours=1),
+    )
+    update_activity(actor=staff, activity=activity, details=later)
+    assert Notice.objects.filter(kind="study-activity-changed", recipient=member).count() == 2
