@@ -85,7 +85,9 @@ def test_log_submit_approve_and_the_progress_moves(
     page.get_by_test_id("log-study").click()
     page.locator("input[name=hours]").fill("2")
     page.locator("input[name=material]").fill("《中国共产党章程》总纲")
-    page.locator("textarea[name=notes]").fill("学习了党章总纲 理解了党的性质和宗旨。")
+    notes = "学习了党章总纲 理解了党的性质和宗旨。"
+    page.locator("textarea[name=notes]").fill(notes)
+    expect(page.locator("#notes-count")).to_contain_text(str(len(notes)))
     page.screenshot(path=artifacts / f"{shot}-2-log.png", full_page=True)
     page.get_by_test_id("submit-entry").click()
     expect(page.get_by_test_id("entry-status")).to_have_text(text["submitted"])
