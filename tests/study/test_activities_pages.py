@@ -417,3 +417,27 @@ def test_the_new_activity_form_starts_with_the_reviewers_branch(reviewer_client,
     form = reviewer_client.get(url("activity-create")).context["form"]
     assert form["branch"].value() == branch.pk
     assert form["capacity"].value() == 30
+
+
+@pytest.mark.parametrize(
+    ("role", "name"),
+    [
+        ("member", "activity"),
+        ("reviewer", "activity"),
+        ("reviewer", "activity-code"),
+        ("reviewer", "activity-attendance"),
+    ],
+)
+def test_an_activitys_pages_ask_a_fixed_number_of_queries(
+    role, name, request, running, django_assert_max_num_queries
+):
+    client = request.getfixturevalue(f"{role}_client")
+    running.capacity = 200
+    running.save(update_fields=["capacity"])
+    RegistrationFactory.create_batch(3, activity=running, attended=True)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url(name, running.pk)).status_code == 200
+    RegistrationFactory.create_batch(30, activity=running, attended=True)
+    RegistrationFactory.create_batch(10, activity=running, status="waitlisted")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url(name, running.pk)).status_code == 200
