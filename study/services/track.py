@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from members.models import OFFICERS_OVER_ALL_GROUPS, User
 from notifications.models import Notice
@@ -331,7 +332,8 @@ def enrol_people(*, actor: User, plan: StudyPlan, people: QuerySet[User]) -> int
         for pk in people.members().values_list("pk", flat=True)
         if pk not in already
     ]
-    Enrollment.objects.bulk_create(new, ignore_conflicts=True)
+    # One insert for all, each with its history row (who added him, when).
+    bulk_create_with_history(new, Enrollment, ignore_conflicts=True, default_user=actor)
     return len(new)
 
 

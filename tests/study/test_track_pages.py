@@ -201,6 +201,9 @@ def test_enrol_by_branch_previews_then_enrols_members_only(staff_client, plan, b
     people = set(plan.enrollments.values_list("person", flat=True))
     assert {member.pk, colleague.pk} <= people
     assert len(people) == 3
+    added = plan.enrollments.get(person=member).history.get()
+    assert added.history_type == "+"
+    assert added.history_user.is_staff
     # Again: nobody new, nobody moved back.
     plan.enrollments.filter(person=member).update(stage=2)
     staff_client.post(url, data | {"action": "enrol"})
