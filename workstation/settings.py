@@ -37,6 +37,7 @@ COLLEGE_NAME = env("COLLEGE_NAME", default="崇实书院")
 INSTALLED_APPS = [
     # The portal's own apps, top to bottom: a lower app never imports a higher one.
     "workstation",
+    "feedback",
     "notifications",
     "members",
     # Django and third parties.
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "workstation.context_processors.portal",
                 "notifications.context_processors.unread_notices",
                 "members.context_processors.navigation",
+                "feedback.context_processors.navigation",
             ],
         },
     },
@@ -181,6 +183,15 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is left off: it only strips a leading "=" and turns
 # every cell into text; the roster escapes =, +, -, @, tab and CR itself (members/resources.py).
+
+# --- suggestion board ---------------------------------------------------------------------
+
+# Visitors (not signed in) may read the board, without supporting or submitting.
+FEEDBACK_PUBLIC_BOARD = env.bool("FEEDBACK_PUBLIC_BOARD", default=False)
+# Suggestions one person may submit per day (anonymous ones included).
+FEEDBACK_DAILY_LIMIT = env.int("FEEDBACK_DAILY_LIMIT", default=5)
+# Reports that hide a suggestion until staff review it.
+FEEDBACK_REPORTS_TO_HIDE = env.int("FEEDBACK_REPORTS_TO_HIDE", default=3)
 
 # --- internationalisation --------------------------------------------------------------------
 

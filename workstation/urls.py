@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
+    path("suggestions/", include("feedback.urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
 ]

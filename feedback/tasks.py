@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="feedback.remind_overdue")
+def remind_overdue() -> int:
+    """Hourly: remind the handlers of overdue suggestions, then escalate to staff; each once."""
+    return services.remind_overdue()
