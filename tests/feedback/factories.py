@@ -52,17 +52,14 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     body = "晚上十点以后没有地方吃饭。"
     category = factory.SubFactory(CategoryFactory)
     author = factory.Maybe("anonymous_by", None, factory.SubFactory(UserFactory))
+    is_anonymous = factory.LazyAttribute(lambda o: o.anonymous_by is not None)
+    author_token = factory.LazyAttribute(
+        lambda o: author_token(o.anonymous_by) if o.anonymous_by else ""
+    )
 
     class Params:
         anonymous_by = None
         answered = factory.Trait(status=Status.ANSWERED, answer="已经安排。")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        anonymous_by = kwargs.pop("anonymous_by", None)
-        if anonymous_by is not None:
-            kwargs.update(author=None, is_anonymous=True, author_token=author_token(anonymous_by))
-        return super()._create(model_class, *args, **kwargs)
 
 
 class PhotoFactory(factory.django.DjangoModelFactory):
