@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import NoticeFactory
+from tests.feedback.factories import PhotoFactory
 
 ROLES = ["visitor", "student", "member", "reviewer", "staff"]
 THIRD_PARTY_PREFIXES = ("admin/",)
@@ -46,6 +47,23 @@ EXPECTED: dict[str, dict[str, str]] = {
     "members:add-milestone": POST_ONLY,
     "members:branch": MEMBERS_OWN,
     "members:branches": STAFF_ONLY,
+    # The suggestion board (no handler among the cast: the queue is staff's).
+    "feedback:board": SIGNED_IN_ONLY,
+    "feedback:submit": SIGNED_IN_ONLY,
+    "feedback:similar": SIGNED_IN_ONLY,
+    "feedback:mine": SIGNED_IN_ONLY,
+    "feedback:detail": SIGNED_IN_ONLY,
+    "feedback:photo": SIGNED_IN_ONLY,
+    "feedback:support": POST_ONLY,
+    "feedback:report": POST_ONLY,
+    "feedback:handle": POST_ONLY,
+    "feedback:rate": POST_ONLY,
+    "feedback:reopen": POST_ONLY,
+    "feedback:moderate": POST_ONLY,
+    "feedback:queue": STAFF_ONLY,
+    "feedback:bulk-assign": POST_ONLY,
+    "feedback:export": STAFF_ONLY,
+    "feedback:statistics": STAFF_ONLY,
     # Accounts (allauth).
     "account_login": VISITORS_ONLY,
     "account_signup": VISITORS_ONLY,
@@ -101,10 +119,22 @@ def test_every_url_is_in_the_table():
 
 
 @pytest.fixture
-def url_kwargs(student, member, branch):
-    """Arguments for URLs that address an object: the student's notice, the member, his branch."""
+def url_kwargs(student, member, branch, settings, tmp_path):
+    """Arguments for URLs that address an object: the student's notice, the member, his branch,
+    the student's suggestion and its photo."""
     notice = NoticeFactory(recipient=student)
+    settings.MEDIA_ROOT = tmp_path
+    photo = PhotoFactory(suggestion__author=student)
+    suggestion = {"pk": photo.suggestion_id}
     return {
+        "feedback:detail": suggestion,
+        "feedback:support": suggestion,
+        "feedback:report": suggestion,
+        "feedback:handle": suggestion | {"action": "answer"},
+        "feedback:rate": suggestion,
+        "feedback:reopen": suggestion,
+        "feedback:moderate": suggestion,
+        "feedback:photo": {"pk": photo.pk},
         "notifications:open": {"pk": notice.pk},
         "members:person": {"pk": member.pk},
         "members:add-milestone": {"pk": member.pk},

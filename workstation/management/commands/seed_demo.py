@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from feedback.demo import seed_suggestions
 from members.demo import seed_people
 from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
 from members.services import record_milestone
@@ -123,10 +124,16 @@ class Command(BaseCommand):
         reviewer = User.objects.get(email=DEMO_ACCOUNTS["reviewer"][0])
         branch.secretary = reviewer
         branch.save(update_fields=["secretary"])
+        accounts = {role: User.objects.get(email=e) for role, (e, *_) in DEMO_ACCOUNTS.items()}
+        feedback = seed_suggestions(accounts=accounts, scale=options["scale"], seed=options["seed"])
+        self.stdout.write(f"Demo suggestions: {feedback.suggestions}")
 
 
 def _staff_group() -> Group:
-    """Staff's permissions as data: everything on people, branches, milestones and rosters."""
+    """Staff's permissions as data: everything on people, branches, milestones and rosters,
+    and on the suggestion board."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="members"))
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["members", "feedback"])
+    )
     return group

@@ -10,6 +10,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Send pending notice e-mails": ("notifications.send_pending_emails", 5),
     "Remind of probations ending": ("members.remind_probation_ending", 24 * 60),
+    "Remind of overdue suggestions": ("feedback.remind_overdue", 60),
 }
 
 
