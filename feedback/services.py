@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.access import is_staff
@@ -37,6 +37,9 @@ from .models import (
 )
 from .photos import MAX_PHOTOS, clean_photo
 
+# What a rating step records (shown in the reader's language by the templates).
+RATED_SATISFIED = "satisfied"
+RATED_NOT_SATISFIED = "not-satisfied"
 # An overdue suggestion is escalated to staff this long after its handler was reminded.
 ESCALATE_AFTER = datetime.timedelta(days=2)
 
@@ -170,9 +173,11 @@ def report_suggestion(*, actor, suggestion: Suggestion, reason: str = "") -> boo
     suggestion.save(update_fields=["report_count"])
     if suggestion.hidden or suggestion.report_count < settings.FEEDBACK_REPORTS_TO_HIDE:
         return False
-    reason_text = _("Hidden pending review after %(count)d reports.") % {
-        "count": suggestion.report_count
-    }
+    # Stored text: written in the portal's language, whoever's request triggered it.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason_text = _("Hidden pending review after %(count)d reports.") % {
+            "count": suggestion.report_count
+        }
     _hide(suggestion, actor=None, reason=reason_text)
     for person in _staff():
         notify(
@@ -243,8 +248,7 @@ def accept_suggestion(*, actor, suggestion: Suggestion, assignee=None) -> Sugges
     suggestion.assignee = assignee
     suggestion.first_response_at = suggestion.first_response_at or timezone.now()
     suggestion.save(update_fields=["status", "assignee", "first_response_at"])
-    note = _("Handled by %(name)s") % {"name": assignee.display_name}
-    _record(suggestion, Step.Action.ACCEPT, actor=actor, note=note)
+    _record(suggestion, Step.Action.ACCEPT, actor=actor, note=assignee.display_name)
     if assignee.pk != actor.pk:
         _tell_assignee(suggestion, assignee)
     return suggestion
@@ -267,8 +271,7 @@ def assign_suggestions(*, actor, suggestions: Iterable[Suggestion], assignee) ->
             suggestion.first_response_at = timezone.now()
         suggestion.assignee = assignee
         suggestion.save(update_fields=["status", "assignee", "first_response_at"])
-        note = _("Handled by %(name)s") % {"name": assignee.display_name}
-        _record(suggestion, Step.Action.ASSIGN, actor=actor, note=note)
+        _record(suggestion, Step.Action.ASSIGN, actor=actor, note=assignee.display_name)
         if assignee.pk != actor.pk:
             _tell_assignee(suggestion, assignee)
         count += 1
@@ -392,8 +395,7 @@ def merge_suggestion(*, actor, suggestion: Suggestion, into: Suggestion) -> Sugg
     Suggestion.objects.filter(pk=into.pk).update(
         support_count=Support.objects.filter(suggestion=into).count()
     )
-    note = _("Duplicate of #%(number)d “%(title)s”") % {"number": into.pk, "title": into.title}
-    _record(suggestion, Step.Action.MERGE, actor=actor, note=note)
+    _record(suggestion, Step.Action.MERGE, actor=actor, note=f"#{into.pk} {into.title}")
     return suggestion
 
 
@@ -408,7 +410,7 @@ def rate_answer(*, actor, suggestion: Suggestion, satisfied: bool) -> Suggestion
     _check_status(suggestion, [Status.ANSWERED])
     suggestion.satisfied = satisfied
     suggestion.save(update_fields=["satisfied"])
-    note = _("Satisfied with the answer") if satisfied else _("Not satisfied with the answer")
+    note = RATED_SATISFIED if satisfied else RATED_NOT_SATISFIED
     _record(suggestion, Step.Action.RATE, actor=actor, by_author=True, note=note)
     if satisfied:
         _close(suggestion)

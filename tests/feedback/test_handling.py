@@ -107,7 +107,7 @@ def test_a_member_who_is_no_handler_cannot_be_assigned(handler, services, member
     suggestion = SuggestionFactory(category=services)
     url = reverse("feedback:handle", kwargs={"pk": suggestion.pk, "action": "accept"})
     response = _client(handler).post(url, {"assignee": member.pk}, follow=True)
-    assert "Choose a handler from the list." in response.content.decode()
+    assert "请从列表中选择处理人。" in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == Status.SUBMITTED
 
@@ -117,7 +117,7 @@ def test_an_empty_answer_or_reason_changes_nothing(handler, services):
     client = _client(handler)
     url = reverse("feedback:handle", kwargs={"pk": suggestion.pk, "action": "answer"})
     response = client.post(url, {"answer": "   "}, follow=True)
-    assert "Write the answer" in response.content.decode()
+    assert "请填写答复" in response.content.decode()
     url = reverse("feedback:handle", kwargs={"pk": suggestion.pk, "action": "decline"})
     client.post(url, {"decline-reason": ""})
     suggestion.refresh_from_db()
@@ -196,7 +196,7 @@ def test_the_author_marks_the_answer_satisfying_and_it_closes(handler, services,
     assert suggestion.satisfied is True
     assert suggestion.status == Status.CLOSED
     page = _client(handler).get(suggestion.get_absolute_url()).content.decode()
-    assert "The author is satisfied with this answer." in page
+    assert "提交人对这条答复满意。" in page
 
 
 def test_not_satisfied_keeps_it_answered(services, student):
@@ -229,7 +229,7 @@ def test_rating_before_an_answer_is_refused(services, student):
     response = _client(student).post(
         reverse("feedback:rate", kwargs={"pk": suggestion.pk}), {"satisfied": "yes"}, follow=True
     )
-    assert "cannot be done" in response.content.decode()
+    assert "不能进行此操作" in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.satisfied is None
 
@@ -249,7 +249,7 @@ def test_the_author_reopens_once_with_a_reason(handler, services, student):
     assert Notice.objects.filter(recipient=handler, kind="feedback-reopened").exists()
     feedback_services.answer_suggestion(actor=handler, suggestion=suggestion, answer="再次处理。")
     response = client.post(url, {"reopen-reason": "还是不行。"}, follow=True)
-    assert "can be reopened only once" in response.content.decode()
+    assert "只能重新打开一次" in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == Status.ANSWERED
 
@@ -293,13 +293,13 @@ def test_enough_reports_hide_a_suggestion_pending_review(services, settings, sta
     url = reverse("feedback:report", kwargs={"pk": suggestion.pk})
     _client(first).post(url, {"reason": "广告"})
     again = _client(first).post(url, {"reason": "广告"}, follow=True)
-    assert "already reported" in again.content.decode()
+    assert "已经举报过" in again.content.decode()
     suggestion.refresh_from_db()
     assert not suggestion.hidden and suggestion.report_count == 1
     _client(second).post(url, {"reason": "辱骂"})
     suggestion.refresh_from_db()
     assert suggestion.hidden
-    assert "2 reports" in suggestion.hidden_reason
+    assert "被举报 2 次" in suggestion.hidden_reason
     assert Notice.objects.filter(recipient=staff, kind="feedback-reported").count() == 1
 
 

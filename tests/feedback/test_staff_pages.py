@@ -77,7 +77,7 @@ def test_bulk_assignment(handler, services, staff, staff_client):
         {"suggestions": [first.pk, second.pk], "assignee": handler.pk},
         follow=True,
     )
-    assert "2 suggestions assigned" in response.content.decode()
+    assert "已将 2 条建议分派给" in response.content.decode()
     for suggestion in (first, second):
         suggestion.refresh_from_db()
         assert suggestion.assignee == handler
@@ -92,7 +92,7 @@ def test_bulk_assignment_is_all_or_nothing(handler, services, other_category, st
         {"suggestions": [ours.pk, theirs.pk], "assignee": handler.pk},
         follow=True,
     )
-    assert "does not handle suggestions" in response.content.decode()
+    assert "不负责" in response.content.decode()
     ours.refresh_from_db()
     assert ours.assignee is None and ours.status == Status.SUBMITTED
 
@@ -101,7 +101,7 @@ def test_bulk_assignment_without_a_choice_says_so(staff_client, handler):
     response = staff_client.post(
         reverse("feedback:bulk-assign"), {"assignee": handler.pk}, follow=True
     )
-    assert "Tick at least one suggestion." in response.content.decode()
+    assert "请至少勾选一条建议。" in response.content.decode()
 
 
 def test_a_handler_cannot_bulk_assign_outside_his_categories(handler, other_category):

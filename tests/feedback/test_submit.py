@@ -121,7 +121,7 @@ def test_a_text_file_named_jpg_is_refused(student_client, services):
     fake = SimpleUploadedFile("photo.jpg", b"just some text, not an image", "image/jpeg")
     response = student_client.post(SUBMIT, _form(services, photos=[fake]))
     assert response.status_code == 200
-    assert "is not a JPEG, PNG or WebP image" in str(response.context["form"].errors["photos"])
+    assert "不是 JPEG、PNG 或 WebP 图片" in str(response.context["form"].errors["photos"])
     assert Suggestion.objects.count() == 0
 
 
@@ -135,14 +135,14 @@ def test_a_gif_is_refused(student_client, services):
 def test_an_oversize_photo_is_refused(student_client, services):
     big = SimpleUploadedFile("big.jpg", image_bytes() + b"\0" * (5 * 1024 * 1024), "image/jpeg")
     response = student_client.post(SUBMIT, _form(services, photos=[big]))
-    assert "larger than" in str(response.context["form"].errors["photos"])
+    assert "超过了" in str(response.context["form"].errors["photos"])
     assert Suggestion.objects.count() == 0
 
 
 def test_a_fourth_photo_is_refused(student_client, services):
     photos = [_jpeg(name=f"{n}.jpg") for n in range(4)]
     response = student_client.post(SUBMIT, _form(services, photos=photos))
-    assert "At most 3 photos" in str(response.context["form"].errors["photos"])
+    assert "最多上传 3 张照片" in str(response.context["form"].errors["photos"])
     assert Suggestion.objects.count() == 0 and Photo.objects.count() == 0
 
 
@@ -161,7 +161,9 @@ def test_the_daily_limit_counts_anonymous_suggestions_too(student_client, servic
     student_client.post(SUBMIT, _form(services, title="二", anonymous="on"))
     response = student_client.post(SUBMIT, _form(services, title="三"))
     assert response.status_code == 200
-    assert "daily limit" in response.content.decode()
+    assert "达到每日上限" in response.content.decode()
+    english = student_client.post(SUBMIT, _form(services), HTTP_ACCEPT_LANGUAGE="en")
+    assert "the daily limit" in english.content.decode()
     assert Suggestion.objects.count() == 2
     # Someone else's suggestions do not count against him.
     SuggestionFactory.create_batch(3, category=services)
