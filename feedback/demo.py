@@ -110,6 +110,34 @@ IDEAS: list[tuple[str, str, str, str]] = [
     ),
 ]
 
+# The categories and sub-areas (with their English names) the demo needs; created when missing.
+CATEGORIES: dict[str, tuple[str, dict[str, str]]] = {
+    "教育教学": (
+        "Teaching and learning",
+        {"课程": "Courses", "考试": "Exams", "实验实训": "Labs", "学业指导": "Advising"},
+    ),
+    "管理": (
+        "Management",
+        {
+            "宿舍管理": "Dormitory rules",
+            "安全": "Safety",
+            "评优评奖": "Awards",
+            "学生事务": "Student affairs",
+        },
+    ),
+    "服务": (
+        "Services",
+        {
+            "宿舍": "Dormitories",
+            "食堂": "Canteens",
+            "自习室": "Study rooms",
+            "图书馆": "Library",
+            "网络": "Network",
+            "体育设施": "Sports facilities",
+        },
+    ),
+}
+
 ANSWERS = [
     "已与后勤处沟通，自下周一起调整，感谢你的建议。",
     "相关部门已经安排维修，预计本周内完成。",
@@ -139,15 +167,31 @@ class SeedReport:
 def seed_suggestions(*, accounts: dict[str, User], scale: int = 1, seed: int = 2016) -> SeedReport:
     """Give each category its demo handlers and, once, the demo suggestions."""
     with transaction.atomic():
-        categories = {category.name: category for category in Category.objects.all()}
+        categories = _categories()
         for name, roles in HANDLERS.items():
-            if name in categories:
-                categories[name].handlers.add(*[accounts[role] for role in roles])
+            categories[name].handlers.add(*[accounts[role] for role in roles])
         if Suggestion.objects.exists():
             return SeedReport(suggestions=Suggestion.objects.count(), created=False)
         return SeedReport(
             suggestions=_create(accounts, categories, scale=scale, seed=seed), created=True
         )
+
+
+def _categories() -> dict[str, Category]:
+    """The demo's categories and sub-areas, created when missing, kept when staff edited them."""
+    categories = {}
+    for position, (name, (name_en, areas)) in enumerate(CATEGORIES.items()):
+        category, _ = Category.objects.get_or_create(
+            name=name, defaults={"name_en": name_en, "position": position}
+        )
+        for area_position, (area, area_en) in enumerate(areas.items()):
+            SubArea.objects.get_or_create(
+                category=category,
+                name=area,
+                defaults={"name_en": area_en, "position": area_position},
+            )
+        categories[name] = category
+    return categories
 
 
 def _create(accounts: dict[str, User], categories: dict[str, Category], *, scale, seed) -> int:
