@@ -90,10 +90,11 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
 
 
 def queue_for(user) -> QuerySet[Suggestion]:
-    """The suggestions `user` handles: everything for staff, his categories' for a handler."""
+    """The suggestions `user` handles: everything for staff, his categories' for a handler
+    (but not those hidden by moderation: staff review them first)."""
     if is_staff(user):
         return Suggestion.objects.all()
-    return Suggestion.objects.filter(category__in=handled_categories(user))
+    return Suggestion.objects.filter(category__in=handled_categories(user), hidden=False)
 
 
 def get_suggestion_for_user(user, pk: int, *, write: bool = False) -> Suggestion:

@@ -159,3 +159,11 @@ def test_the_export_is_formula_safe(staff_client, services, student):
     rows = list(sheet.iter_rows(values_only=True))
     anonymous_row = next(row for row in rows if row[1] == "'+1 食堂")
     assert student.name not in anonymous_row
+
+
+def test_a_hidden_suggestion_leaves_the_handlers_queue_until_staff_review_it(
+    handler, services, staff_client
+):
+    hidden = SuggestionFactory(category=services, hidden=True, hidden_reason="x")
+    assert hidden not in _client(handler).get(QUEUE).context["page"]
+    assert hidden in staff_client.get(QUEUE).context["page"]
