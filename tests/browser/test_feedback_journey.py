@@ -142,3 +142,51 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
     author_visit.close()
     suggestion.refresh_from_db()
     assert suggestion.status == "closed" and suggestion.satisfied is True
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_staff_assign_from_the_queue_and_read_the_statistics(
+    browser: Browser, portal, artifacts, language
+):
+    from tests.feedback.factories import SuggestionFactory
+
+    from .conftest import DESKTOP
+
+    text = TEXT[language]
+    staff = UserFactory(
+        staff=True, name="王老师", email="teacher@example.edu.cn", language=language
+    )
+    handler = UserFactory(
+        name="处理的党员", student_number="20233333", political_status=PoliticalStatus.FULL
+    )
+    category = CategoryFactory(name="后勤服务", name_en="Campus services", handlers=[handler])
+    first, second = SuggestionFactory.create_batch(2, category=category)
+    SuggestionFactory(category=category, answered=True, satisfied=True)
+
+    visit = Visit(browser, DESKTOP)
+    page = sign_in(visit, portal, language, staff.email, text)
+    page.goto(portal.url + "/suggestions/queue/")
+    queue = page.get_by_test_id("queue")
+    expect(queue.locator("tbody tr")).to_have_count(2)
+    for suggestion in (first, second):
+        queue.locator(f"input[value='{suggestion.pk}']").check()
+    page.get_by_test_id("bulk-assign").locator("select[name=assignee]").select_option(
+        str(handler.pk)
+    )
+    page.get_by_test_id("bulk-assign").locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(queue).to_contain_text("处理的党员")
+    page.screenshot(path=artifacts / f"feedback-{language}-queue.png", full_page=True)
+
+    page.goto(portal.url + "/suggestions/statistics/")
+    expect(page.get_by_test_id("total")).to_have_text("3")
+    expect(page.get_by_test_id("satisfaction")).to_have_text("100%")
+    # Chart.js drew on the canvas (the CSP allows only the static script files).
+    page.wait_for_function(
+        "() => { const c = document.getElementById('feedback-chart');"
+        " return c && c.width > 0 && window.Chart && Chart.getChart(c) !== undefined; }"
+    )
+    page.screenshot(path=artifacts / f"feedback-{language}-statistics.png", full_page=True)
+    visit.close()
+    first.refresh_from_db()
+    assert first.assignee == handler and first.status == "accepted"
