@@ -3,11 +3,9 @@
 `author_token(user)` is HMAC-SHA256 of the account id under a key derived from SECRET_KEY with
 a salt of its own. The database stores only the token, so nobody reading it (the admin, an
 export, a backup) can tell who wrote the suggestion; the portal recomputes the token of the
-person signed in to show him his own suggestions, and recomputes every active account's token to
-find the one person to tell about news (`find_author`).
+person signed in to show him his own suggestions, and recomputes every active account's token
+(`tokens_of_active_accounts`) to find the authors to tell about news, in batches.
 """
-
-from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -27,29 +25,17 @@ def is_token_of(user, token: str) -> bool:
     return bool(token) and constant_time_compare(author_token(user), token)
 
 
-def find_author(token: str, candidates: Iterable[int] | None = None):
-    """The active account whose token is `token`, or None.
-
-    One query for the ids, then a hash per account: the price of storing no link at all.
-    """
-    if not token:
-        return None
+def tokens_of_active_accounts() -> dict[str, int]:
+    """Every active account's token, to find the authors of many suggestions at once."""
     User = get_user_model()
-    ids = (
-        candidates
-        if candidates is not None
-        else User.objects.filter(is_active=True).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        if constant_time_compare(
-            salted_hmac(TOKEN_SALT, str(pk), algorithm="sha256").hexdigest(), token
-        ):
-            return User.objects.filter(pk=pk, is_active=True).first()
-    return None
+    return {
+        salted_hmac(TOKEN_SALT, str(pk), algorithm="sha256").hexdigest(): pk
+        for pk in User.objects.filter(is_active=True).values_list("pk", flat=True).iterator()
+    }
 
 
-def notice_key(suggestion_id: int, event: str) -> str:
+def notice_key(event: str) -> str:
     """A de-duplication key for a notice to an anonymous author that does not show which
-    suggestion it is about."""
-    digest = salted_hmac(NOTICE_SALT, f"{suggestion_id}:{event}", algorithm="sha256").hexdigest()
+    suggestion or step it is about."""
+    digest = salted_hmac(NOTICE_SALT, event, algorithm="sha256").hexdigest()
     return f"feedback-anon:{digest}"

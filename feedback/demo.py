@@ -267,6 +267,7 @@ def _create(accounts: dict[str, User], categories: dict[str, Category], *, scale
                 by_author=action == Step.Action.SUBMIT,
                 note=note,
                 created_at=when,
+                author_told=True,
             )
             for action, status, actor, when, note in steps
         )

@@ -358,11 +358,21 @@ class Step(models.Model):
     by_author = models.BooleanField(_("by the author"), default=False)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    # Whether the author has been told of this step. Authors of anonymous suggestions are told
+    # in batches by `deliver_anonymous_news`, not at the moment of the step.
+    author_told = models.BooleanField(_("author told"), default=False)
 
     class Meta:
         verbose_name = _("history step")
         verbose_name_plural = _("history steps")
         ordering = ["suggestion", "created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="feedback_step_untold_idx",
+                condition=Q(author_told=False, by_author=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.suggestion_id} {self.get_action_display()}"

@@ -23,7 +23,7 @@ from notifications.models import Notice
 from notifications.services import notify
 
 from . import access
-from .anonymity import author_token, find_author, notice_key
+from .anonymity import author_token, notice_key, tokens_of_active_accounts
 from .models import (
     OPEN_STATUSES,
     Category,
@@ -524,6 +524,8 @@ def _record(
 
 def _tell_author(suggestion: Suggestion, step: Step) -> None:
     if not suggestion.is_anonymous:
+        step.author_told = True
+        step.save(update_fields=["author_told"])
         if suggestion.author is not None and suggestion.author.is_active:
             notify(
                 recipient=suggestion.author,
@@ -533,16 +535,47 @@ def _tell_author(suggestion: Suggestion, step: Step) -> None:
                 link=suggestion.get_absolute_url(),
             )
         return
-    author = find_author(suggestion.author_token)
-    if author is not None:
-        # Says nothing of which suggestion, so that the notice (its recipient shown in the
-        # admin) does not tie him to it.
+    # The author of an anonymous suggestion is told later, in a batch with other authors
+    # (`deliver_anonymous_news`), so that the time of his notice does not point at this step.
+
+
+@transaction.atomic
+def deliver_anonymous_news() -> int:
+    """Tell the authors of anonymous suggestions that there is news; returns the notices sent.
+
+    One generic notice per author per run, whatever the number of steps and suggestions: it
+    says nothing of which suggestion, links to "my suggestions", and is recorded at the time of
+    the run, so that neither its text, its key nor its time ties him to a suggestion. Each step
+    is told once (steps being told by another run at the same time are skipped).
+    """
+    pending = list(
+        Step.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(suggestion__is_anonymous=True, by_author=False, author_told=False)
+        .values_list("pk", "suggestion__author_token")
+    )
+    if not pending:
+        return 0
+    steps_by_token: dict[str, list[int]] = {}
+    for step_id, token in pending:
+        steps_by_token.setdefault(token, []).append(step_id)
+    owners = tokens_of_active_accounts()
+    authors = get_user_model().objects.in_bulk(
+        [owners[token] for token in steps_by_token if token in owners]
+    )
+    sent = 0
+    for token, step_ids in steps_by_token.items():
+        author = authors.get(owners.get(token))
+        if author is None:  # his account is gone or inactive: nobody to tell
+            continue
         notify(
             recipient=author,
             kind="feedback-anonymous-news",
-            key=notice_key(suggestion.pk, f"step-{step.pk}"),
+            key=notice_key("steps:" + ",".join(map(str, sorted(step_ids)))),
             link=reverse("feedback:mine"),
         )
+        sent += 1
+    Step.objects.filter(pk__in=[step_id for step_id, _token in pending]).update(author_told=True)
+    return sent
 
 
 def _tell_assignee(suggestion: Suggestion, assignee) -> None:

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from feedback.models import Suggestion
+from feedback.services import deliver_anonymous_news
 from members.models import PoliticalStatus
 from tests.factories import PASSWORD, UserFactory
 from tests.feedback.factories import CategoryFactory, SubAreaFactory, image_bytes
@@ -123,6 +124,8 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
     expect(page.get_by_test_id("answer")).to_contain_text("开放到零点")
     page.screenshot(path=artifacts / f"{shot}-4-answered.png", full_page=True)
     handler_visit.close()
+    # The hourly batch that tells the authors of anonymous suggestions runs.
+    assert deliver_anonymous_news() == 1
 
     # The author is told, without the notice naming the suggestion, and is satisfied.
     page = author_visit.page

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from feedback import services as feedback_services
+from feedback import tasks
 from feedback.models import Status, Step, Suggestion, Support
 from members.models import PoliticalStatus
 from notifications.models import Notice
@@ -170,12 +171,26 @@ def test_the_author_is_told_of_every_step_and_supporters_of_the_answer(
     assert suggestion.title in Notice.objects.get(recipient=member).title
 
 
-def test_the_anonymous_author_is_told_without_naming_the_suggestion(handler, services, student):
+def test_the_anonymous_author_is_told_later_in_a_batch_without_naming_the_suggestion(
+    handler, services, student, member
+):
     suggestion = SuggestionFactory(category=services, anonymous_by=student)
+    other = SuggestionFactory(category=services, anonymous_by=member)
     feedback_services.accept_suggestion(actor=handler, suggestion=suggestion)
     feedback_services.answer_suggestion(actor=handler, suggestion=suggestion, answer="好的。")
+    feedback_services.accept_suggestion(actor=handler, suggestion=other)
+    # Not at the moment of the step: its time would point at the suggestion.
+    assert not Notice.objects.filter(recipient__in=[student, member]).exists()
+    assert tasks.deliver_anonymous_news() == 2
+    assert tasks.deliver_anonymous_news() == 0
+    # One notice per author per batch, however many steps.
     notices = Notice.objects.filter(recipient=student)
-    assert notices.count() == 2
+    assert notices.count() == 1
+    assert Notice.objects.filter(recipient=member).count() == 1
+    assert notices.get().created_at >= Step.objects.latest("created_at").created_at
+    feedback_services.start_work(actor=handler, suggestion=other)
+    assert feedback_services.deliver_anonymous_news() == 1
+    assert Notice.objects.filter(recipient=member).count() == 2
     for notice in notices:
         assert notice.kind == "feedback-anonymous-news"
         assert suggestion.title not in notice.title + notice.body
@@ -301,6 +316,15 @@ def test_enough_reports_hide_a_suggestion_pending_review(services, settings, sta
     assert suggestion.hidden
     assert "被举报 2 次" in suggestion.hidden_reason
     assert Notice.objects.filter(recipient=staff, kind="feedback-reported").count() == 1
+
+
+def test_an_author_whose_account_is_gone_is_not_told(handler, services, student):
+    suggestion = SuggestionFactory(category=services, anonymous_by=student)
+    feedback_services.accept_suggestion(actor=handler, suggestion=suggestion)
+    student.is_active = False
+    student.save(update_fields=["is_active"])
+    assert feedback_services.deliver_anonymous_news() == 0
+    assert not Step.objects.filter(author_told=False, by_author=False).exists()
 
 
 def test_the_author_cannot_report_or_support_his_own(services, student):

@@ -11,6 +11,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Send pending notice e-mails": ("notifications.send_pending_emails", 5),
     "Remind of probations ending": ("members.remind_probation_ending", 24 * 60),
     "Remind of overdue suggestions": ("feedback.remind_overdue", 60),
+    "Tell anonymous authors of news": ("feedback.deliver_anonymous_news", 60),
 }
 
 
