@@ -5,7 +5,10 @@ Suggestions change only through the board's pages and services. The admin never 
 an anonymous suggestion: the row holds no link to him, and the token is not shown.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -18,8 +21,36 @@ class SubAreaInline(admin.TabularInline):
     extra = 1
 
 
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = [
+            "name",
+            "name_en",
+            "position",
+            "first_response_days",
+            "answer_days",
+            "handlers",
+            "is_active",
+        ]
+
+    def clean_handlers(self):
+        handlers = self.cleaned_data["handlers"]
+        refused = [person for person in handlers if not (person.is_staff or person.is_member)]
+        if refused:
+            raise ValidationError(
+                gettext(
+                    "Handlers are staff or workstation members (activists onward); not: %(names)s."
+                )
+                % {"names": ", ".join(person.display_name for person in refused)},
+                code="not_a_handler",
+            )
+        return handlers
+
+
 @admin.register(Category)
 class CategoryAdmin(SimpleHistoryAdmin):
+    form = CategoryForm
     list_display = ["name", "name_en", "first_response_days", "answer_days", "is_active"]
     list_editable = ["first_response_days", "answer_days"]
     search_fields = ["name", "name_en"]

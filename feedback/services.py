@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.access import is_staff
+from members.models import MEMBER_STATUSES
 from notifications.models import Notice
 from notifications.services import notify
 
@@ -197,9 +198,10 @@ def eligible_assignees(category: Category | None = None):
     """Who may be given suggestions: staff, and the members handling `category` (or any)."""
     User = get_user_model()
     handlers = Q(feedback_categories=category) if category else Q(feedback_categories__isnull=False)
+    members = handlers & Q(political_status__in=MEMBER_STATUSES)
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(is_staff=True) | handlers)
+        .filter(Q(is_staff=True) | members)
         .distinct()
         .order_by("name", "email")
     )
