@@ -11,9 +11,14 @@ from feedback.models import Suggestion
 from feedback.services import deliver_anonymous_news
 from members.models import PoliticalStatus
 from tests.factories import PASSWORD, UserFactory
-from tests.feedback.factories import CategoryFactory, SubAreaFactory, image_bytes
+from tests.feedback.factories import (
+    CategoryFactory,
+    SubAreaFactory,
+    SuggestionFactory,
+    image_bytes,
+)
 
-from .conftest import PHONE, Visit
+from .conftest import DESKTOP, PHONE, Visit
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +83,7 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
     )
     category = CategoryFactory(name="后勤服务", name_en="Campus services", handlers=[handler])
     SubAreaFactory(category=category, name="自习室", name_en="Study rooms")
+    SuggestionFactory(category=category, title="期末自习室开放时间太短")
     shot = f"feedback-{language}"
 
     # The author submits anonymously, with a photo.
@@ -86,6 +92,8 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
     page.goto(portal.url + "/suggestions/")
     page.get_by_test_id("new-suggestion").click()
     page.locator("input[name=title]").fill(TITLE)
+    # A hint of the similar suggestion while typing, to support it rather than repeat it.
+    expect(page.get_by_test_id("similar")).to_contain_text("期末自习室开放时间太短")
     page.locator("textarea[name=body]").fill("期末周希望自习室开放到零点。<b>不是HTML</b>")
     page.locator("select[name=category]").select_option(str(category.pk))
     page.locator("input[name=photos]").set_input_files(
@@ -151,10 +159,6 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
 def test_staff_assign_from_the_queue_and_read_the_statistics(
     browser: Browser, portal, artifacts, language
 ):
-    from tests.feedback.factories import SuggestionFactory
-
-    from .conftest import DESKTOP
-
     text = TEXT[language]
     staff = UserFactory(
         staff=True, name="王老师", email="teacher@example.edu.cn", language=language

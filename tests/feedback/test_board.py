@@ -134,3 +134,18 @@ def test_a_missing_photo_file_is_not_found(member_client, services):
     photo = PhotoFactory(suggestion=SuggestionFactory(category=services))
     photo.image.storage.delete(photo.image.name)
     assert member_client.get(photo.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("post", BOARD),
+        ("post", reverse("feedback:mine")),
+        ("put", reverse("feedback:submit")),
+        ("post", reverse("feedback:queue")),
+        ("post", reverse("feedback:statistics")),
+        ("post", reverse("feedback:export")),
+    ],
+)
+def test_the_wrong_method_is_refused(staff_client, method, url):
+    assert getattr(staff_client, method)(url).status_code == 405
