@@ -13,10 +13,14 @@ import datetime
 from collections.abc import Callable, Collection
 from importlib import import_module
 
+from django.utils.translation import gettext_lazy as _
+
 Counter = Callable[[Collection[int], datetime.date, datetime.date], dict[int, int]]
 
 # key -> (label, "module.function" of the counting function)
-PRACTICE_SOURCES: dict[str, tuple[str, str]] = {}
+PRACTICE_SOURCES: dict[str, tuple[str, str]] = {
+    "suggestions": (_("Suggestions answered"), "feedback.practice.handled_counts"),
+}
 
 
 def practice_source_choices() -> list[tuple[str, str]]:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     # The portal's own apps, top to bottom: a lower app never imports a higher one.
     "workstation",
     "study",
+    "feedback",
     "members",
     "notifications",
     # Django and third parties.
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notices",
                 "members.context_processors.navigation",
                 "study.context_processors.navigation",
+                "feedback.context_processors.navigation",
             ],
         },
     },
@@ -183,6 +185,15 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is left off: it only strips a leading "=" and turns
 # every cell into text; the roster escapes =, +, -, @, tab and CR itself (members/resources.py).
+
+# --- suggestion board ---------------------------------------------------------------------
+
+# Visitors (not signed in) may read the board, without supporting or submitting.
+FEEDBACK_PUBLIC_BOARD = env.bool("FEEDBACK_PUBLIC_BOARD", default=False)
+# Suggestions one person may submit per day (anonymous ones included).
+FEEDBACK_DAILY_LIMIT = env.int("FEEDBACK_DAILY_LIMIT", default=5)
+# Reports that hide a suggestion until staff review it.
+FEEDBACK_REPORTS_TO_HIDE = env.int("FEEDBACK_REPORTS_TO_HIDE", default=3)
 
 # --- internationalisation --------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import NoticeFactory
+from tests.feedback.factories import PhotoFactory
 from tests.study.factories import (
     ActivityFactory,
     EnrollmentFactory,
@@ -104,6 +105,23 @@ EXPECTED: dict[str, dict[str, str]] = {
     "study:readings": ACTIVITY_READERS,
     "study:reading": MEMBERS_OWN,
     "study:reading-pdf": MEMBERS_OWN,
+    # The suggestion board (no handler among the cast: the queue is staff's).
+    "feedback:board": SIGNED_IN_ONLY,
+    "feedback:submit": SIGNED_IN_ONLY,
+    "feedback:similar": SIGNED_IN_ONLY,
+    "feedback:mine": SIGNED_IN_ONLY,
+    "feedback:detail": SIGNED_IN_ONLY,
+    "feedback:photo": SIGNED_IN_ONLY,
+    "feedback:support": POST_ONLY,
+    "feedback:report": POST_ONLY,
+    "feedback:handle": POST_ONLY,
+    "feedback:rate": POST_ONLY,
+    "feedback:reopen": POST_ONLY,
+    "feedback:moderate": POST_ONLY,
+    "feedback:queue": STAFF_ONLY,
+    "feedback:bulk-assign": POST_ONLY,
+    "feedback:export": STAFF_ONLY,
+    "feedback:statistics": STAFF_ONLY,
     # Accounts (allauth).
     "account_login": VISITORS_ONLY,
     "account_signup": VISITORS_ONLY,
@@ -161,7 +179,8 @@ def test_every_url_is_in_the_table():
 @pytest.fixture
 def url_kwargs(student, member, branch, staff, settings, tmp_path):
     """Arguments for URLs that address an object: the student's notice, the member, his branch,
-    an activity of his branch organised by staff (with his registration), a reading's PDF."""
+    an activity of his branch organised by staff (with his registration), a reading's PDF, the
+    member's study entry and enrolment, the student's suggestion and its photo."""
     notice = NoticeFactory(recipient=student)
     settings.MEDIA_ROOT = tmp_path
     activity = ActivityFactory(branch=branch, organiser=staff)
@@ -169,6 +188,8 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
     reading = ReadingFactory(document=SimpleUploadedFile("dangzhang.pdf", b"%PDF-1.4 test"))
     enrollment = EnrollmentFactory(person=member)
     entry = StudyEntryFactory(person=member)
+    photo = PhotoFactory(suggestion__author=student)
+    suggestion = {"pk": photo.suggestion_id}
     return {
         "study:entry": {"pk": entry.pk},
         "study:entry-edit": {"pk": entry.pk},
@@ -191,6 +212,14 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
         "study:activity-unmark": {"pk": activity.pk, "registration_pk": registration.pk},
         "study:reading": {"pk": reading.pk},
         "study:reading-pdf": {"pk": reading.pk},
+        "feedback:detail": suggestion,
+        "feedback:support": suggestion,
+        "feedback:report": suggestion,
+        "feedback:handle": suggestion | {"action": "answer"},
+        "feedback:rate": suggestion,
+        "feedback:reopen": suggestion,
+        "feedback:moderate": suggestion,
+        "feedback:photo": {"pk": photo.pk},
         "notifications:open": {"pk": notice.pk},
         "members:person": {"pk": member.pk},
         "members:add-milestone": {"pk": member.pk},

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from feedback.demo import seed_suggestions
 from members.demo import seed_people
 from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
 from members.services import record_milestone
@@ -121,28 +122,30 @@ class Command(BaseCommand):
             notify(recipient=user, kind="welcome", key=f"welcome:{user.pk}", email=False)
             login = f"{email} / {number}" if number else email
             self.stdout.write(f"  {role:<9} {login}")
-        reviewer = User.objects.get(email=DEMO_ACCOUNTS["reviewer"][0])
-        branch.secretary = reviewer
+        accounts = {role: User.objects.get(email=e) for role, (e, *_) in DEMO_ACCOUNTS.items()}
+        branch.secretary = accounts["reviewer"]
         branch.save(update_fields=["secretary"])
         study = seed_study(
             scale=options["scale"],
             seed=options["seed"],
             today=today,
-            member=User.objects.get(email=DEMO_ACCOUNTS["member"][0]),
-            reviewer=reviewer,
-            staff=User.objects.get(email=DEMO_ACCOUNTS["staff"][0]),
+            member=accounts["member"],
+            reviewer=accounts["reviewer"],
+            staff=accounts["staff"],
         )
         self.stdout.write(
             f"Study plan: {study.plan}, {study.participants} participants, "
             f"{study.entries} entries" + ("" if study.created else " (already there; unchanged)")
         )
+        feedback = seed_suggestions(accounts=accounts, scale=options["scale"], seed=options["seed"])
+        self.stdout.write(f"Demo suggestions: {feedback.suggestions}")
 
 
 def _staff_group() -> Group:
     """Staff's permissions as data: everything on people, branches, milestones and rosters,
-    and on the study track."""
+    on the study track and on the suggestion board."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["members", "study"])
+        Permission.objects.filter(content_type__app_label__in=["members", "study", "feedback"])
     )
     return group

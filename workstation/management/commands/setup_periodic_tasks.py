@@ -14,6 +14,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Remind participants behind their study plan": ("study.remind_behind_schedule", 24 * 60),
     "Remind reviewers of study entries waiting": ("study.remind_review_queue", 24 * 60),
     "Remind of study activities tomorrow": ("study.remind_activity_tomorrow", 60),
+    "Remind of overdue suggestions": ("feedback.remind_overdue", 60),
+    "Tell anonymous authors of news": ("feedback.deliver_anonymous_news", 60),
 }
 
 

@@ -1,0 +1,242 @@
+"""The suggestion board's forms: submitting, the board's filters, handling and the author's part."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from members.forms import BootstrapForm
+
+from .models import Category, Status, SubArea, Suggestion
+from .photos import MAX_PHOTOS, clean_photo
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to three photos, each checked to be a real image."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(
+                _("At most %(count)d photos per suggestion."),
+                code="too_many_photos",
+                params={"count": MAX_PHOTOS},
+            )
+        errors = []
+        for upload in files:
+            try:
+                clean_photo(upload)
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        for upload in files:
+            upload.seek(0)
+        return files
+
+
+class SubAreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SubArea) -> str:
+        return f"{obj.category.label} · {obj.label}"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.label
+
+
+class SuggestionForm(BootstrapForm):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=100,
+        help_text=_("One line that says what should change."),
+    )
+    body = forms.CharField(
+        label=_("Details"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happens now, and what you suggest. Plain text; links are fine."),
+    )
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True)
+    )
+    sub_area = SubAreaChoiceField(
+        label=_("Sub-area"),
+        required=False,
+        queryset=SubArea.objects.filter(is_active=True, category__is_active=True).select_related(
+            "category"
+        ),
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos"),
+        required=False,
+        help_text=_(
+            "Up to 3 JPEG, PNG or WebP images of at most 5 MB each; location data is removed."
+        ),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Submit anonymously"),
+        required=False,
+        help_text=_(
+            "Nobody, staff included, can see who wrote it. You still find it under “My "
+            "suggestions” and are told of its news."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["anonymous"].widget.attrs["class"] = "form-check-input"
+        self.fields["photos"].widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        category, sub_area = cleaned.get("category"), cleaned.get("sub_area")
+        if category and sub_area and sub_area.category_id != category.pk:
+            self.add_error(
+                "sub_area",
+                _("Choose a sub-area of “%(category)s”.") % {"category": category.label},
+            )
+        return cleaned
+
+
+SORTS = {
+    "new": ("-created_at", "-pk"),
+    "support": ("-support_count", "-created_at", "-pk"),
+    "waiting": ("created_at", "pk"),
+}
+
+
+class BoardFilterForm(BootstrapForm):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Search titles and details"), "type": "search"}
+        ),
+    )
+    category = CategoryChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label=_("All categories"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Status.choices],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("new", _("Newest")),
+            ("support", _("Most supported")),
+            ("waiting", _("Longest waiting")),
+        ],
+    )
+
+    def filter(self, suggestions: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+        """The suggestions narrowed by valid filters; invalid ones are ignored."""
+        if not self.is_valid():
+            return suggestions.order_by(*SORTS["new"])
+        data = self.cleaned_data
+        suggestions = suggestions.search(data.get("q") or "")
+        if data.get("category"):
+            suggestions = suggestions.filter(category=data["category"])
+        if data.get("status"):
+            suggestions = suggestions.filter(status=data["status"])
+        sort = data.get("sort") or "new"
+        if sort == "waiting":
+            suggestions = suggestions.open()
+        return suggestions.order_by(*SORTS[sort])
+
+
+class QueueFilterForm(BootstrapForm):
+    STATUS_OPEN = "open"
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Waiting for a handler")), ("", _("All statuses")), *Status.choices],
+    )
+    category = CategoryChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label=_("All categories"),
+    )
+    age = forms.ChoiceField(
+        label=_("Age"),
+        required=False,
+        choices=[
+            ("", _("Any age")),
+            ("overdue", _("Overdue")),
+            ("3", _("Older than 3 days")),
+            ("7", _("Older than 7 days")),
+        ],
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class AnswerForm(BootstrapForm):
+    answer = forms.CharField(
+        label=_("Official answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReasonForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OptionalReasonForm(BootstrapForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class MergeForm(BootstrapForm):
+    into = forms.IntegerField(
+        label=_("Number of the original suggestion"),
+        min_value=1,
+        help_text=_("The number shown as # on the original suggestion's page."),
+    )
+
+
+class AssignForm(BootstrapForm):
+    assignee = forms.ModelChoiceField(label=pgettext_lazy("feedback", "Handler"), queryset=None)
+
+    def __init__(self, *args, assignees: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = assignees
+        field.label_from_instance = lambda user: user.display_name
+
+
+class BulkAssignForm(AssignForm):
+    suggestions = forms.ModelMultipleChoiceField(
+        label=_("Suggestions"), queryset=None, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, queue: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["suggestions"].queryset = queue
+        self.fields["suggestions"].error_messages["required"] = _("Tick at least one suggestion.")
+
+
+class RateForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        choices=[("yes", _("Satisfied")), ("no", _("Not satisfied"))],
+        coerce=lambda value: value == "yes",
+    )

@@ -1,0 +1,452 @@
+"""The suggestion board's pages: the board, submitting, my suggestions, a suggestion with its
+history and the handlers' and author's actions, photos, the handlers' queue, statistics and the
+Excel export."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access, services
+from . import statistics as stats
+from .export import export_suggestions
+from .forms import (
+    AnswerForm,
+    AssignForm,
+    BoardFilterForm,
+    BulkAssignForm,
+    MergeForm,
+    OptionalReasonForm,
+    QueueFilterForm,
+    RateForm,
+    ReasonForm,
+    SuggestionForm,
+)
+from .models import OPEN_STATUSES, Status, Suggestion, Support
+from .similar import similar_suggestions
+
+PAGE_SIZE = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- the board --------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    if not access.may_read_board(request.user):
+        return redirect_to_login(request.get_full_path())
+    form = BoardFilterForm(request.GET)
+    suggestions = form.filter(access.suggestions_visible_to(request.user)).select_related(
+        "category", "sub_area", "author"
+    )
+    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "feedback/board.html", {"form": form, "page": page})
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """My suggestions, named and anonymous, with what happened to each."""
+    suggestions = (
+        Suggestion.objects.filter(access.mine(request.user))
+        .select_related("category", "sub_area")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "feedback/mine.html", {"page": page})
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SuggestionForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                suggestion = services.submit_suggestion(
+                    actor=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    category=data["category"],
+                    sub_area=data["sub_area"],
+                    anonymous=data["anonymous"],
+                    photos=data["photos"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if suggestion.is_anonymous:
+                    text = _(
+                        "Your suggestion is submitted anonymously. Only you can find it, under "
+                        "“My suggestions”."
+                    )
+                else:
+                    text = _("Your suggestion is submitted.")
+                messages.success(request, text)
+                return redirect(suggestion)
+    else:
+        form = SuggestionForm()
+    left = max(0, settings.FEEDBACK_DAILY_LIMIT - services.submitted_today(request.user))
+    return render(request, "feedback/suggestion_form.html", {"form": form, "left": left})
+
+
+@require_GET
+def similar(request: HttpRequest) -> HttpResponse:
+    """Suggestions with a title like the one being typed (htmx), to avoid duplicates."""
+    title = request.GET.get("title", "")[:100]
+    found = similar_suggestions(access.suggestions_visible_to(request.user), title)
+    return render(request, "feedback/_similar.html", {"similar": found})
+
+
+# --- one suggestion ---------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access.may_read_board(request.user):
+        return redirect_to_login(request.get_full_path())
+    suggestion = access.get_suggestion_for_user(request.user, pk)
+    return _render_detail(request, suggestion)
+
+
+def _render_detail(request: HttpRequest, suggestion: Suggestion) -> HttpResponse:
+    user = request.user
+    may_handle = user.is_authenticated and access.can_handle(user, suggestion)
+    is_author = access.is_author(user, suggestion)
+    supported = (
+        user.is_authenticated
+        and Support.objects.filter(suggestion=suggestion, supporter=user).exists()
+    )
+    context = {
+        "suggestion": suggestion,
+        "photos": list(suggestion.photos.all()),
+        "steps": list(suggestion.steps.select_related("actor")),
+        "is_author": is_author,
+        "supported": supported,
+        "may_support": user.is_authenticated and not is_author,
+        "may_handle": may_handle,
+        "may_moderate": access.can_moderate(user),
+        "overdue": suggestion.is_overdue(),
+        "is_open": suggestion.status in OPEN_STATUSES,
+        "may_rate": is_author and suggestion.status == Status.ANSWERED,
+        "may_reopen": is_author
+        and suggestion.status in (Status.ANSWERED, Status.CLOSED)
+        and suggestion.reopened_at is None,
+    }
+    if may_handle:
+        assignees = services.eligible_assignees(suggestion.category)
+        context |= {
+            "assign_form": AssignForm(
+                assignees=assignees, initial={"assignee": suggestion.assignee_id or user.pk}
+            ),
+            "answer_form": AnswerForm(initial={"answer": suggestion.answer}),
+            "decline_form": ReasonForm(prefix="decline"),
+            "merge_form": MergeForm(),
+        }
+    if context["may_moderate"]:
+        context["hide_form"] = ReasonForm(prefix="hide")
+    return render(request, "feedback/suggestion_detail.html", context)
+
+
+@require_POST
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    """Toggle my +1 (htmx redraws the button and the count)."""
+    suggestion = access.get_suggestion_for_user(request.user, pk)
+    try:
+        supported = services.toggle_support(actor=request.user, suggestion=suggestion)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(_error_text(error), status=400)
+        messages.error(request, _error_text(error))
+        return redirect(suggestion)
+    if request.htmx:
+        context = {"suggestion": suggestion, "supported": supported, "may_support": True}
+        return render(request, "feedback/_support.html", context)
+    return redirect(suggestion)
+
+
+@require_POST
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = access.get_suggestion_for_user(request.user, pk)
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reason is at most 200 characters."))
+        return redirect(suggestion)
+    try:
+        hidden = services.report_suggestion(
+            actor=request.user, suggestion=suggestion, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(suggestion)
+    messages.success(request, _("Thank you: staff will look at your report."))
+    if hidden and not access.suggestions_visible_to(request.user).filter(pk=pk).exists():
+        return redirect("feedback:board")
+    return redirect(suggestion)
+
+
+HANDLE_ACTIONS = {"accept", "assign", "start", "answer", "close", "decline", "merge"}
+
+
+@require_POST
+def handle(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A handler's step: accept, assign, start, answer, close, decline or merge."""
+    if action not in HANDLE_ACTIONS:
+        raise Http404
+    suggestion = access.get_suggestion_for_user(request.user, pk, write=True)
+    actor = request.user
+    try:
+        if action in ("accept", "assign"):
+            form = AssignForm(
+                request.POST, assignees=services.eligible_assignees(suggestion.category)
+            )
+            if not form.is_valid():
+                raise ValidationError(_("Choose a handler from the list."))
+            if action == "accept":
+                services.accept_suggestion(
+                    actor=actor, suggestion=suggestion, assignee=form.cleaned_data["assignee"]
+                )
+                done = _("The suggestion is accepted.")
+            else:
+                services.assign_suggestions(
+                    actor=actor, suggestions=[suggestion], assignee=form.cleaned_data["assignee"]
+                )
+                done = _("The suggestion is assigned.")
+        elif action == "start":
+            services.start_work(actor=actor, suggestion=suggestion)
+            done = _("Work on the suggestion has started.")
+        elif action == "answer":
+            form = AnswerForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Write the answer (at most 5000 characters)."))
+            services.answer_suggestion(
+                actor=actor, suggestion=suggestion, answer=form.cleaned_data["answer"]
+            )
+            done = _("The answer is published; the author and supporters are told.")
+        elif action == "close":
+            services.close_suggestion(actor=actor, suggestion=suggestion)
+            done = _("The suggestion is closed.")
+        elif action == "decline":
+            form = ReasonForm(request.POST, prefix="decline")
+            if not form.is_valid():
+                raise ValidationError(_("Give the reason for declining."))
+            services.decline_suggestion(
+                actor=actor, suggestion=suggestion, reason=form.cleaned_data["reason"]
+            )
+            done = _("The suggestion is declined.")
+        else:
+            form = MergeForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the number of the original suggestion."))
+            into = access.queue_for(actor).filter(pk=form.cleaned_data["into"]).first()
+            if into is None:
+                raise ValidationError(_("There is no suggestion with that number for you."))
+            services.merge_suggestion(actor=actor, suggestion=suggestion, into=into)
+            done = _("The suggestion is merged as a duplicate.")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, done)
+    return redirect(suggestion)
+
+
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author says whether the answer satisfies him."""
+    suggestion = access.get_suggestion_for_user(request.user, pk)
+    access.require_author(request.user, suggestion)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose satisfied or not satisfied."))
+        return redirect(suggestion)
+    try:
+        services.rate_answer(
+            actor=request.user, suggestion=suggestion, satisfied=form.cleaned_data["satisfied"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Thank you for your feedback on the answer."))
+    return redirect(suggestion)
+
+
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = access.get_suggestion_for_user(request.user, pk)
+    access.require_author(request.user, suggestion)
+    form = ReasonForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        messages.error(request, _("Say why you reopen it."))
+        return redirect(suggestion)
+    try:
+        services.reopen_suggestion(
+            actor=request.user, suggestion=suggestion, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The suggestion is reopened; the handler is told."))
+    return redirect(suggestion)
+
+
+@require_POST
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff hide a suggestion with a reason, or show it again."""
+    suggestion = access.get_suggestion_for_user(request.user, pk)
+    if not access.can_moderate(request.user):
+        raise PermissionDenied
+    try:
+        if request.POST.get("op") == "restore":
+            services.restore_suggestion(actor=request.user, suggestion=suggestion)
+            messages.success(request, _("The suggestion is shown on the board again."))
+        else:
+            form = ReasonForm(request.POST, prefix="hide")
+            if not form.is_valid():
+                raise ValidationError(_("Give the reason for hiding it; the author will read it."))
+            services.hide_suggestion(
+                actor=request.user, suggestion=suggestion, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The suggestion is hidden from the board."))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(suggestion)
+
+
+@login_not_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo, only to those who may see its suggestion."""
+    if not access.may_read_board(request.user):
+        return redirect_to_login(request.get_full_path())
+    picture = access.get_photo_for_user(request.user, pk)
+    try:
+        handle = picture.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=picture.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- the handlers' queue, statistics and export ------------------------------------------------
+
+
+def _filtered_queue(request: HttpRequest) -> tuple[QueueFilterForm, QuerySet[Suggestion]]:
+    form = QueueFilterForm(request.GET)
+    suggestions = access.queue_for(request.user)
+    data = form.cleaned_data if form.is_valid() else {"status": "open"}
+    status = data.get("status", "open") if "status" in request.GET else "open"
+    if status == "open":
+        suggestions = suggestions.filter(status__in=OPEN_STATUSES)
+    elif status:
+        suggestions = suggestions.filter(status=status)
+    if data.get("category"):
+        suggestions = suggestions.filter(category=data["category"])
+    age = data.get("age")
+    now = timezone.now()
+    if age in ("3", "7"):
+        suggestions = suggestions.filter(created_at__lt=now - datetime.timedelta(days=int(age)))
+    elif age == "overdue":
+        suggestions = suggestions.filter(pk__in=stats.overdue_ids(suggestions, now))
+    suggestions = suggestions.search(data.get("q") or "")
+    return form, suggestions.select_related("category", "sub_area", "assignee").order_by(
+        "created_at", "pk"
+    )
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    if not access.is_handler(request.user):
+        raise PermissionDenied
+    form, suggestions = _filtered_queue(request)
+    page = Paginator(suggestions, 25).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(suggestion, suggestion.is_overdue(now)) for suggestion in page]
+    assign_form = AssignForm(assignees=services.eligible_assignees())
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "assign_form": assign_form,
+        "may_export": access.may_export(request.user),
+    }
+    return render(request, "feedback/queue.html", context)
+
+
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    if not access.is_handler(request.user):
+        raise PermissionDenied
+    form = BulkAssignForm(
+        request.POST,
+        assignees=services.eligible_assignees(),
+        queue=access.queue_for(request.user).filter(status__in=OPEN_STATUSES),
+    )
+    back = request.POST.get("next", "")
+    target = back if back.startswith("/suggestions/queue/") else "feedback:queue"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(target)
+    try:
+        count = services.assign_suggestions(
+            actor=request.user,
+            suggestions=list(form.cleaned_data["suggestions"]),
+            assignee=form.cleaned_data["assignee"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("%(count)d suggestions assigned to %(name)s.")
+            % {"count": count, "name": form.cleaned_data["assignee"].display_name},
+        )
+    return redirect(target)
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The queue as filtered, as an Excel workbook; anonymous authors stay anonymous."""
+    if not access.may_export(request.user):
+        raise PermissionDenied
+    _form, suggestions = _filtered_queue(request)
+    response = HttpResponse(export_suggestions(suggestions), content_type=XLSX)
+    filename = f"suggestions-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    if not access.may_see_stats(request.user):
+        raise PermissionDenied
+    report = stats.compute(Suggestion.objects.all())
+    chart = {
+        "labels": [row["category"] for row in report["by_category"]],
+        "series": [
+            {"label": str(label), "data": [row["counts"][value] for row in report["by_category"]]}
+            for value, label in Status.choices
+        ],
+    }
+    context = {"report": report, "chart": chart}
+    return render(request, "feedback/statistics.html", context)
