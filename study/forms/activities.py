@@ -14,6 +14,7 @@ from members.models import Branch
 
 from ..models import SIGN_IN_CODE_LENGTH, Activity, ActivityKind, Stage, StudyPlan
 from ..services.activities import (
+    FIELDS,
     READING_NOTE_MIN_LENGTH,
     ActivityDetails,
     check_activity_details,
@@ -129,22 +130,7 @@ class ActivityForm(BootstrapForm):
 
     @classmethod
     def initial_for(cls, activity: Activity) -> dict:
-        return {
-            name: getattr(activity, name)
-            for name in (
-                "title",
-                "kind",
-                "stage",
-                "description",
-                "starts_at",
-                "ends_at",
-                "place",
-                "capacity",
-                "hours",
-                "plan",
-                "branch",
-            )
-        }
+        return {name: getattr(activity, name) for name in FIELDS}
 
 
 class ActivityFilterForm(BootstrapForm):

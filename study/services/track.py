@@ -181,15 +181,7 @@ def _tell_reviewed(entry: StudyEntry, kind: str) -> None:
 @transaction.atomic
 def approve_entry(*, actor: User, entry: StudyEntry, comment: str = "") -> StudyEntry:
     """Approve a submitted entry of one of the actor's people: its hours count from now."""
-    entry = _lock(entry)
-    _check_reviewable(actor, entry)
-    entry.status = StudyEntry.Status.APPROVED
-    entry.reviewed_by = actor
-    entry.reviewed_at = timezone.now()
-    entry.review_comment = comment.strip()
-    _save(entry, actor, ["status", "reviewed_by", "reviewed_at", "review_comment"])
-    _tell_reviewed(entry, "study-entry-approved")
-    return entry
+    return _review(actor, entry, StudyEntry.Status.APPROVED, comment, "study-entry-approved")
 
 
 @transaction.atomic
@@ -199,14 +191,19 @@ def return_entry(*, actor: User, entry: StudyEntry, comment: str) -> StudyEntry:
         raise ValidationError(
             _("Say what to change: a returned entry needs a comment."), code="comment"
         )
+    return _review(actor, entry, StudyEntry.Status.RETURNED, comment, "study-entry-returned")
+
+
+def _review(actor: User, entry: StudyEntry, status: str, comment: str, kind: str) -> StudyEntry:
+    """Give a submitted entry the reviewer's verdict, and tell its author with a `kind` notice."""
     entry = _lock(entry)
     _check_reviewable(actor, entry)
-    entry.status = StudyEntry.Status.RETURNED
+    entry.status = status
     entry.reviewed_by = actor
     entry.reviewed_at = timezone.now()
     entry.review_comment = comment.strip()
     _save(entry, actor, ["status", "reviewed_by", "reviewed_at", "review_comment"])
-    _tell_reviewed(entry, "study-entry-returned")
+    _tell_reviewed(entry, kind)
     return entry
 
 
