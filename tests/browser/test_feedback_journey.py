@@ -5,12 +5,12 @@ answers it, and the author, told by a notice that does not name it, marks the an
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from feedback.models import Suggestion
 from feedback.services import deliver_anonymous_news
 from members.models import PoliticalStatus
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.feedback.factories import (
     CategoryFactory,
     SubAreaFactory,
@@ -24,7 +24,6 @@ pytestmark = pytest.mark.browser
 
 TEXT = {
     "zh-hans": {
-        "sign_in": "登录",
         "submit": "提交建议",
         "yours": "你的建议（匿名）",  # noqa: RUF001
         "support": "支持 (+1)",
@@ -39,7 +38,6 @@ TEXT = {
         "is_satisfied": "提交人对这条答复满意。",
     },
     "en": {
-        "sign_in": "Sign in",
         "submit": "Submit the suggestion",
         "yours": "Yours (anonymous)",
         "support": "Support (+1)",
@@ -55,17 +53,6 @@ TEXT = {
     },
 }
 TITLE = "自习室期末周延长开放"
-
-
-def sign_in(visit: Visit, portal, language: str, number: str, text: dict) -> Page:
-    page = visit.page
-    visit.open_home(portal, language)
-    page.locator("main").get_by_role("link", name=text["sign_in"]).click()
-    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(number)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").get_by_role("button", name=text["sign_in"]).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    return page
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -88,7 +75,7 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
 
     # The author submits anonymously, with a photo.
     author_visit = Visit(browser, PHONE)
-    page = sign_in(author_visit, portal, language, "20241111", text)
+    page = author_visit.sign_in(portal, "20241111", language)
     page.goto(portal.url + "/suggestions/")
     page.get_by_test_id("new-suggestion").click()
     page.locator("input[name=title]").fill(TITLE)
@@ -112,7 +99,7 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
 
     # Another student supports it, without a reload.
     supporter_visit = Visit(browser, PHONE)
-    page = sign_in(supporter_visit, portal, language, "20242222", text)
+    page = supporter_visit.sign_in(portal, "20242222", language)
     page.goto(url)
     expect(page.get_by_test_id("suggestion")).not_to_contain_text("匿名的作者")
     page.get_by_role("button", name=text["support"]).click()
@@ -123,7 +110,7 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
 
     # The handler accepts and answers it.
     handler_visit = Visit(browser, PHONE)
-    page = sign_in(handler_visit, portal, language, "20233333", text)
+    page = handler_visit.sign_in(portal, "20233333", language)
     page.goto(url)
     page.get_by_test_id("accept-form").get_by_role("button", name=text["accept"]).click()
     page.get_by_test_id("answer-form").locator("textarea").fill("已与图书馆沟通 期末周开放到零点。")
@@ -159,7 +146,6 @@ def test_a_suggestion_from_submission_to_a_satisfied_close(
 def test_staff_assign_from_the_queue_and_read_the_statistics(
     browser: Browser, portal, artifacts, language
 ):
-    text = TEXT[language]
     staff = UserFactory(
         staff=True, name="王老师", email="teacher@example.edu.cn", language=language
     )
@@ -171,7 +157,7 @@ def test_staff_assign_from_the_queue_and_read_the_statistics(
     SuggestionFactory(category=category, answered=True, satisfied=True)
 
     visit = Visit(browser, DESKTOP)
-    page = sign_in(visit, portal, language, staff.email, text)
+    page = visit.sign_in(portal, staff.email, language)
     page.goto(portal.url + "/suggestions/queue/")
     queue = page.get_by_test_id("queue")
     expect(queue.locator("tbody tr")).to_have_count(2)
@@ -188,11 +174,7 @@ def test_staff_assign_from_the_queue_and_read_the_statistics(
     page.goto(portal.url + "/suggestions/statistics/")
     expect(page.get_by_test_id("total")).to_have_text("3")
     expect(page.get_by_test_id("satisfaction")).to_have_text("100%")
-    # Chart.js drew on the canvas (the CSP allows only the static script files).
-    page.wait_for_function(
-        "() => { const c = document.getElementById('feedback-chart');"
-        " return c && c.width > 0 && window.Chart && Chart.getChart(c) !== undefined; }"
-    )
+    visit.wait_for_chart("feedback-chart")
     page.screenshot(path=artifacts / f"feedback-{language}-statistics.png", full_page=True)
     visit.close()
     first.refresh_from_db()

@@ -1,24 +1,20 @@
 """Staff import a roster in the admin; then a branch secretary finds an imported person."""
 
-import re
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from members.models import PoliticalStatus
-from tests.factories import PASSWORD, BranchFactory, UserFactory
+from tests.factories import BranchFactory, UserFactory
 
-from .conftest import DESKTOP, PHONE, Visit
+from .conftest import DESKTOP, PHONE, Visit, secretary_of
 
 pytestmark = pytest.mark.browser
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TEXT = {
     "zh-hans": {
-        "sign_in": "登录",
-        "sign_out": "退出",
         "import": "导入",
         "submit": "提交",
         "confirm": "确认导入",
@@ -30,8 +26,6 @@ TEXT = {
         "nobody": "没有符合条件的人员",
     },
     "en": {
-        "sign_in": "Sign in",
-        "sign_out": "Sign out",
         "import": "Import",
         "submit": "Submit",
         "confirm": "Confirm import",
@@ -45,13 +39,6 @@ TEXT = {
 }
 
 
-def sign_in(page: Page, portal, login: str, text: dict, next_url: str = "/") -> None:
-    page.goto(portal.url + f"/accounts/login/?next={next_url}")
-    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(login)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").get_by_role("button", name=text["sign_in"]).click()
-
-
 @pytest.mark.parametrize(
     ("language", "viewport", "label"), [("zh-hans", DESKTOP, "desktop"), ("en", PHONE, "phone")]
 )
@@ -61,15 +48,7 @@ def test_staff_import_a_roster_and_a_secretary_finds_a_person(
     settings.STAFF_REQUIRE_2FA = False
     text = TEXT[language]
     first, _second = BranchFactory(name="本科生第一党支部"), BranchFactory(name="本科生第二党支部")
-    secretary = UserFactory(
-        name="李书记",
-        student_number="20190001",
-        political_status=PoliticalStatus.FULL,
-        branch=first,
-        language=language,
-    )
-    first.secretary = secretary
-    first.save(update_fields=["secretary"])
+    secretary_of(first, student_number="20190001", language=language)
     UserFactory(email="taken@example.edu.cn")
     staff = UserFactory(staff=True, email="teacher@example.edu.cn", language=language)
     group = Group.objects.create(name="College staff")
@@ -80,8 +59,7 @@ def test_staff_import_a_roster_and_a_secretary_finds_a_person(
     page = visit.page
     shot = f"roster-{language}-{label}"
 
-    visit.open_home(portal, language)
-    sign_in(page, portal, "teacher@example.edu.cn", text, next_url="/admin/members/user/")
+    visit.sign_in(portal, "teacher@example.edu.cn", language, next_url="/admin/members/user/")
     page.get_by_role("link", name=text["import"], exact=True).click()
 
     # A roster with mistakes: every bad row is shown with its reason, and nothing is saved.
@@ -102,8 +80,7 @@ def test_staff_import_a_roster_and_a_secretary_finds_a_person(
     visit.context.clear_cookies()
 
     # The secretary of the first branch finds one of his new people, and only his.
-    visit.open_home(portal, language)
-    sign_in(page, portal, "20190001", text)
+    visit.sign_in(portal, "20190001", language)
     page.locator("main").get_by_role("link", name=text["directory"]).click()
     search = page.get_by_role("searchbox")
     search.fill("陈佳怡")  # imported into the second branch: not his

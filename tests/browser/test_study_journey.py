@@ -5,44 +5,31 @@ English, on a phone and a desktop."""
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from members.models import PoliticalStatus, WorkstationRole
 from study.models import Requirement
-from tests.factories import PASSWORD, BranchFactory, UserFactory
+from tests.factories import BranchFactory, UserFactory
 from tests.study.factories import EnrollmentFactory, RequirementFactory, StudyEntryFactory
 
-from .conftest import DESKTOP, PHONE, Visit
+from .conftest import DESKTOP, PHONE, Visit, secretary_of
 
 pytestmark = pytest.mark.browser
 
 TEXT = {
     "zh-hans": {
-        "sign_in": "登录",
         "my_study": "我的学习",
         "submitted": "已提交",
         "approved": "已通过。",
         "missing": "还差 2 个审核通过的学时",
     },
     "en": {
-        "sign_in": "Sign in",
         "my_study": "My study",
         "submitted": "Submitted",
         "approved": "Approved.",
         "missing": "2 more approved hours",
     },
 }
-
-
-def sign_in(visit: Visit, portal, language: str, number: str, text: dict) -> Page:
-    page = visit.page
-    visit.open_home(portal, language)
-    page.locator("main").get_by_role("link", name=text["sign_in"]).click()
-    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(number)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").get_by_role("button", name=text["sign_in"]).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    return page
 
 
 @pytest.mark.parametrize(
@@ -54,15 +41,7 @@ def test_log_submit_approve_and_the_progress_moves(
 ):
     text = TEXT[language]
     branch = BranchFactory(name="本科生第一党支部")
-    reviewer = UserFactory(
-        name="李书记",
-        student_number="20230001",
-        political_status=PoliticalStatus.FULL,
-        branch=branch,
-        language=language,
-    )
-    branch.secretary = reviewer
-    branch.save(update_fields=["secretary"])
+    secretary_of(branch, student_number="20230001", language=language)
     member = UserFactory(
         name="张党员",
         student_number="20230002",
@@ -77,7 +56,7 @@ def test_log_submit_approve_and_the_progress_moves(
 
     # The member logs two hours of self-study and submits them.
     visit = Visit(browser, viewport)
-    page = sign_in(visit, portal, language, "20230002", text)
+    page = visit.sign_in(portal, "20230002", language)
     page.goto(portal.url + "/study/")
     expect(page.get_by_role("heading", level=1)).to_have_text(text["my_study"])
     expect(page.get_by_test_id("overall-percent")).to_have_text("0%")
@@ -95,7 +74,7 @@ def test_log_submit_approve_and_the_progress_moves(
 
     # His reviewer approves it in the queue; the row changes in place.
     visit = Visit(browser, viewport)
-    page = sign_in(visit, portal, language, "20230001", text)
+    page = visit.sign_in(portal, "20230001", language)
     page.goto(portal.url + "/study/review/")
     row = page.get_by_test_id("queue-row")
     expect(row).to_have_count(1)
@@ -110,7 +89,7 @@ def test_log_submit_approve_and_the_progress_moves(
 
     # The member's progress bar has moved: 2 of 4 hours is half of stage 1, a sixth overall.
     visit = Visit(browser, viewport)
-    page = sign_in(visit, portal, language, "20230002", text)
+    page = visit.sign_in(portal, "20230002", language)
     page.goto(portal.url + "/study/")
     expect(page.get_by_test_id("overall-percent")).to_have_text("16%")
     expect(page.get_by_test_id("requirement-percent")).to_have_text("50%")
@@ -132,20 +111,11 @@ def test_staff_overview_draws_the_chart(browser: Browser, portal, artifacts, set
     EnrollmentFactory(plan=enrollment.plan, person=UserFactory(party_member=True, branch=branch))
 
     visit = Visit(browser, DESKTOP)
-    visit.open_home(portal, language)
-    page = visit.page
-    page.locator("main").get_by_role("link", name=TEXT[language]["sign_in"]).click()
-    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(staff.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").get_by_role("button", name=TEXT[language]["sign_in"]).click()
+    page = visit.sign_in(portal, staff.email, language)
     page.goto(portal.url + "/study/overview/")
     expect(page.get_by_test_id("branch-table")).to_contain_text("本科生第一党支部")
     expect(page.get_by_test_id("behind")).to_contain_text("张党员")
-    # Chart.js has drawn on the canvas (it sizes the canvas itself when it runs).
-    page.wait_for_function(
-        "() => { const c = document.getElementById('stage-chart');"
-        " return c && window.Chart && Chart.getChart(c) !== undefined; }"
-    )
+    visit.wait_for_chart("stage-chart")
     page.screenshot(path=artifacts / f"study-{language}-overview.png", full_page=True)
     visit.close()
 
@@ -160,14 +130,7 @@ SIGN_OFF_TEXT = {
 def test_the_reviewer_signs_the_stage_off(browser: Browser, portal, artifacts, language, viewport):
     text = TEXT[language] | SIGN_OFF_TEXT[language]
     branch = BranchFactory(name="本科生第一党支部")
-    reviewer = UserFactory(
-        student_number="20230001",
-        political_status=PoliticalStatus.FULL,
-        branch=branch,
-        language=language,
-    )
-    branch.secretary = reviewer
-    branch.save(update_fields=["secretary"])
+    secretary_of(branch, student_number="20230001", language=language)
     member = UserFactory(
         name="张党员",
         student_number="20230002",
@@ -180,7 +143,7 @@ def test_the_reviewer_signs_the_stage_off(browser: Browser, portal, artifacts, l
     StudyEntryFactory(person=member, hours=2, approved=True)
 
     visit = Visit(browser, viewport)
-    page = sign_in(visit, portal, language, "20230001", text)
+    page = visit.sign_in(portal, "20230001", language)
     page.goto(portal.url + f"/study/people/{member.pk}/")
     form = page.get_by_test_id("sign-off-form")
     form.locator("textarea[name=comment]").fill("学习扎实 同意进入下一阶段")
@@ -193,7 +156,7 @@ def test_the_reviewer_signs_the_stage_off(browser: Browser, portal, artifacts, l
     visit.close()
 
     visit = Visit(browser, viewport)
-    page = sign_in(visit, portal, language, "20230002", text)
+    page = visit.sign_in(portal, "20230002", language)
     page.goto(portal.url + "/me/")
     expect(page.get_by_test_id("timeline")).to_contain_text(text["timeline"])
     expect(page.get_by_test_id("timeline")).to_contain_text("学习扎实")

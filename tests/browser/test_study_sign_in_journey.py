@@ -5,20 +5,19 @@ import re
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from members.models import PoliticalStatus
 from study.models import StudyEntry
-from tests.factories import PASSWORD, BranchFactory, UserFactory
+from tests.factories import BranchFactory, UserFactory
 from tests.study.factories import ActivityFactory, RegistrationFactory
 
-from .conftest import DESKTOP, PHONE, Visit
+from .conftest import DESKTOP, PHONE, Visit, secretary_of
 
 pytestmark = pytest.mark.browser
 
 TEXT = {
     "zh-hans": {
-        "sign_in": "登录",
         "activities": "学习活动",
         "show_code": "展示签到码",
         "activity_sign_in": "签到",
@@ -28,7 +27,6 @@ TEXT = {
         "counts": "已签到 1 人",
     },
     "en": {
-        "sign_in": "Sign in",
         "activities": "Activities",
         "show_code": "Show the sign-in code",
         "activity_sign_in": "Sign in",
@@ -40,35 +38,13 @@ TEXT = {
 }
 
 
-def sign_in(page: Page, portal, login: str, text: dict) -> None:
-    page.goto(portal.url + "/accounts/login/")
-    page.get_by_label(re.compile("E-mail or student number|邮箱或学号")).fill(login)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form").get_by_role("button", name=text["sign_in"]).click()
-
-
-def open_in(visit: Visit, portal, language: str, login: str, text: dict) -> Page:
-    visit.open_home(portal, language)
-    sign_in(visit.page, portal, login, text)
-    expect(visit.page.locator("html")).to_have_attribute("lang", language)
-    return visit.page
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_organiser_shows_the_code_and_a_member_signs_in(
     browser: Browser, portal, artifacts, language
 ):
     text = TEXT[language]
     branch = BranchFactory(name="本科生第一党支部")
-    secretary = UserFactory(
-        name="李书记",
-        student_number="20230001",
-        political_status=PoliticalStatus.FULL,
-        branch=branch,
-        language=language,
-    )
-    branch.secretary = secretary
-    branch.save(update_fields=["secretary"])
+    secretary = secretary_of(branch, student_number="20230001", language=language)
     member = UserFactory(
         name="张党员",
         student_number="20230002",
@@ -87,7 +63,7 @@ def test_the_organiser_shows_the_code_and_a_member_signs_in(
 
     # The organiser, at the front of the room, opens the sign-in screen from the activity list.
     organiser = Visit(browser, DESKTOP)
-    page = open_in(organiser, portal, language, "20230001", text)
+    page = organiser.sign_in(portal, "20230001", language)
     page.get_by_test_id("nav-activities").click()
     page.get_by_test_id("activity-list").get_by_role("link", name=re.compile("支部学习会")).click()
     page.get_by_test_id("show-code").click()
@@ -100,7 +76,7 @@ def test_the_organiser_shows_the_code_and_a_member_signs_in(
 
     # The member, on his phone, finds the activity and types the code (wrong first).
     phone = Visit(browser, PHONE)
-    mine = open_in(phone, portal, language, "20230002", text)
+    mine = phone.sign_in(portal, "20230002", language)
     mine.goto(portal.url + f"/study/activities/{activity.pk}/")
     mine.get_by_test_id("sign-in").click()
     field = mine.get_by_test_id("sign-in-form").get_by_role("textbox")
