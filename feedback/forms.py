@@ -111,6 +111,16 @@ class SuggestionForm(BootstrapForm):
         return cleaned
 
 
+def category_filter() -> CategoryChoiceField:
+    """The optional category filter of the board and the queue."""
+    return CategoryChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label=_("All categories"),
+    )
+
+
 SORTS = {
     "new": ("-created_at", "-pk"),
     "support": ("-support_count", "-created_at", "-pk"),
@@ -127,12 +137,7 @@ class BoardFilterForm(BootstrapForm):
             attrs={"placeholder": _("Search titles and details"), "type": "search"}
         ),
     )
-    category = CategoryChoiceField(
-        label=_("Category"),
-        required=False,
-        queryset=Category.objects.all(),
-        empty_label=_("All categories"),
-    )
+    category = category_filter()
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -171,12 +176,7 @@ class QueueFilterForm(BootstrapForm):
         required=False,
         choices=[("open", _("Waiting for a handler")), ("", _("All statuses")), *Status.choices],
     )
-    category = CategoryChoiceField(
-        label=_("Category"),
-        required=False,
-        queryset=Category.objects.all(),
-        empty_label=_("All categories"),
-    )
+    category = category_filter()
     age = forms.ChoiceField(
         label=_("Age"),
         required=False,

@@ -3,6 +3,7 @@ history and the handlers' and author's actions, photos, the handlers' queue, sta
 Excel export."""
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +12,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,61 +208,19 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 HANDLE_ACTIONS = {"accept", "assign", "start", "answer", "close", "decline", "merge"}
 
 
-@require_POST
-def handle(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """A handler's step: accept, assign, start, answer, close, decline or merge."""
-    if action not in HANDLE_ACTIONS:
-        raise Http404
-    suggestion = access.get_suggestion_for_user(request.user, pk, write=True)
-    actor = request.user
+def _valid_data(form: Form, refusal: str) -> dict:
+    """The form's cleaned data, or `refusal`, shown like a service's own refusal."""
+    if not form.is_valid():
+        raise ValidationError(refusal)
+    return form.cleaned_data
+
+
+def _take_step(
+    request: HttpRequest, suggestion: Suggestion, step: Callable[[], str]
+) -> HttpResponse:
+    """Take `step`, show what it returns (or why it was refused) and go back to the suggestion."""
     try:
-        if action in ("accept", "assign"):
-            form = AssignForm(
-                request.POST, assignees=services.eligible_assignees(suggestion.category)
-            )
-            if not form.is_valid():
-                raise ValidationError(_("Choose a handler from the list."))
-            if action == "accept":
-                services.accept_suggestion(
-                    actor=actor, suggestion=suggestion, assignee=form.cleaned_data["assignee"]
-                )
-                done = _("The suggestion is accepted.")
-            else:
-                services.assign_suggestions(
-                    actor=actor, suggestions=[suggestion], assignee=form.cleaned_data["assignee"]
-                )
-                done = _("The suggestion is assigned.")
-        elif action == "start":
-            services.start_work(actor=actor, suggestion=suggestion)
-            done = _("Work on the suggestion has started.")
-        elif action == "answer":
-            form = AnswerForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Write the answer (at most 5000 characters)."))
-            services.answer_suggestion(
-                actor=actor, suggestion=suggestion, answer=form.cleaned_data["answer"]
-            )
-            done = _("The answer is published; the author and supporters are told.")
-        elif action == "close":
-            services.close_suggestion(actor=actor, suggestion=suggestion)
-            done = _("The suggestion is closed.")
-        elif action == "decline":
-            form = ReasonForm(request.POST, prefix="decline")
-            if not form.is_valid():
-                raise ValidationError(_("Give the reason for declining."))
-            services.decline_suggestion(
-                actor=actor, suggestion=suggestion, reason=form.cleaned_data["reason"]
-            )
-            done = _("The suggestion is declined.")
-        else:
-            form = MergeForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Give the number of the original suggestion."))
-            into = access.queue_for(actor).filter(pk=form.cleaned_data["into"]).first()
-            if into is None:
-                raise ValidationError(_("There is no suggestion with that number for you."))
-            services.merge_suggestion(actor=actor, suggestion=suggestion, into=into)
-            done = _("The suggestion is merged as a duplicate.")
+        done = step()
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -269,42 +229,82 @@ def handle(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @require_POST
-def rate(request: HttpRequest, pk: int) -> HttpResponse:
-    """The author says whether the answer satisfies him."""
+def handle(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A handler's step: accept, assign, start, answer, close, decline or merge."""
+    if action not in HANDLE_ACTIONS:
+        raise Http404
+    suggestion = access.get_suggestion_for_user(request.user, pk, write=True)
+    return _take_step(
+        request, suggestion, lambda: _handle(request.user, suggestion, action, request.POST)
+    )
+
+
+def _handle(actor, suggestion: Suggestion, action: str, data: QueryDict) -> str:
+    if action in ("accept", "assign"):
+        form = AssignForm(data, assignees=services.eligible_assignees(suggestion.category))
+        assignee = _valid_data(form, _("Choose a handler from the list."))["assignee"]
+        if action == "accept":
+            services.accept_suggestion(actor=actor, suggestion=suggestion, assignee=assignee)
+            return _("The suggestion is accepted.")
+        services.assign_suggestions(actor=actor, suggestions=[suggestion], assignee=assignee)
+        return _("The suggestion is assigned.")
+    if action == "start":
+        services.start_work(actor=actor, suggestion=suggestion)
+        return _("Work on the suggestion has started.")
+    if action == "answer":
+        form = AnswerForm(data)
+        answer = _valid_data(form, _("Write the answer (at most 5000 characters)."))["answer"]
+        services.answer_suggestion(actor=actor, suggestion=suggestion, answer=answer)
+        return _("The answer is published; the author and supporters are told.")
+    if action == "close":
+        services.close_suggestion(actor=actor, suggestion=suggestion)
+        return _("The suggestion is closed.")
+    if action == "decline":
+        form = ReasonForm(data, prefix="decline")
+        reason = _valid_data(form, _("Give the reason for declining."))["reason"]
+        services.decline_suggestion(actor=actor, suggestion=suggestion, reason=reason)
+        return _("The suggestion is declined.")
+    number = _valid_data(MergeForm(data), _("Give the number of the original suggestion."))["into"]
+    into = access.queue_for(actor).filter(pk=number).first()
+    if into is None:
+        raise ValidationError(_("There is no suggestion with that number for you."))
+    services.merge_suggestion(actor=actor, suggestion=suggestion, into=into)
+    return _("The suggestion is merged as a duplicate.")
+
+
+def _own_suggestion(request: HttpRequest, pk: int) -> Suggestion:
+    """The suggestion `pk`, for its author only (403 for anyone else who may see it)."""
     suggestion = access.get_suggestion_for_user(request.user, pk)
     access.require_author(request.user, suggestion)
-    form = RateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose satisfied or not satisfied."))
-        return redirect(suggestion)
-    try:
-        services.rate_answer(
-            actor=request.user, suggestion=suggestion, satisfied=form.cleaned_data["satisfied"]
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Thank you for your feedback on the answer."))
-    return redirect(suggestion)
+    return suggestion
+
+
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author says whether the answer satisfies him."""
+    suggestion = _own_suggestion(request, pk)
+
+    def step() -> str:
+        form = RateForm(request.POST)
+        satisfied = _valid_data(form, _("Choose satisfied or not satisfied."))["satisfied"]
+        services.rate_answer(actor=request.user, suggestion=suggestion, satisfied=satisfied)
+        return _("Thank you for your feedback on the answer.")
+
+    return _take_step(request, suggestion, step)
 
 
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    suggestion = access.get_suggestion_for_user(request.user, pk)
-    access.require_author(request.user, suggestion)
-    form = ReasonForm(request.POST, prefix="reopen")
-    if not form.is_valid():
-        messages.error(request, _("Say why you reopen it."))
-        return redirect(suggestion)
-    try:
-        services.reopen_suggestion(
-            actor=request.user, suggestion=suggestion, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("The suggestion is reopened; the handler is told."))
-    return redirect(suggestion)
+    """The author reopens his answered or closed suggestion, saying why."""
+    suggestion = _own_suggestion(request, pk)
+
+    def step() -> str:
+        form = ReasonForm(request.POST, prefix="reopen")
+        reason = _valid_data(form, _("Say why you reopen it."))["reason"]
+        services.reopen_suggestion(actor=request.user, suggestion=suggestion, reason=reason)
+        return _("The suggestion is reopened; the handler is told.")
+
+    return _take_step(request, suggestion, step)
 
 
 @require_POST
@@ -313,21 +313,18 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = access.get_suggestion_for_user(request.user, pk)
     if not access.can_moderate(request.user):
         raise PermissionDenied
-    try:
+
+    def step() -> str:
         if request.POST.get("op") == "restore":
             services.restore_suggestion(actor=request.user, suggestion=suggestion)
-            messages.success(request, _("The suggestion is shown on the board again."))
-        else:
-            form = ReasonForm(request.POST, prefix="hide")
-            if not form.is_valid():
-                raise ValidationError(_("Give the reason for hiding it; the author will read it."))
-            services.hide_suggestion(
-                actor=request.user, suggestion=suggestion, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The suggestion is hidden from the board."))
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    return redirect(suggestion)
+            return _("The suggestion is shown on the board again.")
+        form = ReasonForm(request.POST, prefix="hide")
+        refusal = _("Give the reason for hiding it; the author will read it.")
+        reason = _valid_data(form, refusal)["reason"]
+        services.hide_suggestion(actor=request.user, suggestion=suggestion, reason=reason)
+        return _("The suggestion is hidden from the board.")
+
+    return _take_step(request, suggestion, step)
 
 
 @login_not_required

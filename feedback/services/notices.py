@@ -1,0 +1,187 @@
+"""The history of a suggestion and who is told of it: recording a step, telling the author, the
+handlers, the assignee and staff, and the two hourly sweeps (overdue suggestions, news for the
+authors of anonymous ones)."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Notice
+from notifications.services import notify
+
+from ..anonymity import notice_key, tokens_of_active_accounts
+from ..models import Category, Step, Suggestion
+
+# An overdue suggestion is escalated to staff this long after its handler was reminded.
+ESCALATE_AFTER = datetime.timedelta(days=2)
+
+
+def record_step(
+    suggestion: Suggestion, action: str, *, actor, by_author: bool = False, note: str = ""
+) -> Step:
+    """Add a step to the history and tell the author (unless he took it himself).
+
+    A step the author of an anonymous suggestion takes names nobody.
+    """
+    step = Step.objects.create(
+        suggestion=suggestion,
+        action=action,
+        status=suggestion.status,
+        actor=None if (by_author and suggestion.is_anonymous) else actor,
+        by_author=by_author,
+        note=note,
+    )
+    if not by_author and action != Step.Action.SUBMIT:
+        _tell_author(suggestion, step)
+    return step
+
+
+def _tell_author(suggestion: Suggestion, step: Step) -> None:
+    if not suggestion.is_anonymous:
+        step.author_told = True
+        step.save(update_fields=["author_told"])
+        if suggestion.author is not None and suggestion.author.is_active:
+            notify(
+                recipient=suggestion.author,
+                kind="feedback-status",
+                key=f"feedback-status:{step.pk}",
+                context={"suggestion": suggestion, "step": step},
+                link=suggestion.get_absolute_url(),
+            )
+        return
+    # The author of an anonymous suggestion is told later, in a batch with other authors
+    # (`deliver_anonymous_news`), so that the time of his notice does not point at this step.
+
+
+def tell_each(
+    recipients: Iterable, *, suggestion: Suggestion, kind: str, key: str, **context
+) -> None:
+    """Tell each of `recipients` about `suggestion`, once: his id completes the notice `key`."""
+    for person in recipients:
+        notify(
+            recipient=person,
+            kind=kind,
+            key=f"{key}:{person.pk}",
+            context={"suggestion": suggestion, **context},
+            link=suggestion.get_absolute_url(),
+        )
+
+
+def tell_assignee(suggestion: Suggestion, assignee) -> None:
+    """Tell `assignee` that `suggestion` is now his (again, if it comes back to him later)."""
+    notify(
+        recipient=assignee,
+        kind="feedback-assigned",
+        key=f"feedback-assigned:{suggestion.pk}:{assignee.pk}:{int(timezone.now().timestamp())}",
+        context={"suggestion": suggestion},
+        link=suggestion.get_absolute_url(),
+    )
+
+
+def active_staff() -> list:
+    return list(get_user_model().objects.filter(is_staff=True, is_active=True))
+
+
+def handlers_of(category: Category) -> list:
+    """The category's active handlers; staff when it has none, so nothing goes unseen."""
+    handlers = list(category.handlers.filter(is_active=True))
+    return handlers or active_staff()
+
+
+# --- the sweeps ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deliver_anonymous_news() -> int:
+    """Tell the authors of anonymous suggestions that there is news; returns the notices sent.
+
+    One generic notice per author per run, whatever the number of steps and suggestions: it
+    says nothing of which suggestion, links to "my suggestions", and is recorded at the time of
+    the run, so that neither its text, its key nor its time ties him to a suggestion. The
+    notices of one run are recorded in the order of their recipients' ids, not of the
+    suggestions, so that their order does not tie them either. Each step is told once (steps
+    being told by another run at the same time are skipped).
+    """
+    pending = list(
+        Step.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(suggestion__is_anonymous=True, by_author=False, author_told=False)
+        .values_list("pk", "suggestion__author_token")
+    )
+    if not pending:
+        return 0
+    steps_by_token: dict[str, list[int]] = {}
+    for step_id, token in pending:
+        steps_by_token.setdefault(token, []).append(step_id)
+    owners = tokens_of_active_accounts()
+    steps_by_author = {
+        owners[token]: step_ids for token, step_ids in steps_by_token.items() if token in owners
+    }
+    # Those whose account is gone or inactive have nobody to tell.
+    authors = get_user_model().objects.in_bulk(list(steps_by_author))
+    for author_id in sorted(authors):
+        notify(
+            recipient=authors[author_id],
+            kind="feedback-anonymous-news",
+            key=notice_key("steps:" + ",".join(map(str, sorted(steps_by_author[author_id])))),
+            link=reverse("feedback:mine"),
+        )
+    Step.objects.filter(pk__in=[step_id for step_id, _token in pending]).update(author_told=True)
+    return len(authors)
+
+
+def remind_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Remind the handler of each overdue suggestion, then escalate to staff; each once.
+
+    A suggestion is overdue when its first response or its answer is later than its category's
+    target. Its handler (the assignee, or else the category's handlers) is reminded at once;
+    staff are told `ESCALATE_AFTER` later. The queries do not grow with the number of
+    suggestions; the notices' unique keys make a second run record nothing.
+    """
+    now = now or timezone.now()
+    open_suggestions = list(
+        Suggestion.objects.open()
+        .filter(hidden=False)
+        .select_related("category", "assignee")
+        .prefetch_related("category__handlers")
+        .order_by("created_at", "pk")
+    )
+    staff = active_staff()
+    due: dict[str, tuple] = {}
+    for suggestion in open_suggestions:
+        if suggestion.first_response_at is None:
+            stage, deadline = "first", suggestion.first_response_due()
+        else:
+            stage, deadline = "answer", suggestion.answer_due()
+        if now <= deadline:
+            continue
+        if suggestion.reopened_at is not None:
+            stage += "-reopened"
+        if suggestion.assignee is not None and suggestion.assignee.is_active:
+            handlers = [suggestion.assignee]
+        else:
+            handlers = [h for h in suggestion.category.handlers.all() if h.is_active] or staff
+        for handler in handlers:
+            key = f"feedback-overdue:{suggestion.pk}:{stage}:{handler.pk}"
+            due[key] = (handler, "feedback-overdue", suggestion, deadline)
+        if now > deadline + ESCALATE_AFTER:
+            for person in staff:
+                key = f"feedback-escalated:{suggestion.pk}:{stage}:{person.pk}"
+                due[key] = (person, "feedback-escalated", suggestion, deadline)
+    already = set(
+        Notice.objects.filter(dedup_key__in=list(due)).values_list("dedup_key", flat=True)
+    )
+    for key, (recipient, kind, suggestion, deadline) in due.items():
+        if key in already:
+            continue
+        notify(
+            recipient=recipient,
+            kind=kind,
+            key=key,
+            context={"suggestion": suggestion, "deadline": deadline},
+            link=suggestion.get_absolute_url(),
+        )
+    return len(due) - len(already)

@@ -1,0 +1,30 @@
+"""The batch that tells anonymous authors of news: nothing in it, not even the order in which its
+notices are recorded, ties an author to his suggestion."""
+
+import pytest
+
+from feedback import services as feedback_services
+from notifications.models import Notice
+from tests.factories import UserFactory
+
+from .factories import SuggestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("older_author_wrote_first", [True, False])
+def test_the_batch_is_recorded_in_the_order_of_the_authors_not_of_the_suggestions(
+    handler, services, older_author_wrote_first
+):
+    older, newer = UserFactory(), UserFactory()
+    writers = [older, newer] if older_author_wrote_first else [newer, older]
+    for writer in writers:
+        suggestion = SuggestionFactory(category=services, anonymous_by=writer)
+        feedback_services.accept_suggestion(actor=handler, suggestion=suggestion)
+
+    assert feedback_services.deliver_anonymous_news() == 2
+
+    batch = Notice.objects.filter(kind="feedback-anonymous-news")
+    # Whichever suggestion came first, the notices (their ids and times) come in one order.
+    assert [notice.recipient_id for notice in batch.order_by("pk")] == [older.pk, newer.pk]
+    assert [notice.recipient_id for notice in batch.order_by("created_at")] == [older.pk, newer.pk]
