@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
 from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
-from .resources import ROSTER_FORMATS, RosterFileError, RosterResource, check_roster_size
+from .resources import ROSTER_FORMATS, RosterResource
 
 # --- people ------------------------------------------------------------------------------------
 
@@ -42,15 +42,11 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
-class RosterImportForm(ImportForm):
-    """The roster upload: refused over the size limit before it is read; the format may be
-    left to the file's extension."""
+class RosterImportForm(SpreadsheetImportForm):
+    """The roster's upload."""
 
-    def __init__(self, formats, resources, **kwargs) -> None:
-        super().__init__(formats, resources, **kwargs)
-        self.formats = formats
-        self.fields["format"].required = False
-        self.fields["import_file"].help_text = gettext(
+    def file_help_text(self) -> str:
+        return gettext(
             "An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK, as Excel saves it) of at "
             "most %(size)s and %(rows)s rows. The first row names the columns, in Chinese or "
             "English; people are matched by student number. Nothing is saved until every row "
@@ -60,30 +56,9 @@ class RosterImportForm(ImportForm):
             "rows": settings.ROSTER_MAX_ROWS,
         }
 
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        try:
-            check_roster_size(upload.size)
-        except RosterFileError as error:
-            raise ValidationError(str(error), code="too_big") from error
-        return upload
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        upload = cleaned.get("import_file")
-        if upload is not None and not cleaned.get("format"):
-            extension = upload.name.rsplit(".", 1)[-1].lower()
-            for index, file_format in enumerate(self.formats):
-                if file_format().get_extension() == extension:
-                    cleaned["format"] = str(index)
-                    break
-            else:
-                self.add_error("format", gettext("Choose the format of the file."))
-        return cleaned
-
 
 @admin.register(User)
-class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     resource_classes = [RosterResource]
@@ -152,26 +127,6 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         if obj is not None and obj.milestones.exists():
             fields.append("political_status")
         return fields
-
-    def add_data_read_fail_error_to_form(self, form, e) -> None:
-        if isinstance(e, RosterFileError):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def process_result(self, result, request):
-        # The confirmed import checks every row again and rolls back on any error; say so
-        # rather than report a finished import of nothing.
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                gettext(
-                    "Nothing was imported: the file no longer passes the checks. "
-                    "Upload it again to see why."
-                ),
-            )
-            return HttpResponseRedirect(reverse("admin:members_user_import"))
-        return super().process_result(result, request)
 
     def get_export_queryset(self, request):
         # The roster holds people a roster can match again: those with a student number.

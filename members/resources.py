@@ -1,83 +1,45 @@
 """The roster: people as a spreadsheet, exported for staff and imported from the college's lists.
 
 The columns are the same both ways, so an exported file imports again. Headers are written in
-the reader's language and read in Chinese or English. An import is all or nothing: every bad
-row is reported with the row number the spreadsheet shows, and nothing is saved until the
-whole file is valid.
+the reader's language and read in Chinese or English. An import is all or nothing (see
+`members.spreadsheet_resources`): every bad row is reported with the row number the spreadsheet
+shows, and nothing is saved until the whole file is valid.
 """
 
 import copy
-import csv
-import datetime
-import io
-import re
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 
 import tablib
 from allauth.account.models import EmailAddress
-from diff_match_patch import diff_match_patch
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.template.defaultfilters import filesizeformat
-from django.utils import translation
-from django.utils.encoding import force_str
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from import_export import fields, resources, widgets
-from import_export.formats import base_formats
-from import_export.results import Result
+from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
+from .spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
+from .spreadsheets import (
+    SpreadsheetCSV,
+    SpreadsheetXLSX,
+    cell_text,
+    escape_formula,  # noqa: F401 - the other apps' exports use it from here
+    read_table,
+)
 from .validators import normalize_phone, parse_grade, validate_mobile
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). A line
-# feed is escaped too: a workbook stores a carriage return as one.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-FORMULA_ESCAPE = "'"
-
-# The dataset column that remembers which spreadsheet row each row came from.
-ROW_COLUMN = "__row__"
-# A title such as "2023级学生名单" may sit above the header row; it is looked for this far down.
-HEADER_SEARCH_ROWS = 10
 # Rows per query when looking people up, well under PostgreSQL's limit of parameters.
 LOOKUP_CHUNK = 5000
 BATCH_SIZE = 1000
 
 
-def escape_formula(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula, made plain text by a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return FORMULA_ESCAPE + value
-    return value
-
-
-def unescape_formula(value: str) -> str:
-    """The reverse of `escape_formula`, so that an exported file imports unchanged."""
-    if value.startswith(FORMULA_ESCAPE) and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
-
-
 # --- reading a file ------------------------------------------------------------------------------
 
-
-class RosterFileError(ValueError):
-    """The file as a whole cannot be imported (too big, unreadable, no header row)."""
-
-
-def _key(text: object) -> str:
-    """A header or a value as compared: without spaces, underscores, dashes or case."""
-    return re.sub(r"[\s_\-.:\uff1a*]+", "", str(text if text is not None else "")).lower()
-
-
 # Headers as Chinese and English rosters write them. The header of the reader's own language
-# is accepted too, whatever its translation (see `_header_fields`).
+# is accepted too, whatever its translation (see `read_table`).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "student_number": ("学号", "学生学号", "student number", "student no", "student id"),
     "name": ("姓名", "名字", "学生姓名", "name", "full name", "student name"),
@@ -105,166 +67,37 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_roster_size(size: int) -> None:
-    """Refuse a file over the size limit before anything reads it."""
-    if size > settings.ROSTER_MAX_BYTES:
-        raise RosterFileError(
-            _("The file is %(size)s; a roster may be at most %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(settings.ROSTER_MAX_BYTES)}
-        )
-
-
-def _header_fields() -> dict[str, str]:
-    """Every accepted header, as compared, and the field it names."""
-    headers = {}
-    for field_name, aliases in HEADER_ALIASES.items():
-        column = RosterResource.fields[field_name].column_name
-        for alias in (*aliases, field_name, column):
-            headers[_key(alias)] = field_name
-    return headers
-
-
-def _map_columns(header: Sequence[object]) -> dict[str, int]:
-    """The position of each roster field in the header row; other columns are ignored."""
-    known = _header_fields()
-    positions: dict[str, int] = {}
-    for position, text in enumerate(header):
-        field_name = known.get(_key(text))
-        if field_name is None:
-            continue
-        if field_name in positions:
-            raise RosterFileError(
-                _("The columns “%(first)s” and “%(second)s” both hold the %(column)s.")
-                % {
-                    "first": header[positions[field_name]],
-                    "second": text,
-                    "column": RosterResource.fields[field_name].column_name,
-                }
-            )
-        positions[field_name] = position
-    return positions
-
-
-def _is_header(values: Sequence[object]) -> bool:
-    known = _header_fields()
-    names = {known.get(_key(value)) for value in values} - {None}
-    return "student_number" in names and len(names) >= 2
-
-
-def _cell_text(value: object) -> str:
-    """A cell as text: spreadsheet numbers without ".0", unescaped, trimmed.
-
-    Surrounding whitespace goes, tabs and line breaks included, as Django's form fields trim
-    it: so a cell exported as "'\tx" comes back as "x".
-    """
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        value = value.isoformat()
-    return unescape_formula(str(value).strip()).strip()
-
-
 def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     """The roster's rows under its own headers, each with the spreadsheet row it came from.
 
     Blank rows are dropped; the row numbers still match the spreadsheet. More rows than
     `ROSTER_MAX_ROWS` are refused before any row is imported.
     """
-    limit = settings.ROSTER_MAX_ROWS
-    positions: dict[str, int] | None = None
-    dataset = tablib.Dataset()
-    for line, values in enumerate(rows, 1):
-        if positions is None:
-            if _is_header(values):
-                positions = _map_columns(values)
-                dataset.headers = [
-                    str(RosterResource.fields[name].column_name) for name in positions
-                ] + [ROW_COLUMN]
-            elif line >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        cells = [_cell_text(values[i]) if i < len(values) else "" for i in positions.values()]
-        if not any(cells):
-            continue
-        if len(dataset) >= limit:
-            raise RosterFileError(
-                _("The file has more than %(limit)s rows; import at most %(limit)s at a time.")
-                % {"limit": limit}
-            )
-        dataset.append([*cells, line])
-    if positions is None:
-        raise RosterFileError(
-            _(
-                "No header row found: the first row must name the columns, e.g. "
-                "学号, 姓名, 邮箱 or Student number, Name, E-mail."
-            )
-        )
-    return dataset
+    return read_table(
+        rows,
+        columns={name: RosterResource.fields[name].column_name for name in HEADER_ALIASES},
+        aliases=HEADER_ALIASES,
+        key="student_number",
+        max_rows=settings.ROSTER_MAX_ROWS,
+        no_header=_(
+            "No header row found: the first row must name the columns, e.g. "
+            "学号, 姓名, 邮箱 or Student number, Name, E-mail."
+        ),
+    )
 
 
-class RosterCSV(base_formats.CSV):
-    """CSV as Excel saves it: UTF-8 with or without a byte-order mark, or GBK (GB18030).
+class RosterCSV(SpreadsheetCSV):
+    """The roster as CSV, as Excel saves it."""
 
-    Declared binary so that the bytes reach `create_dataset`, which finds the encoding.
-    """
-
-    ENCODINGS = ("utf-8-sig", "gb18030")
-
-    def is_binary(self) -> bool:
-        return True
-
-    def get_read_mode(self) -> str:
-        return "rb"
-
-    def create_dataset(self, in_stream: bytes | str, **kwargs) -> tablib.Dataset:
-        if isinstance(in_stream, str):
-            text = in_stream.removeprefix("\ufeff")
-        else:
-            check_roster_size(len(in_stream))
-            text = self._decode(in_stream)
-        first_line = text.split("\n", 1)[0]
-        delimiter = ","
-        if "," not in first_line:
-            delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
-        try:
-            return roster_dataset(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as error:
-            raise RosterFileError(
-                _("This file could not be read as CSV: %(error)s.") % {"error": error}
-            ) from error
-
-    def _decode(self, data: bytes) -> str:
-        for encoding in self.ENCODINGS:
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise RosterFileError(_("This file could not be read as text in UTF-8 or GBK."))
-
-    def export_data(self, dataset: tablib.Dataset, **kwargs) -> str:
-        # Excel shows a UTF-8 CSV's Chinese correctly only after a byte-order mark.
-        return "\ufeff" + super().export_data(dataset, **kwargs)
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        return roster_dataset(rows)
 
 
-class RosterXLSX(base_formats.XLSX):
-    """An Excel workbook: the first sheet, read row by row."""
+class RosterXLSX(SpreadsheetXLSX):
+    """The roster as an Excel workbook."""
 
-    def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
-        import openpyxl
-
-        check_roster_size(len(in_stream))
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        except Exception as error:
-            raise RosterFileError(
-                _("This file could not be read as an Excel workbook (.xlsx).")
-            ) from error
-        try:
-            return roster_dataset(book.active.iter_rows(values_only=True))
-        finally:
-            book.close()
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        return roster_dataset(rows)
 
 
 ROSTER_FORMATS = [RosterXLSX, RosterCSV]
@@ -277,30 +110,23 @@ def _invalid(message: str, **params: object) -> ValidationError:
     return ValidationError(message % params if params else message)
 
 
-class TextWidget(widgets.CharWidget):
-    """Plain text; a blank cell clears the value."""
-
-    def clean(self, value, row=None, **kwargs) -> str:
-        return _cell_text(value)
-
-
 class NumberWidget(widgets.CharWidget):
     """A student number: text, even when a workbook stores it as a number."""
 
     def clean(self, value, row=None, **kwargs) -> str | None:
-        return _cell_text(value) or None
+        return cell_text(value) or None
 
 
 class EmailWidget(widgets.CharWidget):
     """An e-mail address, compared and kept in lower case; a blank cell keeps the address."""
 
     def clean(self, value, row=None, **kwargs) -> str | None:
-        return _cell_text(value).lower() or None
+        return cell_text(value).lower() or None
 
 
 class PhoneWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs) -> str:
-        phone = normalize_phone(_cell_text(value))
+        phone = normalize_phone(cell_text(value))
         validate_mobile(phone)
         return phone
 
@@ -309,7 +135,7 @@ class GradeWidget(widgets.Widget):
     """The entry year: a number in a workbook, so that it sorts and filters as one."""
 
     def clean(self, value, row=None, **kwargs) -> int | None:
-        return parse_grade(_cell_text(value))
+        return parse_grade(cell_text(value))
 
     def render(self, value, obj=None, **kwargs) -> int | str:
         return value if value is not None else ""
@@ -334,49 +160,13 @@ POLITICAL_STATUS_ALIASES = {
 GENDER_ALIASES = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
 
 
-@cache
-def _choice_lookup(choices: type, aliases: tuple) -> dict[str, str]:
-    lookup = {_key(alias): code for alias, code in aliases}
-    for code, label in choices.choices:
-        lookup[_key(code)] = code
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                lookup[_key(label)] = code
-    return lookup
-
-
-class ChoiceLabelWidget(widgets.Widget):
-    """A choice written as its label in the reader's language, read in any of the languages."""
-
-    def __init__(self, choices: type, aliases: dict[str, str], unknown: str) -> None:
-        super().__init__(coerce_to_string=True)
-        self.choices = choices
-        self.aliases = tuple(aliases.items())
-        self.unknown = unknown
-
-    def clean(self, value, row=None, **kwargs) -> str | None:
-        text = _cell_text(value)
-        if not text:
-            return None
-        try:
-            return _choice_lookup(self.choices, self.aliases)[_key(text)]
-        except KeyError:
-            choices = ", ".join(str(label) for label in self.choices.labels)
-            raise _invalid(str(self.unknown), value=text, choices=choices) from None
-
-    def render(self, value, obj=None, **kwargs) -> str:
-        if not value:
-            return ""
-        return str(self.choices(value).label)
-
-
 class BranchWidget(widgets.Widget):
     """A Party branch written as its name; the branches are looked up once per import."""
 
     branches: dict[str, Branch] | None = None
 
     def clean(self, value, row=None, **kwargs) -> Branch | None:
-        name = _cell_text(value)
+        name = cell_text(value)
         if not name:
             return None
         if self.branches is None:
@@ -390,57 +180,10 @@ class BranchWidget(widgets.Widget):
         return value.name if value is not None else ""
 
 
-# --- results -----------------------------------------------------------------------------------
-
-
-class RosterDiff(resources.Diff):
-    """The preview's changes as plain <ins> and <del>: import-export's stylesheet colours them,
-    and the inline styles it would add are refused by the portal's Content Security Policy."""
-
-    TAGS = {
-        diff_match_patch.DIFF_INSERT: "<ins>{}</ins>",
-        diff_match_patch.DIFF_DELETE: "<del>{}</del>",
-        diff_match_patch.DIFF_EQUAL: "<span>{}</span>",
-    }
-
-    def as_html(self) -> list[str]:
-        differ = diff_match_patch()
-        cells = []
-        for before, after in zip(self.left, self.right, strict=False):
-            if before != after and self.new:
-                before = ""
-            diff = differ.diff_main(force_str(before), force_str(after))
-            differ.diff_cleanupSemantic(diff)
-            cells.append(
-                mark_safe(  # noqa: S308 - every piece of text is escaped
-                    "".join(self.TAGS[op].format(escape(text)) for op, text in diff if text)
-                )
-            )
-        return cells
-
-
-class RosterResult(Result):
-    """An import's result, its rows numbered as the spreadsheet shows them (the header is 1)."""
-
-    @staticmethod
-    def _row_number(number: int, row: dict) -> int:
-        # import-export counts data rows from 1; without a remembered row, the header is row 1.
-        return row.get(ROW_COLUMN) or number + 1
-
-    def append_invalid_row(self, number, row, validation_error) -> None:
-        super().append_invalid_row(self._row_number(number, row), row, validation_error)
-
-    def append_error_row(self, number, row, errors) -> None:
-        super().append_error_row(self._row_number(number, row), row, errors)
-
-    def row_errors(self) -> list:
-        return [(error_row.number, error_row.errors) for error_row in self.error_rows]
-
-
 # --- the resource ------------------------------------------------------------------------------
 
 
-class RosterResource(resources.ModelResource):
+class RosterResource(SpreadsheetResource):
     """People as rows of the roster, one column per profile field, matched by student number.
 
     Headers carry a context so that another package's catalogue (one translates "Name" as a
@@ -554,56 +297,15 @@ class RosterResource(resources.ModelResource):
         self.rows_by_email: dict[str, int] = {}
         self.changed_emails: dict[int, str] = {}
 
-    @classmethod
-    def get_result_class(cls) -> type[Result]:
-        return RosterResult
-
-    @classmethod
-    def get_diff_class(cls) -> type[resources.Diff]:
-        return RosterDiff
-
     # export ---------------------------------------------------------------------------------
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("branch")
 
-    def export_field(self, field, instance, **kwargs):
-        # The one place every export passes: the admin's and the staff directory's.
-        return escape_formula(super().export_field(field, instance, **kwargs))
-
     # import ---------------------------------------------------------------------------------
 
-    def import_data(
-        self,
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        use_transactions=None,
-        collect_failed_rows=False,
-        rollback_on_validation_errors=False,
-        **kwargs,
-    ):
-        """Import all rows or none: one invalid row rolls the whole file back."""
-        if ROW_COLUMN not in (dataset.headers or []):
-            # A dataset made in code rather than read by one of the roster's formats.
-            try:
-                dataset = roster_dataset([dataset.headers or [], *dataset])
-            except RosterFileError as error:
-                result = self.get_result_class()()
-                result.append_base_error(self.get_error_result_class()(error))
-                return result
-        # Headers in the language of this import, resolved once rather than per cell.
-        for field in self.fields.values():
-            field.column_name = str(field.column_name)
-        return super().import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=raise_errors,
-            use_transactions=True,
-            collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=True,
-            **kwargs,
-        )
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        return roster_dataset(rows)
 
     def before_import(self, dataset, **kwargs) -> None:
         """Load once what the rows are checked against: the people, their e-mail addresses."""
@@ -643,7 +345,7 @@ class RosterResource(resources.ModelResource):
                 self.email_owners.setdefault(email, (pk, number or ""))
 
     def get_instance(self, instance_loader, row) -> User | None:
-        number = _cell_text(row.get(self.fields["student_number"].column_name))
+        number = cell_text(row.get(self.fields["student_number"].column_name))
         person = self.people.get(number)
         if person is None:
             return None
@@ -659,20 +361,7 @@ class RosterResource(resources.ModelResource):
         person.set_unusable_password()
         return person
 
-    def import_instance(self, instance, row, **kwargs) -> None:
-        errors: dict[str, ValidationError] = {}
-        for field in self.get_import_fields():
-            try:
-                self.import_field(field, instance, row, **kwargs)
-            except ValidationError as error:
-                errors[field.attribute] = error
-            except ValueError as error:
-                errors[field.attribute] = ValidationError(str(error))
-        self._check_row(instance, row.get(ROW_COLUMN), errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def _check_row(self, person: User, row_number: int | None, errors: dict) -> None:
+    def check_row(self, person: User, row_number: int | None, errors: dict) -> None:
         """The rules that look beyond one cell: required values, repeats, the timeline."""
         number = person.student_number
         if not number:
@@ -735,22 +424,6 @@ class RosterResource(resources.ModelResource):
                 return
             self.changed_emails[person.pk] = original_email
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        try:
-            # Uniqueness was checked against the whole file and the database at once.
-            instance.full_clean(
-                exclude=[*errors, *self.NOT_MODEL_CLEANED],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            # The preview names each column as the file does.
-            labels = {name: str(field.column_name) for name, field in self.fields.items()}
-            raise ValidationError({labels.get(name, name): value for name, value in errors.items()})
-
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         """New people with their history and a verified address: the college vouches for it."""
         if not self.create_instances or not (using_transactions or not dry_run):
@@ -804,11 +477,6 @@ class RosterResource(resources.ModelResource):
             self.handle_import_error(result, error, raise_errors)
         finally:
             self.update_instances.clear()
-
-    def after_import(self, dataset, result, **kwargs) -> None:
-        # ModelResource resets the id sequence here, for imports that carry ids; the roster
-        # never does, and a reset could hand out an id another transaction is using.
-        pass
 
 
 # The model fields the roster writes, by attribute name (the branch as its id).

@@ -6,8 +6,6 @@ skipped. Readings are matched by title, so a list imported again updates them in
 roster, an import is all or nothing, every bad row reported with its spreadsheet row number.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
 import tablib
@@ -15,21 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, resources, widgets
-from import_export.results import Result
 
-from members.resources import (
-    HEADER_SEARCH_ROWS,
-    ROW_COLUMN,
-    ChoiceLabelWidget,
-    RosterCSV,
-    RosterDiff,
-    RosterFileError,
-    RosterResult,
-    RosterXLSX,
-    _cell_text,
-    _key,
-    escape_formula,
-)
+from members.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
+from members.spreadsheets import SpreadsheetCSV, SpreadsheetXLSX, escape_formula, read_table
 
 from .models import Reading, Registration, Stage
 
@@ -62,99 +48,39 @@ STAGE_ALIASES = {
 }
 
 
-class ReadingsFileError(RosterFileError):
-    """The file as a whole cannot be imported (unreadable, no header row, too many rows)."""
-
-
-def _header_fields() -> dict[str, str]:
-    headers = {}
-    for field_name, aliases in HEADER_ALIASES.items():
-        column = ReadingResource.fields[field_name].column_name
-        for alias in (*aliases, field_name, column):
-            headers[_key(alias)] = field_name
-    return headers
-
-
 def readings_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     """The list's rows under the resource's headers, each with the spreadsheet row it came from."""
-    known = _header_fields()
-    positions: dict[str, int] | None = None
-    dataset = tablib.Dataset()
-    for line, values in enumerate(rows, 1):
-        if positions is None:
-            found = {known.get(_key(value)): index for index, value in enumerate(values)}
-            found.pop(None, None)
-            if "title" in found and len(found) >= 2:
-                positions = found
-                dataset.headers = [
-                    str(ReadingResource.fields[name].column_name) for name in positions
-                ] + [ROW_COLUMN]
-            elif line >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        cells = [_cell_text(values[i]) if i < len(values) else "" for i in positions.values()]
-        if not any(cells):
-            continue
-        if len(dataset) >= MAX_ROWS:
-            raise ReadingsFileError(
-                _("The file has more than %(limit)s rows; import at most %(limit)s at a time.")
-                % {"limit": MAX_ROWS}
-            )
-        dataset.append([*cells, line])
-    if positions is None:
-        raise ReadingsFileError(
-            _(
-                "No header row found: the first row must name the columns, e.g. "
-                "标题, 来源, 阶段, 链接 or Title, Source, Stage, Link."
-            )
-        )
-    return dataset
+    return read_table(
+        rows,
+        columns={name: ReadingResource.fields[name].column_name for name in HEADER_ALIASES},
+        aliases=HEADER_ALIASES,
+        key="title",
+        max_rows=MAX_ROWS,
+        no_header=_(
+            "No header row found: the first row must name the columns, e.g. "
+            "标题, 来源, 阶段, 链接 or Title, Source, Stage, Link."
+        ),
+    )
 
 
-class ReadingsCSV(RosterCSV):
-    """CSV as Excel saves it (UTF-8, with or without a byte-order mark, or GBK)."""
+class ReadingsCSV(SpreadsheetCSV):
+    """The reading list as CSV, as Excel saves it."""
 
-    def create_dataset(self, in_stream: bytes | str, **kwargs) -> tablib.Dataset:
-        text = in_stream.removeprefix("\ufeff") if isinstance(in_stream, str) else None
-        if text is None:
-            text = self._decode(in_stream)
-        first_line = text.split("\n", 1)[0]
-        delimiter = "," if "," in first_line else "\t" if "\t" in first_line else ","
-        try:
-            return readings_dataset(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        except csv.Error as error:
-            raise ReadingsFileError(
-                _("This file could not be read as CSV: %(error)s.") % {"error": error}
-            ) from error
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        return readings_dataset(rows)
 
 
-class ReadingsXLSX(RosterXLSX):
-    """An Excel workbook: the first sheet."""
+class ReadingsXLSX(SpreadsheetXLSX):
+    """The reading list as an Excel workbook."""
 
-    def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        except Exception as error:
-            raise ReadingsFileError(
-                _("This file could not be read as an Excel workbook (.xlsx).")
-            ) from error
-        try:
-            return readings_dataset(book.active.iter_rows(values_only=True))
-        finally:
-            book.close()
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        return readings_dataset(rows)
 
 
 READINGS_FORMATS = [ReadingsXLSX, ReadingsCSV]
 
 
-class TextWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs) -> str:
-        return _cell_text(value)
-
-
-class ReadingResource(resources.ModelResource):
+class ReadingResource(SpreadsheetResource):
     """Readings as rows: title, source, stage and link."""
 
     title = fields.Field(
@@ -192,40 +118,14 @@ class ReadingResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
-    @classmethod
-    def get_result_class(cls) -> type[Result]:
-        return RosterResult
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        return readings_dataset(rows)
 
-    @classmethod
-    def get_diff_class(cls) -> type[resources.Diff]:
-        return RosterDiff
-
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        """Import all rows or none: one invalid row rolls the whole file back."""
-        if ROW_COLUMN not in (dataset.headers or []):
-            try:
-                dataset = readings_dataset([dataset.headers or [], *dataset])
-            except ReadingsFileError as error:
-                result = self.get_result_class()()
-                result.append_base_error(self.get_error_result_class()(error))
-                return result
-        for field in self.fields.values():
-            field.column_name = str(field.column_name)
+    def before_import(self, dataset, **kwargs) -> None:
         self.titles: dict[str, int] = {}
-        kwargs.update(use_transactions=True, rollback_on_validation_errors=True)
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
 
-    def import_instance(self, instance, row, **kwargs) -> None:
-        errors: dict[str, ValidationError] = {}
-        for field in self.get_import_fields():
-            try:
-                self.import_field(field, instance, row, **kwargs)
-            except ValidationError as error:
-                errors[field.attribute] = error
-        row_number = row.get(ROW_COLUMN)
+    def check_row(self, instance: Reading, row_number: int | None, errors: dict) -> None:
+        """A reading needs a title, once in the file, and a stage."""
         if not instance.title:
             errors["title"] = ValidationError(_("Enter the title."))
         elif (first := self.titles.setdefault(instance.title, row_number)) != row_number:
@@ -234,22 +134,6 @@ class ReadingResource(resources.ModelResource):
             )
         if not instance.stage and "stage" not in errors:
             errors["stage"] = ValidationError(_("Enter the stage: 1, 2 or 3."))
-        if errors:
-            raise ValidationError(errors)
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(exclude=list(errors), validate_unique=False)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if errors:
-            labels = {name: str(field.column_name) for name, field in self.fields.items()}
-            raise ValidationError({labels.get(name, name): value for name, value in errors.items()})
-
-    def after_import(self, dataset, result, **kwargs) -> None:
-        # The ids are the database's own; ModelResource's sequence reset is not wanted.
-        pass
 
 
 # --- the attendance sheet --------------------------------------------------------------------

@@ -11,17 +11,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin import RosterImportForm
-from members.resources import RosterFileError
+from members.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
 
 from ..models import Activity, Reading, ReadingConfirmation, Registration
 from ..resources import READINGS_FORMATS, ReadingResource, RegistrationResource
@@ -168,12 +165,11 @@ class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
 # --- readings ------------------------------------------------------------------------------------
 
 
-class ReadingsImportForm(RosterImportForm):
-    """The reading list's upload: the format may be left to the file's extension."""
+class ReadingsImportForm(SpreadsheetImportForm):
+    """The reading list's upload."""
 
-    def __init__(self, formats, resources, **kwargs) -> None:
-        super().__init__(formats, resources, **kwargs)
-        self.fields["import_file"].help_text = gettext(
+    def file_help_text(self) -> str:
+        return gettext(
             "An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK) of at most %(size)s. The "
             "first row names the columns, in Chinese or English: title, source, stage (1, 2, 3 "
             "or 第一阶段) and link. Readings are matched by title. Nothing is saved until every "
@@ -182,7 +178,7 @@ class ReadingsImportForm(RosterImportForm):
 
 
 @admin.register(Reading)
-class ReadingAdmin(ImportMixin, SimpleHistoryAdmin):
+class ReadingAdmin(SpreadsheetImportMixin, ImportMixin, SimpleHistoryAdmin):
     resource_classes = [ReadingResource]
     import_formats = READINGS_FORMATS
     import_form_class = ReadingsImportForm
@@ -200,24 +196,6 @@ class ReadingAdmin(ImportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("confirmed by"), ordering="confirmed_count")
     def confirmed(self, reading: Reading) -> int:
         return reading.confirmed_count
-
-    def add_data_read_fail_error_to_form(self, form, e) -> None:
-        if isinstance(e, RosterFileError):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                gettext(
-                    "Nothing was imported: the file no longer passes the checks. "
-                    "Upload it again to see why."
-                ),
-            )
-            return HttpResponseRedirect(reverse("admin:study_reading_import"))
-        return super().process_result(result, request)
 
 
 @admin.register(ReadingConfirmation)

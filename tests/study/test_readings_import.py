@@ -11,8 +11,10 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from import_export.tmp_storages import CacheStorage
 
 from study.models import Reading, Registration, StudyEntry
+from study.resources import READINGS_FORMATS, ReadingsCSV
 from tests.factories import UserFactory
 
 from .factories import ActivityFactory, ReadingFactory, RegistrationFactory
@@ -164,6 +166,33 @@ def test_a_file_that_cannot_be_read_is_refused_with_a_message(
     response = upload(importer_client, name, content)
     assert response.status_code == 200
     assert message in text(response)
+    assert not Reading.objects.exists()
+
+
+def test_a_column_given_twice_is_refused(importer_client):
+    response = upload(importer_client, "twice.csv", csv_bytes("标题,阶段,名称", "章程,1,党章"))
+    assert response.context["form"].errors["import_file"] == [
+        "The columns “标题” and “名称” both hold the Title."
+    ]
+    assert not Reading.objects.exists()
+
+
+def test_a_confirmation_forced_past_the_preview_saves_nothing(importer_client):
+    storage = CacheStorage()
+    storage.save(csv_bytes("标题,阶段", "中国共产党章程,1", "阶段不对,第五阶段"))
+    response = importer_client.post(
+        PROCESS,
+        {
+            "import_file_name": storage.name,
+            "original_file_name": "bad.csv",
+            "format": str(READINGS_FORMATS.index(ReadingsCSV)),
+            "resource": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert response.redirect_chain == [(IMPORT, 302)]
+    assert "Nothing was imported" in text(response)
     assert not Reading.objects.exists()
 
 

@@ -1,0 +1,215 @@
+"""Spreadsheets as staff keep them: read from an uploaded workbook or CSV file, written safely.
+
+The college's lists come as Excel workbooks or as CSV files saved by Excel (UTF-8 or GBK), with
+headers in Chinese or English, sometimes under a title row. A table is read into a dataset under
+the importing resource's own headers, each row remembering the row number the spreadsheet shows,
+so that a bad row is reported where staff will look for it. The roster and the reading list are
+both read this way.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import tablib
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from import_export.formats import base_formats
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). A line
+# feed is escaped too: a workbook stores a carriage return as one.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_ESCAPE = "'"
+
+# The dataset column that remembers which spreadsheet row each row came from.
+ROW_COLUMN = "__row__"
+# A title such as "2023级学生名单" may sit above the header row; it is looked for this far down.
+HEADER_SEARCH_ROWS = 10
+
+
+def escape_formula(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, made plain text by a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return FORMULA_ESCAPE + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    """The reverse of `escape_formula`, so that an exported file imports unchanged."""
+    if value.startswith(FORMULA_ESCAPE) and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+class SpreadsheetFileError(ValueError):
+    """The file as a whole cannot be imported (too big, unreadable, no header row)."""
+
+
+def match_key(text: object) -> str:
+    """A header or a value as compared: without spaces, underscores, dashes or case."""
+    return re.sub(r"[\s_\-.:\uff1a*]+", "", str(text if text is not None else "")).lower()
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: spreadsheet numbers without ".0", unescaped, trimmed.
+
+    Surrounding whitespace goes, tabs and line breaks included, as Django's form fields trim
+    it: so a cell exported as "'\tx" comes back as "x".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        value = value.isoformat()
+    return unescape_formula(str(value).strip()).strip()
+
+
+def check_file_size(size: int) -> None:
+    """Refuse a file over the size limit before anything reads it."""
+    if size > settings.ROSTER_MAX_BYTES:
+        raise SpreadsheetFileError(
+            _("The file is %(size)s; a roster may be at most %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(settings.ROSTER_MAX_BYTES)}
+        )
+
+
+def read_table(
+    rows: Iterable[Sequence[object]],
+    *,
+    columns: Mapping[str, object],
+    aliases: Mapping[str, Sequence[str]],
+    key: str,
+    max_rows: int,
+    no_header: str,
+) -> tablib.Dataset:
+    """A table's rows under its own headers, each with the spreadsheet row it came from.
+
+    `columns` are the headers a dataset is given, by field name; a header row is recognised in
+    the first `HEADER_SEARCH_ROWS` rows by naming the `key` field and one more, in a header of
+    `columns` or one of `aliases` (other columns are ignored). Blank rows are dropped; the row
+    numbers still match the spreadsheet. More rows than `max_rows` are refused before any row is
+    imported; `no_header` says what a file without a header row should have had.
+    """
+    known = {}
+    for field_name, names in aliases.items():
+        for alias in (*names, field_name, columns[field_name]):
+            known[match_key(alias)] = field_name
+    positions: dict[str, int] | None = None
+    dataset = tablib.Dataset()
+    for line, values in enumerate(rows, 1):
+        if positions is None:
+            names = {known.get(match_key(value)) for value in values} - {None}
+            if key in names and len(names) >= 2:
+                positions = _column_positions(values, known, columns)
+                dataset.headers = [str(columns[name]) for name in positions] + [ROW_COLUMN]
+            elif line >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        cells = [cell_text(values[i]) if i < len(values) else "" for i in positions.values()]
+        if not any(cells):
+            continue
+        if len(dataset) >= max_rows:
+            raise SpreadsheetFileError(
+                _("The file has more than %(limit)s rows; import at most %(limit)s at a time.")
+                % {"limit": max_rows}
+            )
+        dataset.append([*cells, line])
+    if positions is None:
+        raise SpreadsheetFileError(no_header)
+    return dataset
+
+
+def _column_positions(
+    header: Sequence[object], known: Mapping[str, str], columns: Mapping[str, object]
+) -> dict[str, int]:
+    """The position of each field in the header row, each field named once."""
+    positions: dict[str, int] = {}
+    for position, text in enumerate(header):
+        field_name = known.get(match_key(text))
+        if field_name is None:
+            continue
+        if field_name in positions:
+            raise SpreadsheetFileError(
+                _("The columns “%(first)s” and “%(second)s” both hold the %(column)s.")
+                % {
+                    "first": header[positions[field_name]],
+                    "second": text,
+                    "column": columns[field_name],
+                }
+            )
+        positions[field_name] = position
+    return positions
+
+
+class SpreadsheetCSV(base_formats.CSV):
+    """CSV as Excel saves it: UTF-8 with or without a byte-order mark, or GBK (GB18030).
+
+    Declared binary so that the bytes reach `create_dataset`, which finds the encoding. A
+    subclass says how its table is read, in `read_rows`.
+    """
+
+    ENCODINGS = ("utf-8-sig", "gb18030")
+
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        raise NotImplementedError
+
+    def is_binary(self) -> bool:
+        return True
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def create_dataset(self, in_stream: bytes | str, **kwargs) -> tablib.Dataset:
+        if isinstance(in_stream, str):
+            text = in_stream.removeprefix("\ufeff")
+        else:
+            check_file_size(len(in_stream))
+            text = self._decode(in_stream)
+        first_line = text.split("\n", 1)[0]
+        delimiter = ","
+        if "," not in first_line:
+            delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
+        try:
+            return self.read_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as error:
+            raise SpreadsheetFileError(
+                _("This file could not be read as CSV: %(error)s.") % {"error": error}
+            ) from error
+
+    def _decode(self, data: bytes) -> str:
+        for encoding in self.ENCODINGS:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise SpreadsheetFileError(_("This file could not be read as text in UTF-8 or GBK."))
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs) -> str:
+        # Excel shows a UTF-8 CSV's Chinese correctly only after a byte-order mark.
+        return "\ufeff" + super().export_data(dataset, **kwargs)
+
+
+class SpreadsheetXLSX(base_formats.XLSX):
+    """An Excel workbook: the first sheet, read row by row by the subclass's `read_rows`."""
+
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        raise NotImplementedError
+
+    def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
+        import openpyxl
+
+        check_file_size(len(in_stream))
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        except Exception as error:
+            raise SpreadsheetFileError(
+                _("This file could not be read as an Excel workbook (.xlsx).")
+            ) from error
+        try:
+            return self.read_rows(book.active.iter_rows(values_only=True))
+        finally:
+            book.close()
