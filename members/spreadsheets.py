@@ -72,7 +72,7 @@ def check_file_size(size: int) -> None:
     """Refuse a file over the size limit before anything reads it."""
     if size > settings.ROSTER_MAX_BYTES:
         raise SpreadsheetFileError(
-            _("The file is %(size)s; a roster may be at most %(limit)s.")
+            _("The file is %(size)s; an imported file may be at most %(limit)s.")
             % {"size": filesizeformat(size), "limit": filesizeformat(settings.ROSTER_MAX_BYTES)}
         )
 

@@ -133,7 +133,7 @@ class QueueFilterForm(BootstrapForm):
         required=False,
         min_value=0,
         max_value=3650,
-        widget=forms.NumberInput(attrs={"placeholder": _("Waiting more than (days)")}),
+        widget=forms.NumberInput(attrs={"placeholder": _("Min. days waiting")}),
     )
 
     def filter(self, entries: QuerySet[StudyEntry]) -> QuerySet[StudyEntry]:

@@ -376,7 +376,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(importer_client
     size = (DATA / "roster-good.xlsx").stat().st_size
     with translation.override("en"):
         expected = (
-            f"The file is {filesizeformat(size)}; a roster may be at most {filesizeformat(1000)}."
+            f"The file is {filesizeformat(size)}; "
+            f"an imported file may be at most {filesizeformat(1000)}."
         )
     assert file_errors(response) == [expected]
 

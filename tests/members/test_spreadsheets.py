@@ -107,5 +107,5 @@ def test_a_csv_file_is_read_in_excels_encodings_and_delimiters(content, delimite
 
 def test_a_csv_file_over_the_size_limit_is_refused(settings):
     settings.ROSTER_MAX_BYTES = 10
-    with pytest.raises(SpreadsheetFileError, match="a roster may be at most"):
+    with pytest.raises(SpreadsheetFileError, match="an imported file may be at most"):
         TableCSV().create_dataset("编号,名称\n1,甲".encode())

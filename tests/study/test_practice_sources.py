@@ -38,8 +38,8 @@ def test_suggestions_a_member_answers_count_towards_stage_three():
 
     with translation.override("en"):
         (item,) = progress_of_one(enrollment).stages[Stage.PRACTICE - 1].requirements
-    assert (item.done, item.needed) == (2, 3)
-    assert item.title == "At least 3 practice records: Suggestions answered"
+        assert (item.done, item.needed) == (2, 3)
+        assert str(item.title) == "At least 3 practice records: Suggestions answered"
     assert not progress_of_one(enrollment).stages[Stage.PRACTICE - 1].met
 
     answer_suggestion(
