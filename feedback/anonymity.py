@@ -14,11 +14,16 @@ TOKEN_SALT = "feedback.anonymous-author"  # noqa: S105 - a salt, not a secret
 NOTICE_SALT = "feedback.anonymous-notice"
 
 
+def token_of_id(pk: int) -> str:
+    """The token of the anonymous suggestions of the account `pk`."""
+    return salted_hmac(TOKEN_SALT, str(pk), algorithm="sha256").hexdigest()
+
+
 def author_token(user) -> str:
     """The token of `user`'s anonymous suggestions (empty for a visitor)."""
     if not getattr(user, "is_authenticated", False):
         return ""
-    return salted_hmac(TOKEN_SALT, str(user.pk), algorithm="sha256").hexdigest()
+    return token_of_id(user.pk)
 
 
 def is_token_of(user, token: str) -> bool:
@@ -29,7 +34,7 @@ def tokens_of_active_accounts() -> dict[str, int]:
     """Every active account's token, to find the authors of many suggestions at once."""
     User = get_user_model()
     return {
-        salted_hmac(TOKEN_SALT, str(pk), algorithm="sha256").hexdigest(): pk
+        token_of_id(pk): pk
         for pk in User.objects.filter(is_active=True).values_list("pk", flat=True).iterator()
     }
 

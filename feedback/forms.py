@@ -75,6 +75,7 @@ class SuggestionForm(BootstrapForm):
     sub_area = SubAreaChoiceField(
         label=_("Sub-area"),
         required=False,
+        empty_label=_("No particular sub-area"),
         queryset=SubArea.objects.filter(is_active=True, category__is_active=True).select_related(
             "category"
         ),

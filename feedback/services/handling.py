@@ -18,6 +18,7 @@ from members.access import is_staff
 from members.models import MEMBER_STATUSES
 
 from .. import access
+from ..anonymity import token_of_id
 from ..models import OPEN_STATUSES, Category, Status, Step, Suggestion, Support
 from .notices import handlers_of, record_step, tell_assignee, tell_each
 
@@ -258,6 +259,7 @@ def merge_suggestion(*, actor, suggestion: Suggestion, into: Suggestion) -> Sugg
         .exclude(supporter__in=existing)
         .exclude(supporter=into.author_id)
         .values_list("supporter_id", flat=True)
+        if not into.author_token or token_of_id(pk) != into.author_token
     ]
     Support.objects.bulk_create(moved, ignore_conflicts=True)
     Suggestion.objects.filter(pk=into.pk).update(

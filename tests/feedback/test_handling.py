@@ -153,6 +153,21 @@ def test_merging_carries_the_supporters_over(handler, services, member, reviewer
     assert Support.objects.filter(suggestion=original).count() == 2
 
 
+def test_an_anonymous_author_does_not_come_to_support_his_own_suggestion_by_a_merge(
+    handler, services, student, member
+):
+    original = SuggestionFactory(category=services, anonymous_by=student)
+    duplicate = SuggestionFactory(category=services)
+    feedback_services.toggle_support(actor=student, suggestion=duplicate)
+    feedback_services.toggle_support(actor=member, suggestion=duplicate)
+    feedback_services.merge_suggestion(actor=handler, suggestion=duplicate, into=original)
+    original.refresh_from_db()
+    assert original.support_count == 1
+    assert list(
+        Support.objects.filter(suggestion=original).values_list("supporter", flat=True)
+    ) == [member.pk]
+
+
 # --- the author is told; supporters are told of the answer ------------------------------------
 
 
