@@ -2,13 +2,13 @@
 progress with the sign-off, the staff overview with its exports, and a plan's participants."""
 
 from collections import defaultdict
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -232,6 +232,10 @@ def _review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         error = " ".join(message for errors in form.errors.values() for message in errors)
     if request.htmx:
         context = {"entry": entry, "review_form": form, "error": error, "done": not error}
+        if not error:
+            # The queue's count, as filtered on the page the reviewer is on, follows at once.
+            filters = QueryDict(urlsplit(request.htmx.current_url or "").query)
+            context["queue_count"] = _queue(request.user, filters).count()
         return render(request, "study/_review_row.html", context)
     if error:
         messages.error(request, error)
@@ -256,17 +260,19 @@ def entry_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _review(request, pk, "return")
 
 
+def _queue(user, filters: QueryDict, form: QueueFilterForm | None = None) -> QuerySet:
+    """The entries waiting for `user`, narrowed by the queue page's `filters`, oldest first."""
+    form = form or QueueFilterForm(filters)
+    return form.filter(access.review_queue(user)).order_by("submitted_at", "pk")
+
+
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Submitted entries of the reviewer's people (all for staff), oldest first."""
     if not access.may_review(request.user):
         raise PermissionDenied
     form = QueueFilterForm(request.GET)
-    entries = (
-        form.filter(access.review_queue(request.user))
-        .select_related("person__branch")
-        .order_by("submitted_at", "pk")
-    )
+    entries = _queue(request.user, request.GET, form).select_related("person__branch")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "review_form": ReviewForm()}
     return render(request, "study/review_queue.html", context)

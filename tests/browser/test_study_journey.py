@@ -21,12 +21,14 @@ TEXT = {
         "my_study": "我的学习",
         "submitted": "已提交",
         "approved": "已通过。",
+        "none_waiting": "0 条记录待审核",
         "missing": "还差 2 个审核通过的学时",
     },
     "en": {
         "my_study": "My study",
         "submitted": "Submitted",
         "approved": "Approved.",
+        "none_waiting": "0 entries waiting",
         "missing": "2 more approved hours",
     },
 }
@@ -83,6 +85,7 @@ def test_log_submit_approve_and_the_progress_moves(
     page.screenshot(path=artifacts / f"{shot}-3-queue.png", full_page=True)
     row.get_by_test_id("approve").click()
     expect(page.get_by_test_id("review-done")).to_contain_text(text["approved"])
+    expect(page.get_by_test_id("queue-count")).to_have_text(text["none_waiting"])
     expect(page).to_have_url(re.compile(r"/study/review/$"))
     page.screenshot(path=artifacts / f"{shot}-4-approved.png", full_page=True)
     visit.close()

@@ -92,6 +92,21 @@ def test_approve_in_place_with_htmx(reviewer_client, reviewer, member):
     assert notice.link == entry.get_absolute_url()
 
 
+def test_the_queue_count_follows_an_approval_in_place_with_the_page_filters(
+    reviewer_client, member
+):
+    entry = StudyEntryFactory(person=member, submitted=True, stage=Stage.THEORY)
+    StudyEntryFactory(person=member, submitted=True, stage=Stage.THEORY)
+    StudyEntryFactory.create_batch(3, person=member, submitted=True, stage=Stage.SPEECHES)
+    page = f"http://testserver{QUEUE}?stage={Stage.THEORY}"
+    response = reviewer_client.post(
+        approve_url(entry), {"comment": ""}, **HTMX, **EN, HTTP_HX_CURRENT_URL=page
+    )
+    text = response.content.decode()
+    # One stage-1 entry is left of this filtered page's two; the three of stage 2 are not shown.
+    assert 'id="queue-count" data-testid="queue-count" hx-swap-oob="true">1 entry waiting' in text
+
+
 def test_return_needs_a_comment_and_changes_nothing_without_one(reviewer_client, member):
     entry = StudyEntryFactory(person=member, submitted=True)
     response = reviewer_client.post(return_url(entry), {"comment": " "}, **HTMX, **EN)
