@@ -1,7 +1,9 @@
 """Demo data, so that a fresh `make run` can be tried at once: one account per role and a
 realistic organisation around them (`--scale` multiplies it, `--seed` varies it).
 
-Idempotent: running it again resets the demo passwords and changes nothing else.
+Idempotent: running it again resets the demo passwords and changes nothing else, except that
+it schedules a new study activity under way once the demo's has ended, so that the sign-in
+screen can always be tried.
 """
 
 import datetime
