@@ -50,7 +50,7 @@ $(STAMP): requirements.lock
 # The allauth overrides reuse allauth's own strings, which allauth's catalogues translate.
 messages: export DJANGO_DEBUG ?= true
 messages: venv
-	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --ignore=$(VENV) --ignore=var \
+	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --no-location --ignore=$(VENV) --ignore=var \
 		--ignore=tests --ignore=templates/allauth --ignore=templates/account --ignore=templates/mfa
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 
