@@ -5,6 +5,8 @@ Milestones go through the services, as from any other door: the admin adds them 
 `record_milestone`, edits only their note and removes only a timeline's latest step.
 """
 
+from allauth.account import admin as account_admin  # registers its admins first
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -243,6 +245,30 @@ class GroupAdmin(DjangoGroupAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return access.may_change_rights(request.user)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(account_admin.EmailAddressAdmin):
+    """Which addresses people have, and which are verified: staff read it; only superusers
+    change it, so that no one marks an address he reads verified on someone's account."""
+
+    def has_add_permission(self, request) -> bool:
+        return access.may_change_rights(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return access.may_change_rights(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access.may_change_rights(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not access.may_change_rights(request.user):
+            actions.pop("make_verified", None)
+        return actions
 
 
 # --- branches and groups -----------------------------------------------------------------------
