@@ -97,3 +97,19 @@ def test_putting_the_address_back_leaves_no_trace_of_the_other(
     assert list(EmailAddress.objects.filter(user=student).values_list("email", "verified")) == [
         (old, True)
     ]
+
+
+def test_the_person_confirms_the_new_address_himself(clerk, staff_client, student, mailoutbox):
+    new = "chen.new@example.edu.cn"
+    change_email(staff_client, student, new)
+    mailoutbox.clear()
+    own = Client()
+    own.force_login(student)
+    own.post(reverse("account_email"), {"action_send": "", "email": new})
+    [message] = [m for m in mailoutbox if m.to == [new]]
+    link = next(word for word in message.body.split() if "/accounts/confirm-email/" in word)
+    own.post(link[link.index("/accounts/") :])
+    assert EmailAddress.objects.get(email=new).verified
+    mailoutbox.clear()
+    Client().post(reverse("account_request_login_code"), {"email": new})
+    assert sign_in_code(mailoutbox, new) is not None
