@@ -96,6 +96,28 @@ def can_export_people(user) -> bool:
     return is_staff(user)
 
 
+def may_change_rights(user) -> bool:
+    """Only superusers grant or take away staff status, superuser status, groups and
+    permissions; nobody else, so nobody raises his own rights."""
+    return bool(is_staff(user) and user.is_superuser)
+
+
+def may_change_account(user, person: User) -> bool:
+    """Superusers change any account in the admin; other staff only accounts that are not
+    staff (and their own), so that no staff member takes over a colleague with more rights."""
+    if may_change_rights(user):
+        return True
+    if person.is_superuser:
+        return False
+    return not person.is_staff or person.pk == user.pk
+
+
+def may_set_password(user, person: User) -> bool:
+    """Only superusers set another person's password in the admin: a password set by staff
+    would let them sign in as the person. Everyone changes his own from his account."""
+    return may_change_rights(user) or (is_staff(user) and person.pk == user.pk)
+
+
 def can_import_roster(user) -> bool:
     """Staff holding the import permission import rosters."""
     return is_staff(user) and user.has_perm("members.import_user")

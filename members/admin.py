@@ -5,29 +5,54 @@ Milestones go through the services, as from any other door: the admin adds them 
 `record_milestone`, edits only their note and removes only a timeline's latest step.
 """
 
+from allauth.account import admin as account_admin  # registers its admins first
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import access, services
 from .admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
 from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
 from .resources import ROSTER_FORMATS, RosterResource
 
+# --- history -----------------------------------------------------------------------------------
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin whose version ids are numbers: `<id>/history/password/` (or any
+    other word) is not a version, and so a 404 rather than a failed lookup."""
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_simple_history"
+        version = re_path(
+            r"^([^/]+)/history/([0-9]+)/$",
+            self.admin_site.admin_view(self.history_form_view),
+            name=name,
+        )
+        return [version] + [url for url in super().get_urls() if url.name != name]
+
+
 # --- people ------------------------------------------------------------------------------------
+
+# What only superusers change about an account: its rights.
+RIGHTS_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -58,7 +83,12 @@ class RosterImportForm(SpreadsheetImportForm):
 
 
 @admin.register(User)
-class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, HistoryAdmin, DjangoUserAdmin):
+    """People. Plain staff neither see nor change anyone's rights, change no staff account but
+    their own and set no one else's password (`members.access`): the form leaves those fields
+    out, the permission methods refuse those accounts, and saving refuses any other way in
+    (a history revert, a forged form)."""
+
     form = UserEditForm
     add_form = UserCreateForm
     resource_classes = [RosterResource]
@@ -121,6 +151,66 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, SimpleHistoryAdmin, D
     def number(self, person: User) -> str:
         return person.number
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or access.may_change_rights(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": _without_rights(options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def get_list_display(self, request):
+        return self._hide_rights(request, super().get_list_display(request))
+
+    def get_list_filter(self, request):
+        return self._hide_rights(request, super().get_list_filter(request))
+
+    def _hide_rights(self, request, names):
+        if access.may_change_rights(request.user):
+            return names
+        return _without_rights(names)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or access.may_change_account(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or access.may_change_account(request.user, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not access.may_change_rights(request.user):
+            # Deleting in bulk would skip the check of each account.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def user_change_password(self, request, id, form_url=""):
+        person = self.get_object(request, unquote(id))
+        if person is not None and not access.may_set_password(request.user, person):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        before = User.objects.get(pk=obj.pk)
+        if not access.may_change_account(request.user, before):
+            raise PermissionDenied
+        if not access.may_change_rights(request.user) and (
+            obj.is_staff != before.is_staff or obj.is_superuser != before.is_superuser
+        ):
+            raise PermissionDenied
+        if obj.password != before.password and not access.may_set_password(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        if obj.email.lower() != before.email.lower():
+            services.record_email_changes(actor=request.user, changes=[(obj, before.email)])
+
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         # Once a timeline is recorded, it decides the status: record a milestone instead.
@@ -134,6 +224,51 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, SimpleHistoryAdmin, D
 
     def get_export_filename(self, request, queryset, file_format) -> str:
         return f"roster-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
+def _without_rights(names):
+    return [name for name in names if name not in RIGHTS_FIELDS]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Groups carry permissions: only superusers add, change or delete them."""
+
+    def has_add_permission(self, request) -> bool:
+        return access.may_change_rights(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return access.may_change_rights(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access.may_change_rights(request.user)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(account_admin.EmailAddressAdmin):
+    """Which addresses people have, and which are verified: staff read it; only superusers
+    change it, so that no one marks an address he reads verified on someone's account."""
+
+    def has_add_permission(self, request) -> bool:
+        return access.may_change_rights(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return access.may_change_rights(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access.may_change_rights(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not access.may_change_rights(request.user):
+            actions.pop("make_verified", None)
+        return actions
 
 
 # --- branches and groups -----------------------------------------------------------------------
@@ -161,7 +296,7 @@ class BranchForm(forms.ModelForm):
 
 
 @admin.register(Branch)
-class BranchAdmin(SimpleHistoryAdmin):
+class BranchAdmin(HistoryAdmin):
     form = BranchForm
     list_display = ["name", "secretary", "is_active", "people_count"]
     list_filter = ["is_active"]
@@ -178,7 +313,7 @@ class BranchAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WorkstationGroup)
-class WorkstationGroupAdmin(SimpleHistoryAdmin):
+class WorkstationGroupAdmin(HistoryAdmin):
     list_display = ["name", "leader", "people_count"]
     list_select_related = ["leader"]
     search_fields = ["name"]
@@ -239,7 +374,7 @@ def _is_latest(milestone: Milestone) -> bool:
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryAdmin):
     list_display = ["person", "kind", "date", "recorded_by", "recorded_at"]
     list_filter = ["kind"]
     list_select_related = ["person", "recorded_by"]

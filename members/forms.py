@@ -2,6 +2,7 @@
 e-mail or student number), the phone on one's profile, milestones and the directory's filters."""
 
 from allauth.account import forms as allauth_forms
+from allauth.account.models import EmailAddress
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,33 @@ class LoginForm(allauth_forms.LoginForm):
         field.label = _("E-mail or student number")
         field.widget.attrs["placeholder"] = _("E-mail or student number")
         field.widget.attrs["autocomplete"] = "username"
+
+
+def _owns_verified(user, email: str) -> bool:
+    """Whether `email` is a verified address of `user`: only those receive a way in."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    """A sign-in code goes only to a verified address: an address staff put on an account
+    (`services.record_email_changes`) opens nothing until its owner confirms it. An address
+    that is not verified is answered as one no account has."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        user = getattr(self, "_user", None)
+        if email and user is not None and not _owns_verified(user, email):
+            self._user = None
+        return email
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    """A password reset goes only to a verified address, for the reason above."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        self.users = [user for user in self.users if _owns_verified(user, email)]
+        return email
 
 
 class SignupForm(allauth_forms.SignupForm):

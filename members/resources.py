@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
+from . import services
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
 from .spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
 from .spreadsheets import (
@@ -446,7 +447,8 @@ class RosterResource(SpreadsheetResource):
             self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        """Changed people with their history; a changed address replaces the old one.
+        """Changed people with their history; a changed address is unverified until the
+        person confirms it, and the old one is told (`services.record_email_changes`).
 
         Each person's changed fields are written by one UPDATE: Django's `bulk_update` builds
         a CASE per person and field, which takes minutes for ten thousand people.
@@ -466,13 +468,14 @@ class RosterResource(SpreadsheetResource):
             User.history.bulk_history_create(
                 self.update_instances, batch_size=batch_size, update=True, default_user=self.user
             )
-            moved = [p for p in self.update_instances if p.pk in self.changed_emails]
-            if moved:
-                EmailAddress.objects.filter(user__in=moved).delete()
-                EmailAddress.objects.bulk_create(
-                    EmailAddress(user=person, email=person.email, verified=True, primary=True)
-                    for person in moved
-                )
+            services.record_email_changes(
+                actor=self.user,
+                changes=[
+                    (person, self.changed_emails[person.pk])
+                    for person in self.update_instances
+                    if person.pk in self.changed_emails
+                ],
+            )
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:

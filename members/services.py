@@ -1,7 +1,9 @@
 """The writes of the members app: the development timeline, profiles and their reminders."""
 
 import datetime
+from collections.abc import Iterable
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -142,6 +144,36 @@ def update_own_profile(*, actor: User, phone: str) -> User:
     actor._history_user = actor
     actor.save(update_fields=["phone"])
     return actor
+
+
+@transaction.atomic
+def record_email_changes(*, actor: User | None, changes: Iterable[tuple[User, str]]) -> None:
+    """Follow up staff's change of people's e-mail addresses (in the admin or a roster), each
+    given with the address it replaced; the change itself is already saved with its history.
+
+    Staff must not be able to take an account over by giving it an address they read: the new
+    address is the account's primary one but unverified, so no sign-in code or password reset
+    goes to it until the person himself, signed in, has it verified. His verified addresses
+    stay (he still signs in with them), unverified ones left from earlier changes go, and the
+    old address is told who changed it.
+    """
+    for person, old_email in changes:
+        addresses = EmailAddress.objects.filter(user=person)
+        addresses.filter(verified=False).exclude(email__iexact=person.email).delete()
+        addresses.exclude(email__iexact=person.email).update(primary=False)
+        if not addresses.filter(email__iexact=person.email).update(primary=True):
+            EmailAddress.objects.create(
+                user=person, email=person.email.lower(), verified=False, primary=True
+            )
+        if old_email and old_email.lower() != person.email.lower():
+            version = person.history.values_list("history_id", flat=True).first()
+            notify(
+                recipient=person,
+                kind="email-changed",
+                key=f"email-changed:{person.pk}:{version}",
+                context={"old_email": old_email, "new_email": person.email, "actor": actor},
+                email_to=old_email,
+            )
 
 
 def remind_probation_ending(*, today: datetime.date | None = None) -> int:

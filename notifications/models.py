@@ -39,6 +39,11 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     email_wanted = models.BooleanField(_("send by e-mail"), default=True)
+    email_to = models.EmailField(
+        _("e-mail to"),
+        blank=True,
+        help_text=_("The address the e-mail goes to, if not the recipient's current one."),
+    )
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_failed_at = models.DateTimeField(

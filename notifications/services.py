@@ -2,9 +2,10 @@
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -27,13 +28,15 @@ def notify(
     context: dict[str, Any] | None = None,
     link: str = "",
     email: bool = True,
+    email_to: str = "",
 ) -> Notice:
     """Record a notice for `recipient` under the de-duplication `key`, once.
 
     Title and body come from `notifications/<kind>-title.txt` and `-body.txt`, rendered in the
     recipient's language. A second call with the same key, even a concurrent one, changes
-    nothing and returns the first notice. The e-mail is enqueued after commit; if the broker is
-    down it stays pending and `send_pending_emails` sends it later.
+    nothing and returns the first notice. The e-mail goes to `email_to` if given, else to the
+    recipient's address; it is enqueued after commit, and if the broker is down it stays
+    pending and `send_pending_emails` sends it later.
     """
     existing = Notice.objects.filter(dedup_key=key).first()
     if existing is not None:
@@ -50,7 +53,8 @@ def notify(
             "title": title[:200],
             "body": body,
             "link": link,
-            "email_wanted": email and bool(recipient.email),
+            "email_wanted": email and bool(email_to or recipient.email),
+            "email_to": email_to,
         },
     )
     if created and notice.email_wanted:
@@ -63,31 +67,50 @@ def send_notice_email(*, notice_id: int) -> bool:
 
     The row is locked while sending, so the task sent after commit and the periodic sweep
     never both send it; a notice already sent, given up or locked elsewhere is left alone.
+
+    A worker that dies after the mail server accepted the message and before the notice is
+    marked sent sends it again on retry. That window is kept to the marking itself: the
+    connection is opened and signed in before the message goes out, the notice is marked and
+    committed as soon as the server accepts it, and only then is the connection closed. The
+    Message-ID is the notice's own, so a copy sent again is recognisably the same message.
     """
-    with transaction.atomic():
-        notice = (
-            Notice.objects.email_pending()
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=notice_id)
-            .first()
-        )
-        if notice is None:
-            return False
-        notice.email_attempts += 1
-        try:
-            _build_email(notice).send()
-        except Exception:
-            logger.exception(
-                "E-mail for notice %s failed (attempt %s)", notice.pk, notice.email_attempts
+    connection = get_connection()
+    try:
+        with transaction.atomic():
+            notice = (
+                Notice.objects.email_pending()
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk=notice_id)
+                .first()
             )
-            if notice.email_attempts >= settings.NOTICE_EMAIL_MAX_ATTEMPTS:
-                notice.email_failed_at = timezone.now()
-            notice.save(update_fields=["email_attempts", "email_failed_at"])
-            return False
-        notice.emailed_at = timezone.now()
-        notice.save(update_fields=["email_attempts", "emailed_at"])
+            if notice is None:
+                return False
+            notice.email_attempts += 1
+            try:
+                connection.open()
+                connection.send_messages([_build_email(notice, connection)])
+            except Exception:
+                logger.exception(
+                    "E-mail for notice %s failed (attempt %s)", notice.pk, notice.email_attempts
+                )
+                if notice.email_attempts >= settings.NOTICE_EMAIL_MAX_ATTEMPTS:
+                    notice.email_failed_at = timezone.now()
+                notice.save(update_fields=["email_attempts", "email_failed_at"])
+                return False
+            notice.emailed_at = timezone.now()
+            notice.save(update_fields=["email_attempts", "emailed_at"])
         return True
+    finally:
+        _close_quietly(connection)
+
+
+def _close_quietly(connection) -> None:
+    """Say goodbye to the mail server; a message it accepted stays sent if this fails."""
+    try:
+        connection.close()
+    except Exception:
+        logger.warning("Closing the mail connection failed", exc_info=True)
 
 
 def send_pending_emails() -> int:
@@ -116,7 +139,7 @@ def _site_context() -> dict[str, str]:
     }
 
 
-def _build_email(notice: Notice) -> EmailMultiAlternatives:
+def _build_email(notice: Notice, connection) -> EmailMultiAlternatives:
     recipient = notice.recipient
     link = notice.link
     if link.startswith("/"):
@@ -127,7 +150,18 @@ def _build_email(notice: Notice) -> EmailMultiAlternatives:
         text = render_to_string("emails/notice-body.txt", context)
         html = render_to_string("emails/notice-body.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[recipient.email]
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[notice.email_to or recipient.email],
+        headers={"Message-ID": _message_id(notice)},
+        connection=connection,
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _message_id(notice: Notice) -> str:
+    """One Message-ID per notice, whatever the attempt: mail clients show a copy sent again
+    after a lost acknowledgement as the same message."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<notice-{notice.pk}@{domain}>"

@@ -41,6 +41,12 @@ def _clear_cache(request) -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _staff_without_two_factor(settings) -> None:
+    """Staff in tests have no authenticator; the tests of two-factor turn the rule on."""
+    settings.STAFF_REQUIRE_2FA = False
+
+
 # --- the cast ---------------------------------------------------------------------------------
 
 

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "workstation.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,7 +150,12 @@ SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=False)
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
 
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "members.forms.LoginForm", "signup": "members.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "members.forms.LoginForm",
+    "signup": "members.forms.SignupForm",
+    "request_login_code": "members.forms.RequestLoginCodeForm",
+    "reset_password": "members.forms.ResetPasswordForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "student_number"
 ACCOUNT_USER_DISPLAY = "members.models.display_name_of"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}

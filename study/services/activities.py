@@ -23,7 +23,7 @@ from members.models import Branch, User
 from notifications.models import Notice
 from notifications.services import notify
 
-from ..access.activities import is_in_audience
+from ..access.activities import is_in_audience, may_run_activity
 from ..models import (
     Activity,
     Reading,
@@ -275,8 +275,15 @@ def normalize_code(code: str) -> str:
 def _credit(
     registration: Registration, *, marked_by: User | None, now: datetime.datetime
 ) -> Registration:
-    """Record the attendance and the approved entry of the activity's hours, once."""
+    """Record the attendance and the entry of the activity's hours, once.
+
+    The entry is approved, the attendance being its proof, unless the person runs the
+    activity himself (organiser, branch secretary, staff): he shows the code and takes the
+    attendance, so nobody but he vouches for it, and a reviewer approves his hours as any
+    other submitted entry.
+    """
     activity = registration.activity
+    vouches_for_himself = may_run_activity(registration.person, activity)
     registration.status = Registration.Status.REGISTERED
     registration.attended_at = now
     registration.attendance_marked_by = marked_by
@@ -293,10 +300,10 @@ def _credit(
         hours=activity.hours,
         date=timezone.localdate(activity.starts_at),
         material=activity.title[:200],
-        status=StudyEntry.Status.APPROVED,
+        status=StudyEntry.Status.SUBMITTED if vouches_for_himself else StudyEntry.Status.APPROVED,
         submitted_at=now,
-        reviewed_at=now,
-        reviewed_by=marked_by,
+        reviewed_at=None if vouches_for_himself else now,
+        reviewed_by=None if vouches_for_himself else marked_by,
     )
     entry._history_user = marked_by or registration.person
     entry.save()

@@ -18,6 +18,7 @@ from import_export.tmp_storages import CacheStorage
 from members.models import Branch, PoliticalStatus, User
 from members.resources import ROSTER_FORMATS, RosterXLSX
 from members.services import record_milestone
+from notifications.services import send_pending_emails
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,15 +187,26 @@ def test_reimport_updates_people_in_place(importer_client, importer, branches):
     assert EmailAddress.objects.filter(user=wang).count() == 1
 
 
-def test_a_changed_address_replaces_the_verified_one(importer_client, branches):
+def test_a_changed_address_is_unverified_and_the_old_one_is_told(
+    importer_client, importer, branches, mailoutbox
+):
     import_file(importer_client, "roster-good.xlsx")
     changed = (DATA / "roster-good-utf8.csv").read_text().replace("wangsiyuan@", "wang.sy@")
     import_file(importer_client, "changed.csv", changed.encode())
+    send_pending_emails()
     wang = User.objects.get(student_number="2023010101")
     assert wang.email == "wang.sy@stu.example.edu.cn"
     assert list(
-        EmailAddress.objects.filter(user=wang).values_list("email", "verified", "primary")
-    ) == [("wang.sy@stu.example.edu.cn", True, True)]
+        EmailAddress.objects.filter(user=wang)
+        .order_by("email")
+        .values_list("email", "verified", "primary")
+    ) == [
+        ("wang.sy@stu.example.edu.cn", False, True),
+        ("wangsiyuan@stu.example.edu.cn", True, False),
+    ]
+    [told] = [m for m in mailoutbox if m.to == ["wangsiyuan@stu.example.edu.cn"]]
+    assert "wang.sy@stu.example.edu.cn" in told.body
+    assert wang.history.first().history_user == importer
 
 
 def test_a_column_left_out_keeps_its_values(importer_client, branches):

@@ -393,3 +393,32 @@ def test_a_new_time_or_place_is_told_to_the_people_on_the_list(member, staff):
     )
     update_activity(actor=staff, activity=activity, details=later)
     assert Notice.objects.filter(kind="study-activity-changed", recipient=member).count() == 2
+
+
+def test_an_organisers_own_attendance_goes_to_a_reviewer(branch, reviewer, member):
+    """He shows the code and takes the attendance: nobody but he would vouch for his hours."""
+    starts = timezone.now() - datetime.timedelta(minutes=30)
+    activity = ActivityFactory(
+        organiser=reviewer,
+        branch=branch,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        hours=Decimal("2"),
+    )
+    sign_in_to_activity(actor=reviewer, activity=activity, code=activity.sign_in_code)
+    entry = entries_of(reviewer).get()
+    assert (entry.status, entry.reviewed_by, entry.reviewed_at) == ("submitted", None, None)
+
+    # The members he signs in are credited as before.
+    sign_in_to_activity(actor=member, activity=activity, code=activity.sign_in_code)
+    assert entries_of(member).get().status == "approved"
+
+
+def test_marking_oneself_present_goes_to_a_reviewer(branch, reviewer):
+    starts = timezone.now() - datetime.timedelta(minutes=30)
+    activity = ActivityFactory(
+        organiser=reviewer, branch=branch, starts_at=starts, ends_at=starts + 2 * 60 * MINUTE
+    )
+    own = RegistrationFactory(activity=activity, person=reviewer)
+    mark_attendance(actor=reviewer, registration=own)
+    assert entries_of(reviewer).get().status == "submitted"

@@ -1,4 +1,7 @@
+import socket
+
 import pytest
+from django.db import connection
 
 from tests.conftest import broker_at
 
@@ -25,3 +28,25 @@ def test_healthz_answers_plain_http_when_the_site_redirects_to_https(client, set
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_reports_a_dead_database_to_a_signed_in_visitor(staff_client):
+    """A session cookie must not make the check read the database before it answers."""
+    database = connection.settings_dict
+    port = database["PORT"]
+    connection.close()
+    database["PORT"] = str(_closed_port())
+    try:
+        response = staff_client.get("/healthz")
+    finally:
+        connection.close()
+        database["PORT"] = port
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

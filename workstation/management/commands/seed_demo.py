@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from feedback.demo import seed_suggestions
@@ -144,10 +145,14 @@ class Command(BaseCommand):
 
 
 def _staff_group() -> Group:
-    """Staff's permissions as data: everything on people, branches, milestones and rosters,
-    on the study track and on the suggestion board."""
+    """What plain staff may do in the admin, as data (the README's "Staff in the admin"):
+    everything on people, branches, milestones and rosters (within the limits the people
+    admin keeps on accounts), on the study track and on the suggestion board; and look at, not
+    change, people's e-mail addresses, the notices and the periodic tasks."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["members", "study", "feedback"])
+    changed = Q(content_type__app_label__in=["members", "study", "feedback"])
+    viewed = Q(codename__startswith="view_") & Q(
+        content_type__app_label__in=["account", "notifications", "django_celery_beat"]
     )
+    group.permissions.set(Permission.objects.filter(changed | viewed))
     return group
