@@ -376,3 +376,19 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.suggestion_id} {self.get_action_display()}"
+
+
+class NewsBatch(models.Model):
+    """A batch that told the authors of anonymous suggestions of news (see
+    `services.deliver_anonymous_news`): when it went, so that the next waits its turn."""
+
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    authors = models.PositiveIntegerField(_("authors told"), default=0)
+
+    class Meta:
+        verbose_name = _("news batch for anonymous authors")
+        verbose_name_plural = _("news batches for anonymous authors")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M}"

@@ -27,13 +27,15 @@ def notify(
     context: dict[str, Any] | None = None,
     link: str = "",
     email: bool = True,
+    private: bool = False,
 ) -> Notice:
     """Record a notice for `recipient` under the de-duplication `key`, once.
 
     Title and body come from `notifications/<kind>-title.txt` and `-body.txt`, rendered in the
     recipient's language. A second call with the same key, even a concurrent one, changes
     nothing and returns the first notice. The e-mail is enqueued after commit; if the broker is
-    down it stays pending and `send_pending_emails` sends it later.
+    down it stays pending and `send_pending_emails` sends it later. A `private` notice is
+    shown to its recipient only, never in the admin.
     """
     existing = Notice.objects.filter(dedup_key=key).first()
     if existing is not None:
@@ -51,6 +53,7 @@ def notify(
             "body": body,
             "link": link,
             "email_wanted": email and bool(recipient.email),
+            "private": private,
         },
     )
     if created and notice.email_wanted:
