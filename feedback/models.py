@@ -268,6 +268,11 @@ class Photo(models.Model):
         return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")
 
 
+def start_of_today() -> datetime.datetime:
+    """Today at midnight, in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+
+
 class Support(models.Model):
     """One person's +1 on a suggestion; the board shows only the count."""
 
@@ -280,7 +285,9 @@ class Support(models.Model):
         on_delete=models.CASCADE,
         related_name="feedback_supports",
     )
-    created_at = models.DateTimeField(_("supported"), default=timezone.now)
+    # The day only: a +1 given on the submission page (to a similar suggestion) just before an
+    # anonymous submission would otherwise carry its author's name and nearly its time.
+    created_at = models.DateTimeField(_("supported"), default=start_of_today)
 
     class Meta:
         verbose_name = _("support")

@@ -266,6 +266,36 @@ def test_the_user_admin_shows_no_sign_in_in_the_history(client, password, settin
     assert superuser.get(history).content.decode().count("<tr") == rows_before
 
 
+def _is_a_day(moment: datetime.datetime) -> bool:
+    local = timezone.localtime(moment)
+    return local.date() == timezone.localdate() and local.time() == datetime.time()
+
+
+@pytest.mark.django_db
+def test_what_a_person_does_around_a_submission_keeps_the_day_not_the_time(
+    services, student, member
+):
+    """A +1 given on the submission page, and a notice read on the way to it, are named: were
+    their times kept, they would sit seconds before the anonymous suggestion."""
+    similar = SuggestionFactory(category=services)
+    client = _client(student)
+    client.post(reverse("feedback:support", kwargs={"pk": similar.pk}))
+    notice = Notice.objects.create(
+        recipient=student, kind="test", title="t", dedup_key="test:read-day", email_wanted=False
+    )
+    client.post(reverse("notifications:open", kwargs={"pk": notice.pk}))
+    other = Notice.objects.create(
+        recipient=student, kind="test", title="u", dedup_key="test:read-all", email_wanted=False
+    )
+    client.post(reverse("notifications:read-all"))
+
+    assert _is_a_day(Support.objects.get(suggestion=similar, supporter=student).created_at)
+    notice.refresh_from_db()
+    other.refresh_from_db()
+    assert _is_a_day(notice.read_at)
+    assert _is_a_day(other.read_at)
+
+
 # --- the merge ----------------------------------------------------------------------------------
 
 
