@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -389,7 +389,9 @@ class NewsBatch(models.Model):
     """A batch that told the authors of anonymous suggestions of news (see
     `services.deliver_anonymous_news`): when it went, so that the next waits its turn."""
 
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(
+        pgettext_lazy("news batch", "sent"), default=timezone.now, db_index=True
+    )
     authors = models.PositiveIntegerField(_("authors told"), default=0)
 
     class Meta:
