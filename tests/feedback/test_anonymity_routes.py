@@ -4,6 +4,7 @@ shows that it leads nowhere. (`test_anonymity.py` walks every page; these walk w
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -205,8 +206,6 @@ def _sessions() -> list:
 def test_the_daily_limit_holds_for_two_submissions_at_once(services, settings):
     """Counted without locking his row, the limit still holds when two tabs submit together:
     the second waits for the first (on a lock keyed by his token) and then counts it."""
-    import threading
-
     settings.FEEDBACK_DAILY_LIMIT = 1
     author = UserFactory()
     results: list = []
