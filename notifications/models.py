@@ -75,7 +75,9 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: the admin lists a person's notices by their names where it shows what
+        # deleting him would delete, and a private notice's title would say what it was about.
+        return _("Notice #%(number)s") % {"number": self.pk}
 
     @property
     def is_read(self) -> bool:

@@ -147,6 +147,10 @@ def test_the_notice_admin_does_not_show_who_was_told_of_anonymous_news(
         ]:
             response = client.get(url, follow=True)
             assert "欧阳秘密" not in response.content.decode()
+    # Nor does what deleting him would delete (which lists his notices) say what they were.
+    page = _client(superuser).get(f"/admin/members/user/{author.pk}/delete/").content.decode()
+    assert "欧阳秘密" in page
+    assert news.title not in page
     # He still reads it in his inbox.
     inbox = _client(author).get(reverse("notifications:inbox")).content.decode()
     assert news.title in inbox
