@@ -1,10 +1,17 @@
 """Forget when people signed in: keep only the day of the last sign-in, and drop the history rows
-that sign-ins added (rows that change nothing the history tracks)."""
+that sign-ins added (rows that change nothing the history tracks, saved by the person himself or
+by nobody; a row saved by someone else, such as staff setting a password, stays)."""
 
 from django.conf import settings
 from django.db import migrations
 
-HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type"}
+HISTORY_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
 
 
 def forget_sign_in_times(apps, schema_editor):
@@ -20,15 +27,16 @@ def forget_sign_in_times(apps, schema_editor):
     tracked = [
         field.attname
         for field in HistoricalUser._meta.fields
-        if field.attname not in HISTORY_FIELDS and field.attname != "history_user_id"
+        if field.attname not in HISTORY_FIELDS
     ]
     rows = HistoricalUser.objects.order_by("id", "history_date", "history_id").values_list(
-        "history_id", "history_type", *tracked
+        "history_id", "history_type", "history_user_id", *tracked
     )
     previous = None
     unchanged = []
-    for history_id, history_type, *values in rows.iterator(chunk_size=2000):
-        if history_type == "~" and previous is not None and previous == values:
+    for history_id, history_type, saved_by, *values in rows.iterator(chunk_size=2000):
+        by_himself = saved_by is None or saved_by == values[tracked.index("id")]
+        if history_type == "~" and by_himself and previous == values:
             unchanged.append(history_id)
         previous = values
     for start in range(0, len(unchanged), 2000):
