@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -268,6 +268,11 @@ class Photo(models.Model):
         return {"image/png": "png", "image/webp": "webp"}.get(self.content_type, "jpg")
 
 
+def start_of_today() -> datetime.datetime:
+    """Today at midnight, in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+
+
 class Support(models.Model):
     """One person's +1 on a suggestion; the board shows only the count."""
 
@@ -280,7 +285,9 @@ class Support(models.Model):
         on_delete=models.CASCADE,
         related_name="feedback_supports",
     )
-    created_at = models.DateTimeField(_("supported"), default=timezone.now)
+    # The day only: a +1 given on the submission page (to a similar suggestion) just before an
+    # anonymous submission would otherwise carry its author's name and nearly its time.
+    created_at = models.DateTimeField(_("supported"), default=start_of_today)
 
     class Meta:
         verbose_name = _("support")
@@ -376,3 +383,21 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.suggestion_id} {self.get_action_display()}"
+
+
+class NewsBatch(models.Model):
+    """A batch that told the authors of anonymous suggestions of news (see
+    `services.deliver_anonymous_news`): when it went, so that the next waits its turn."""
+
+    sent_at = models.DateTimeField(
+        pgettext_lazy("news batch", "sent"), default=timezone.now, db_index=True
+    )
+    authors = models.PositiveIntegerField(_("authors told"), default=0)
+
+    class Meta:
+        verbose_name = _("news batch for anonymous authors")
+        verbose_name_plural = _("news batches for anonymous authors")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M}"

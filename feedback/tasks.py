@@ -11,5 +11,7 @@ def remind_overdue() -> int:
 
 @shared_task(name="feedback.deliver_anonymous_news")
 def deliver_anonymous_news() -> int:
-    """Hourly: tell the authors of anonymous suggestions, in one batch, that there is news."""
+    """Hourly: tell the authors of anonymous suggestions, in one batch, that there is news.
+
+    The batch keeps its own time: run more often, or by hand, it goes no sooner."""
     return services.deliver_anonymous_news()

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        # Django's own receiver stores the exact time of every sign-in with `save()`; ours
+        # stores the day only (see `record_sign_in_day`). It takes the same dispatch uid, so
+        # that Django's, connected before or after this, is replaced rather than added.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(_record_sign_in_day, dispatch_uid="update_last_login")
+
+
+def _record_sign_in_day(sender, user, **kwargs) -> None:
+    from .services import record_sign_in_day
+
+    record_sign_in_day(user=user)

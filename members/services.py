@@ -220,3 +220,16 @@ def remind_probation_ending(*, today: datetime.date | None = None) -> int:
             link=person.get_absolute_url(),
         )
     return len(reminders) - len(already)
+
+
+def record_sign_in_day(*, user: User) -> None:
+    """Record the day `user` signed in, not the time, and without a history row.
+
+    A sign-in time to the second could be set beside the time an anonymous suggestion was
+    submitted; the day says that an account is in use and no more. The row is updated without
+    `save()`, which would add a row to his history (with its own exact time) at every sign-in.
+    """
+    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    if user.last_login != today:
+        User.objects.filter(pk=user.pk).update(last_login=today)
+        user.last_login = today

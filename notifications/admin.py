@@ -12,3 +12,8 @@ class NoticeAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     readonly_fields = ["dedup_key", "created_at", "emailed_at", "email_attempts", "email_failed_at"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # Private notices are for their recipients only, superusers' eyes included: who was
+        # told, and when, is what they keep (see README, "Anonymity, by construction").
+        return super().get_queryset(request).not_private()

@@ -10,6 +10,9 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
     def unread(self) -> "NoticeQuerySet":
         return self.filter(read_at__isnull=True)
 
+    def not_private(self) -> "NoticeQuerySet":
+        return self.filter(private=False)
+
     def for_recipient(self, user) -> "NoticeQuerySet":
         return self.filter(recipient=user)
 
@@ -35,6 +38,14 @@ class Notice(models.Model):
         max_length=255,
         unique=True,
         help_text=_("A notice with the same key is never recorded or sent twice."),
+    )
+    # A private notice is for its recipient's eyes only: the admin does not list it, for who
+    # received it, and when, would tell too much (the news of an anonymous suggestion).
+    private = models.BooleanField(
+        _("private"),
+        default=False,
+        editable=False,
+        help_text=_("Shown only to its recipient, never in the admin."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -69,7 +80,9 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: the admin lists a person's notices by their names where it shows what
+        # deleting him would delete, and a private notice's title would say what it was about.
+        return _("Notice #%(number)s") % {"number": self.pk}
 
     @property
     def is_read(self) -> bool:

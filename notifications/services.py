@@ -1,5 +1,6 @@
 """The writes of the notifications app: record a notice once, e-mail it once, mark it read."""
 
+import datetime
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ def notify(
     link: str = "",
     email: bool = True,
     email_to: str = "",
+    private: bool = False,
 ) -> Notice:
     """Record a notice for `recipient` under the de-duplication `key`, once.
 
@@ -36,7 +38,8 @@ def notify(
     recipient's language. A second call with the same key, even a concurrent one, changes
     nothing and returns the first notice. The e-mail goes to `email_to` if given, else to the
     recipient's address; it is enqueued after commit, and if the broker is down it stays
-    pending and `send_pending_emails` sends it later.
+    pending and `send_pending_emails` sends it later. A `private` notice is
+    shown to its recipient only, never in the admin.
     """
     existing = Notice.objects.filter(dedup_key=key).first()
     if existing is not None:
@@ -55,6 +58,7 @@ def notify(
             "link": link,
             "email_wanted": email and bool(email_to or recipient.email),
             "email_to": email_to,
+            "private": private,
         },
     )
     if created and notice.email_wanted:
@@ -119,16 +123,25 @@ def send_pending_emails() -> int:
     return sum(send_notice_email(notice_id=pk) for pk in list(pending[:EMAIL_BATCH_SIZE]))
 
 
+def read_on() -> datetime.datetime:
+    """When a notice read now is recorded as read: the day, not the time.
+
+    The time a person reads a notice says when he was using the portal, to the second, which
+    staff could set beside the time an anonymous suggestion was submitted or rated.
+    """
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+
+
 def mark_notice_read(*, actor, notice: Notice) -> None:
-    """Mark one of the actor's notices read (reading it twice keeps the first time)."""
+    """Mark one of the actor's notices read (reading it twice keeps the first day)."""
     if notice.read_at is None:
-        notice.read_at = timezone.now()
+        notice.read_at = read_on()
         notice.save(update_fields=["read_at"])
 
 
 def mark_all_notices_read(*, actor) -> int:
     """Mark every unread notice of the actor read; returns how many changed."""
-    return Notice.objects.for_recipient(actor).unread().update(read_at=timezone.now())
+    return Notice.objects.for_recipient(actor).unread().update(read_at=read_on())
 
 
 def _site_context() -> dict[str, str]:

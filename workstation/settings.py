@@ -26,6 +26,12 @@ else:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see .env.example)."
         )
 
+# The key of the tokens that let an anonymous author (and only him) find his suggestions again.
+# Kept apart from SECRET_KEY so that SECRET_KEY can be rotated; losing or changing this key cuts
+# every anonymous author off from his suggestions. Unset, SECRET_KEY stands in for it (with a
+# warning from `check --deploy`): set it to the SECRET_KEY in use before rotating that one.
+FEEDBACK_ANONYMITY_KEY = env("FEEDBACK_ANONYMITY_KEY", default="")
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -199,6 +205,12 @@ FEEDBACK_PUBLIC_BOARD = env.bool("FEEDBACK_PUBLIC_BOARD", default=False)
 FEEDBACK_DAILY_LIMIT = env.int("FEEDBACK_DAILY_LIMIT", default=5)
 # Reports that hide a suggestion until staff review it.
 FEEDBACK_REPORTS_TO_HIDE = env.int("FEEDBACK_REPORTS_TO_HIDE", default=3)
+# The authors of anonymous suggestions are told of news in batches: at most one batch every
+# so many hours, and only once it tells at least so many authors, unless the oldest news has
+# waited the longest wait (then it goes with fewer).
+FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS = env.int("FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS", default=24)
+FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS = env.int("FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS", default=3)
+FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS = env.int("FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS", default=7)
 
 # --- internationalisation --------------------------------------------------------------------
 

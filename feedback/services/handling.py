@@ -18,7 +18,6 @@ from members.access import is_staff
 from members.models import MEMBER_STATUSES
 
 from .. import access
-from ..anonymity import token_of_id
 from ..models import OPEN_STATUSES, Category, Status, Step, Suggestion, Support
 from .notices import handlers_of, record_step, tell_assignee, tell_each
 
@@ -251,20 +250,7 @@ def merge_suggestion(*, actor, suggestion: Suggestion, into: Suggestion) -> Sugg
             params={"title": into.title},
         )
     suggestion = _locked_in(suggestion, OPEN_STATUSES)
-    # Supporters of the duplicate support the original, once each, and never their own.
-    existing = Support.objects.filter(suggestion=into).values("supporter")
-    moved = [
-        Support(suggestion=into, supporter_id=pk)
-        for pk in Support.objects.filter(suggestion=suggestion)
-        .exclude(supporter__in=existing)
-        .exclude(supporter=into.author_id)
-        .values_list("supporter_id", flat=True)
-        if not into.author_token or token_of_id(pk) != into.author_token
-    ]
-    Support.objects.bulk_create(moved, ignore_conflicts=True)
-    Suggestion.objects.filter(pk=into.pk).update(
-        support_count=Support.objects.filter(suggestion=into).count()
-    )
+    carry_supporters(suggestion, into=into)
     _finish(
         suggestion,
         Step.Action.MERGE,
@@ -274,6 +260,30 @@ def merge_suggestion(*, actor, suggestion: Suggestion, into: Suggestion) -> Sugg
         merged_into=into,
     )
     return suggestion
+
+
+def carry_supporters(duplicate: Suggestion, *, into: Suggestion) -> None:
+    """The supporters of `duplicate` come to support `into`, once each; its count follows.
+
+    The named author of `into` is not made a supporter of his own suggestion. The author of an
+    anonymous `into` is carried over like everyone else when he supported the duplicate: were he
+    left behind, the one supporter who did not move would be him. Nobody else is added (not the
+    author of the duplicate, who would be the one newcomer who supported nothing).
+    """
+    existing = Support.objects.filter(suggestion=into).values("supporter")
+    supporters = Support.objects.filter(suggestion=duplicate).exclude(supporter__in=existing)
+    if into.author_id is not None:
+        supporters = supporters.exclude(supporter=into.author_id)
+    Support.objects.bulk_create(
+        [
+            Support(suggestion=into, supporter_id=pk)
+            for pk in supporters.values_list("supporter_id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    Suggestion.objects.filter(pk=into.pk).update(
+        support_count=Support.objects.filter(suggestion=into).count()
+    )
 
 
 # --- the author's part --------------------------------------------------------------------------

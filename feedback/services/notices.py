@@ -5,8 +5,9 @@ authors of anonymous ones)."""
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from notifications.models import Notice
 from notifications.services import notify
 
 from ..anonymity import notice_key, tokens_of_active_accounts
-from ..models import Category, Step, Suggestion
+from ..models import Category, NewsBatch, Step, Suggestion
 
 # An overdue suggestion is escalated to staff this long after its handler was reminded.
 ESCALATE_AFTER = datetime.timedelta(days=2)
@@ -95,31 +96,52 @@ def handlers_of(category: Category) -> list:
 # --- the sweeps ---------------------------------------------------------------------------------
 
 
+# One run of the batch at a time (a key of its own among the advisory locks).
+NEWS_BATCH_LOCK = 0x5EED_BA7C
+
+
 @transaction.atomic
-def deliver_anonymous_news() -> int:
+def deliver_anonymous_news(*, now: datetime.datetime | None = None) -> int:
     """Tell the authors of anonymous suggestions that there is news; returns the notices sent.
 
-    One generic notice per author per run, whatever the number of steps and suggestions: it
-    says nothing of which suggestion, links to "my suggestions", and is recorded at the time of
-    the run, so that neither its text, its key nor its time ties him to a suggestion. The
-    notices of one run are recorded in the order of their recipients' ids, not of the
-    suggestions, so that their order does not tie them either. Each step is told once (steps
-    being told by another run at the same time are skipped).
+    The batch keeps its own time, whoever runs it and however often (the hourly schedule, a
+    shorter one, "run selected tasks" in the admin): it goes at most once every
+    `FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS`, and only when it tells at least
+    `FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS` authors, unless its oldest news has waited
+    `FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS`. So staff who act on one anonymous suggestion cannot
+    have its author told alone, nor at a time of their choosing.
+
+    One generic notice per author per batch, whatever the number of steps and suggestions: it
+    says nothing of which suggestion, links to "my suggestions", is private (the admin does not
+    list it) and is recorded at the time of the batch. The notices of one batch are recorded in
+    the order of their recipients' ids, not of the suggestions. Each step is told once.
     """
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEWS_BATCH_LOCK])
+    last = NewsBatch.objects.order_by("-sent_at").values_list("sent_at", flat=True).first()
+    every = datetime.timedelta(hours=settings.FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS)
+    if last is not None and now < last + every:
+        return 0
     pending = list(
-        Step.objects.select_for_update(skip_locked=True, of=("self",))
+        Step.objects.select_for_update(of=("self",))
         .filter(suggestion__is_anonymous=True, by_author=False, author_told=False)
-        .values_list("pk", "suggestion__author_token")
+        .values_list("pk", "suggestion__author_token", "created_at")
     )
     if not pending:
         return 0
     steps_by_token: dict[str, list[int]] = {}
-    for step_id, token in pending:
+    for step_id, token, _created in pending:
         steps_by_token.setdefault(token, []).append(step_id)
     owners = tokens_of_active_accounts()
     steps_by_author = {
         owners[token]: step_ids for token, step_ids in steps_by_token.items() if token in owners
     }
+    oldest = min(created for _pk, _token, created in pending)
+    max_wait = datetime.timedelta(days=settings.FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS)
+    too_few = 0 < len(steps_by_author) < settings.FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS
+    if too_few and now - oldest < max_wait:
+        return 0
     # Those whose account is gone or inactive have nobody to tell.
     authors = get_user_model().objects.in_bulk(list(steps_by_author))
     for author_id in sorted(authors):
@@ -128,8 +150,13 @@ def deliver_anonymous_news() -> int:
             kind="feedback-anonymous-news",
             key=notice_key("steps:" + ",".join(map(str, sorted(steps_by_author[author_id])))),
             link=reverse("feedback:mine"),
+            private=True,
         )
-    Step.objects.filter(pk__in=[step_id for step_id, _token in pending]).update(author_told=True)
+    Step.objects.filter(pk__in=[step_id for step_id, _token, _created in pending]).update(
+        author_told=True
+    )
+    if authors:
+        NewsBatch.objects.create(sent_at=now, authors=len(authors))
     return len(authors)
 
 

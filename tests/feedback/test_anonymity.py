@@ -40,9 +40,13 @@ def author(db):
 
 
 @pytest.fixture
-def life(author, handler, services_category, member, staff, caplog):
+def life(author, handler, services_category, member, staff, caplog, settings):
     """An anonymous suggestion submitted, supported, reported, accepted, answered, rated,
-    reopened and answered again, everything through the pages, with logging captured."""
+    reopened and answered again, everything through the pages, with logging captured. (Its
+    author is told in a batch of his own, which the portal never sends: see
+    `test_anonymity_routes.py`; here it lets the test see what he receives.)"""
+    settings.FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS = 1
+    settings.FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS = 0
     caplog.set_level(logging.DEBUG)
     client = _client(author)
     photo = SimpleUploadedFile(f"{NAME}.jpg", image_bytes(), content_type="image/jpeg")

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("older_author_wrote_first", [True, False])
 def test_the_batch_is_recorded_in_the_order_of_the_authors_not_of_the_suggestions(
-    handler, services, older_author_wrote_first
+    handler, services, older_author_wrote_first, settings
 ):
+    settings.FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS = 2
     older, newer = UserFactory(), UserFactory()
     writers = [older, newer] if older_author_wrote_first else [newer, older]
     for writer in writers:

@@ -153,10 +153,10 @@ def test_merging_carries_the_supporters_over(handler, services, member, reviewer
     assert Support.objects.filter(suggestion=original).count() == 2
 
 
-def test_an_anonymous_author_does_not_come_to_support_his_own_suggestion_by_a_merge(
+def test_a_named_author_does_not_come_to_support_his_own_suggestion_by_a_merge(
     handler, services, student, member
 ):
-    original = SuggestionFactory(category=services, anonymous_by=student)
+    original = SuggestionFactory(category=services, author=student)
     duplicate = SuggestionFactory(category=services)
     feedback_services.toggle_support(actor=student, suggestion=duplicate)
     feedback_services.toggle_support(actor=member, suggestion=duplicate)
@@ -187,8 +187,12 @@ def test_the_author_is_told_of_every_step_and_supporters_of_the_answer(
 
 
 def test_the_anonymous_author_is_told_later_in_a_batch_without_naming_the_suggestion(
-    handler, services, student, member
+    handler, services, student, member, settings
 ):
+    # Batches of one author, every time they are run: only to see what each author gets (the
+    # portal's own rules on batches are in test_anonymity_routes.py).
+    settings.FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS = 1
+    settings.FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS = 0
     suggestion = SuggestionFactory(category=services, anonymous_by=student)
     other = SuggestionFactory(category=services, anonymous_by=member)
     feedback_services.accept_suggestion(actor=handler, suggestion=suggestion)

@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.example.edu.cn",
     "DJANGO_HTTPS": "true",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.edu.cn:587",
+    "FEEDBACK_ANONYMITY_KEY": "q3!Rv8@Zs1#Kt6$Wm2%Lx9^Pc4&Hn7*Bf5(Dj0)Gy3-Ue6_Ia1+Oo8=Ei2",
 }
 
 
@@ -33,6 +34,12 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 def test_production_settings_pass_the_deploy_check():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_deploy_check_warns_while_anonymity_hangs_on_the_secret_key():
+    result = manage("check", "--deploy", **{**PRODUCTION, "FEEDBACK_ANONYMITY_KEY": ""})
+    assert "feedback.W001" in result.stderr + result.stdout
+    assert "FEEDBACK_ANONYMITY_KEY" in result.stderr + result.stdout
 
 
 def test_a_secret_key_is_required_when_debug_is_off():

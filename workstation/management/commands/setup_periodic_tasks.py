@@ -15,6 +15,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "Remind reviewers of study entries waiting": ("study.remind_review_queue", 24 * 60),
     "Remind of study activities tomorrow": ("study.remind_activity_tomorrow", 60),
     "Remind of overdue suggestions": ("feedback.remind_overdue", 60),
+    # Checked hourly; a batch goes only when its time has come and it has enough authors (the
+    # FEEDBACK_ANONYMOUS_NEWS_* settings), however often or by whom it is run.
     "Tell anonymous authors of news": ("feedback.deliver_anonymous_news", 60),
 }
 
