@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -142,6 +143,13 @@ def update_own_profile(*, actor: User, phone: str) -> User:
     actor._history_user = actor
     actor.save(update_fields=["phone"])
     return actor
+
+
+def remember_language(*, actor: User, language: str) -> None:
+    """Keep the interface language a person chose, for his next sign-in and his e-mails."""
+    if language in dict(settings.LANGUAGES) and actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
 
 
 def remind_probation_ending(*, today: datetime.date | None = None) -> int:

@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from members.adapters import LANGUAGE_CHOSEN_SESSION_KEY
+from members.services import remember_language
 from notifications.access import notices_visible_to
 
 from .celery import app as celery_app
@@ -28,13 +30,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch; a signed-in person's choice is also kept for his e-mails."""
+    """Django's language switch; the choice is also kept with the person.
+
+    A signed-in person's choice is saved on his account (his e-mails, his next sign-in
+    elsewhere); a visitor's is remembered for this visit and saved when he signs in.
+    """
     response = django_set_language(request)
-    language = request.POST.get("language")
-    user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        remember_language(actor=request.user, language=language)
+    else:
+        request.session[LANGUAGE_CHOSEN_SESSION_KEY] = language
     return response
 
 
