@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from members.access import branches_visible_to, is_staff
 from members.adapters import LANGUAGE_CHOSEN_SESSION_KEY
 from members.services import remember_language
 from notifications.access import notices_visible_to
@@ -23,8 +24,13 @@ HOME_NOTICES = 5
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "workstation/landing.html")
-    notices = notices_visible_to(request.user).unread()[:HOME_NOTICES]
-    return render(request, "workstation/home.html", {"notices": notices})
+    user = request.user
+    notices = notices_visible_to(user).unread()[:HOME_NOTICES]
+    # Staff reach every branch through the list; anyone else sees his own by name.
+    own_branches = [] if is_staff(user) else list(branches_visible_to(user).order_by("name"))
+    return render(
+        request, "workstation/home.html", {"notices": notices, "own_branches": own_branches}
+    )
 
 
 @login_not_required
