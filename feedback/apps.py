@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Suggestion board")
+    # What the landing page says this part offers (see workstation.views.landing_cards).
+    landing_card = (
+        _("Your voice, answered"),
+        _("Raise suggestions on teaching, management and services, and follow the answers."),
+    )

@@ -1,5 +1,6 @@
 """The home page, the language switch and the health check."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -23,7 +24,7 @@ HOME_NOTICES = 5
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "workstation/landing.html")
+        return render(request, "workstation/landing.html", {"cards": landing_cards()})
     user = request.user
     notices = notices_visible_to(user).unread()[:HOME_NOTICES]
     # Staff reach every branch through the list; anyone else sees his own by name.
@@ -31,6 +32,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "workstation/home.html", {"notices": notices, "own_branches": own_branches}
     )
+
+
+def landing_cards() -> list[tuple[str, str]]:
+    """What the portal offers, as (title, text): one card per installed part that has one.
+
+    A part says it with `landing_card` on its AppConfig, so the page grows with the portal
+    and never promises a part that is not there.
+    """
+    return [
+        config.landing_card
+        for config in apps.get_app_configs()
+        if getattr(config, "landing_card", None)
+    ]
 
 
 @login_not_required
