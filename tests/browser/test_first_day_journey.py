@@ -61,6 +61,7 @@ def test_a_secretary_reaches_his_branch(
     visit = Visit(browser, viewport)
     page = visit.sign_in(portal, "20230001", language)
     # From the home page, at once.
+    page.screenshot(path=artifacts / f"first-day-home-{language}-{label}.png", full_page=True)
     page.get_by_test_id("home-branch").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("本科生第一党支部")
     # And from the navigation.
