@@ -28,10 +28,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const show = () => {
     const length = notes.value.trim().length;
     const minimum = currentMinimum();
-    counter.textContent = template.replace("0", String(length));
-    if (minimum !== null) {
-      counter.textContent += ` / ${minimum}`;
-    }
+    counter.textContent =
+      minimum === null
+        ? template.replace("0", String(length))
+        : counter.dataset.templateMinimum
+            .replace("{count}", String(length))
+            .replace("{minimum}", String(minimum));
     counter.classList.toggle("text-success", minimum !== null && length >= minimum);
     counter.classList.toggle("text-secondary", minimum === null || length < minimum);
   };
