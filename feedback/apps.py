@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Suggestion board")
+    # What the landing page says this part offers (see workstation.views.landing_cards).
+    landing_card = (
+        _("Your voice, answered"),
+        _("Raise suggestions on teaching, management and services, and follow the answers."),
+    )
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the checks

@@ -132,6 +132,22 @@ def branches_visible_to(user) -> QuerySet[Branch]:
     return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id))
 
 
+def branch_ids_visible_to(user) -> set[int]:
+    """The ids of the branches whose page `user` may open, to link their names: one query."""
+    return set(branches_visible_to(user).values_list("pk", flat=True))
+
+
+def may_list_branches(user) -> bool:
+    """Whoever may open a branch's page: staff, a branch's people and its secretary."""
+    if is_staff(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.branch_id is not None:
+        return True
+    return Branch.objects.filter(secretary=user).exists()
+
+
 def get_branch_for_user(user, pk: int) -> Branch:
     """The branch `pk` if `user` may see it, else 404."""
     branch = branches_visible_to(user).select_related("secretary").filter(pk=pk).first()

@@ -11,5 +11,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {}
     return {
         "nav_directory": SimpleLazyObject(lambda: access.may_open_directory(user)),
-        "nav_branches": access.is_staff(user),
+        "nav_branches": SimpleLazyObject(lambda: access.may_list_branches(user)),
     }

@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -174,6 +175,17 @@ def record_email_changes(*, actor: User | None, changes: Iterable[tuple[User, st
                 context={"old_email": old_email, "new_email": person.email, "actor": actor},
                 email_to=old_email,
             )
+
+
+def remember_language(*, actor: User, language: str) -> None:
+    """Keep the interface language a person chose, for his next sign-in and his e-mails.
+
+    Written without a history row: a choice made on the way in would otherwise date a sign-in,
+    which could be paired with an anonymous suggestion (see feedback's anonymity notes).
+    """
+    if language in dict(settings.LANGUAGES) and actor.language != language:
+        actor.language = language
+        User.objects.filter(pk=actor.pk).update(language=language)
 
 
 def remind_probation_ending(*, today: datetime.date | None = None) -> int:

@@ -80,6 +80,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "may_export": access.can_export_people(request.user),
+        "openable_branch_ids": access.branch_ids_visible_to(request.user),
     }
     return render(request, "members/person_list.html", context)
 
@@ -191,7 +192,8 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def branches(request: HttpRequest) -> HttpResponse:
-    if not access.is_staff(request.user):
+    """The branches the reader may open: all for staff, his own (or those he leads) for others."""
+    if not access.may_list_branches(request.user):
         raise PermissionDenied
     rows = (
         access.branches_visible_to(request.user)

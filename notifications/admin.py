@@ -10,7 +10,14 @@ class NoticeAdmin(admin.ModelAdmin):
     search_fields = ["title", "dedup_key", "recipient__email", "recipient__name"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
-    readonly_fields = ["dedup_key", "created_at", "emailed_at", "email_attempts", "email_failed_at"]
+    readonly_fields = [
+        "dedup_key",
+        "texts",
+        "created_at",
+        "emailed_at",
+        "email_attempts",
+        "email_failed_at",
+    ]
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):

@@ -5,10 +5,15 @@ from .access import notices_visible_to
 
 
 def unread_notices(request: HttpRequest) -> dict[str, object]:
-    """The unread count shown in the navigation: one query, and only if a page shows it."""
+    """What the navigation's badge counts: unread notices, those about one thing once.
+
+    One query, and only if a page shows it.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_notice_count": SimpleLazyObject(lambda: notices_visible_to(user).unread().count())
+        "unread_notice_count": SimpleLazyObject(
+            lambda: notices_visible_to(user).needing_attention_count()
+        )
     }

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +16,22 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
 
     def for_recipient(self, user) -> "NoticeQuerySet":
         return self.filter(recipient=user)
+
+    def matching(self, text: str, language: str | None) -> "NoticeQuerySet":
+        """Notices whose title or body contains `text`, as stored or in `language`."""
+        found = Q(title__icontains=text) | Q(body__icontains=text)
+        if language:
+            found |= Q(**{f"texts__{language}__title__icontains": text})
+            found |= Q(**{f"texts__{language}__body__icontains": text})
+        return self.filter(found)
+
+    def needing_attention_count(self) -> int:
+        """Unread notices, counting those about one thing (one link) once: one query."""
+        counts = self.unread().aggregate(
+            linked=models.Count("link", distinct=True, filter=~Q(link="")),
+            unlinked=models.Count("pk", filter=Q(link="")),
+        )
+        return counts["linked"] + counts["unlinked"]
 
     def email_pending(self) -> "NoticeQuerySet":
         return self.filter(email_wanted=True, emailed_at__isnull=True, email_failed_at__isnull=True)
@@ -32,6 +49,15 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    texts = models.JSONField(
+        _("title and body in each language"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Written when the notice is made, so that it reads in whichever language its "
+            "recipient uses when he opens it. Title and body above are in his language of then."
+        ),
+    )
     link = models.CharField(_("link"), max_length=500, blank=True)
     dedup_key = models.CharField(
         _("de-duplication key"),
@@ -87,3 +113,17 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def text_in(self, language: str | None) -> dict[str, str]:
+        """Title and body in `language`; the stored ones if the notice was not written in it."""
+        return self.texts.get(language or "") or {"title": self.title, "body": self.body}
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's current language."""
+        return self.text_in(get_language())["title"]
+
+    @property
+    def shown_body(self) -> str:
+        """The body in the reader's current language."""
+        return self.text_in(get_language())["body"]

@@ -34,27 +34,35 @@ def notify(
 ) -> Notice:
     """Record a notice for `recipient` under the de-duplication `key`, once.
 
-    Title and body come from `notifications/<kind>-title.txt` and `-body.txt`, rendered in the
-    recipient's language. A second call with the same key, even a concurrent one, changes
-    nothing and returns the first notice. The e-mail goes to `email_to` if given, else to the
-    recipient's address; it is enqueued after commit, and if the broker is down it stays
-    pending and `send_pending_emails` sends it later. A `private` notice is
-    shown to its recipient only, never in the admin.
+    Title and body come from `notifications/<kind>-title.txt` and `-body.txt`, rendered in
+    every language of the portal, so that the inbox shows the notice in whichever language its
+    reader uses then; the title and body fields keep the recipient's language of now. A second
+    call with the same key, even a concurrent one, changes nothing and returns the first
+    notice. The e-mail goes to `email_to` if given, else to the recipient's address; it is
+    enqueued after commit, and if the broker is down it stays pending and
+    `send_pending_emails` sends it later. A `private` notice is shown to its recipient only,
+    never in the admin.
     """
     existing = Notice.objects.filter(dedup_key=key).first()
     if existing is not None:
         return existing
     context = {**(context or {}), "recipient": recipient, **_site_context()}
-    with translation.override(recipient.language):
-        title = render_to_string(f"notifications/{kind}-title.txt", context).strip()
-        body = render_to_string(f"notifications/{kind}-body.txt", context).strip()
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = {
+                "title": render_to_string(f"notifications/{kind}-title.txt", context).strip()[:200],
+                "body": render_to_string(f"notifications/{kind}-body.txt", context).strip(),
+            }
+    own = texts.get(recipient.language) or texts[settings.LANGUAGE_CODE]
     notice, created = Notice.objects.get_or_create(
         dedup_key=key,
         defaults={
             "recipient": recipient,
             "kind": kind,
-            "title": title[:200],
-            "body": body,
+            "title": own["title"],
+            "body": own["body"],
+            "texts": texts,
             "link": link,
             "email_wanted": email and bool(email_to or recipient.email),
             "email_to": email_to,
@@ -132,11 +140,29 @@ def read_on() -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
 
 
-def mark_notice_read(*, actor, notice: Notice) -> None:
-    """Mark one of the actor's notices read (reading it twice keeps the first day)."""
+def mark_notice_read(*, actor, notice: Notice) -> list[int]:
+    """Mark one of the actor's notices read, with the earlier ones about the same thing.
+
+    Notices that link to the same page are about one thing (a suggestion, an entry, an
+    activity): that page shows what the earlier ones said, so opening the newest settles them
+    all. Reading a notice twice keeps the first day. Returns the ids of the earlier notices
+    marked read with it.
+    """
+    today = read_on()
     if notice.read_at is None:
-        notice.read_at = read_on()
+        notice.read_at = today
         notice.save(update_fields=["read_at"])
+    if not notice.link:
+        return []
+    earlier = (
+        Notice.objects.for_recipient(actor)
+        .unread()
+        .filter(link=notice.link, created_at__lte=notice.created_at)
+        .exclude(pk=notice.pk)
+    )
+    settled = list(earlier.values_list("pk", flat=True))
+    Notice.objects.filter(pk__in=settled).update(read_at=today)
+    return settled
 
 
 def mark_all_notices_read(*, actor) -> int:
@@ -157,6 +183,9 @@ def _build_email(notice: Notice, connection) -> EmailMultiAlternatives:
     link = notice.link
     if link.startswith("/"):
         link = settings.SITE_URL.rstrip("/") + link
+    # The e-mail speaks the recipient's language at sending (only e-mail fields are saved).
+    text = notice.text_in(recipient.language)
+    notice.title, notice.body = text["title"], text["body"]
     context = {"notice": notice, "recipient": recipient, "link": link, **_site_context()}
     with translation.override(recipient.language):
         subject = render_to_string("emails/notice-subject.txt", context)

@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
@@ -21,7 +20,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         notices = notices.unread()
     query = request.GET.get("q", "").strip()
     if query:
-        notices = notices.filter(Q(title__icontains=query) | Q(body__icontains=query))
+        notices = notices.matching(query, get_language())
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -34,9 +33,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a notice read, then follow its link (or, from htmx, redraw its row and the badges)."""
     notice = get_notice_for_user(request.user, pk)
-    services.mark_notice_read(actor=request.user, notice=notice)
+    settled = services.mark_notice_read(actor=request.user, notice=notice)
     if request.htmx:
-        return render(request, "notifications/_notice_marked_read.html", {"notice": notice})
+        context = {
+            "notice": notice,
+            "settled": notices_visible_to(request.user).filter(pk__in=settled),
+        }
+        return render(request, "notifications/_notice_marked_read.html", context)
     if notice.link and url_has_allowed_host_and_scheme(
         notice.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

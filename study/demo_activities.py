@@ -31,32 +31,65 @@ from .models import (
 )
 from .services import activities as services
 
-# stage -> (title, source, link)
-READINGS: dict[int, list[tuple[str, str, str]]] = {
+# stage -> (title, source, link, what to look for). Each demo reading carries a study guide as its
+# text (where the original is found and what to read it for), and the first two a link too.
+READINGS: dict[int, list[tuple[str, str, str, str]]] = {
     Stage.THEORY: [
-        ("中国共产党章程", "《中国共产党章程》", "https://www.12371.cn/"),
-        ("中国共产党纪律处分条例", "《中国共产党纪律处分条例》", "https://www.12371.cn/"),
-        ("关于新形势下党内政治生活的若干准则", "党内法规", ""),
-        ("中国共产党廉洁自律准则", "党内法规", ""),
-        ("共产党宣言", "《马克思恩格斯选集》第一卷", ""),
-        ("为人民服务", "《毛泽东选集》第三卷", ""),
-        ("解放思想 实事求是 团结一致向前看", "《邓小平文选》第二卷", ""),
+        (
+            "中国共产党章程",
+            "《中国共产党章程》",
+            "https://www.12371.cn/",
+            "总纲和第一章“党员”：党员的八项义务和八项权利",
+        ),
+        (
+            "中国共产党纪律处分条例",
+            "《中国共产党纪律处分条例》",
+            "https://www.12371.cn/",
+            "六项纪律各自管什么，学生党员最容易忽视的是哪些",
+        ),
+        ("关于新形势下党内政治生活的若干准则", "党内法规", "", "批评和自我批评、组织生活制度"),
+        ("中国共产党廉洁自律准则", "党内法规", "", "党员廉洁自律规范的四条要求"),
+        ("共产党宣言", "《马克思恩格斯选集》第一卷", "", "第一章和第二章的主要论点"),
+        ("为人民服务", "《毛泽东选集》第三卷", "", "“为人民服务”在书院生活中可以怎样做"),
+        (
+            "解放思想 实事求是 团结一致向前看",
+            "《邓小平文选》第二卷",
+            "",
+            "解放思想与实事求是的关系",
+        ),
     ],
     Stage.SPEECHES: [
-        ("在庆祝中国共产党成立100周年大会上的讲话", "习近平总书记系列重要讲话", ""),
-        ("在北京大学师生座谈会上的讲话", "习近平总书记系列重要讲话", ""),
-        ("在纪念五四运动100周年大会上的讲话", "习近平总书记系列重要讲话", ""),
+        (
+            "在庆祝中国共产党成立100周年大会上的讲话",
+            "习近平总书记系列重要讲话",
+            "",
+            "对青年一代的希望",
+        ),
+        ("在北京大学师生座谈会上的讲话", "习近平总书记系列重要讲话", "", "青年的价值取向"),
+        ("在纪念五四运动100周年大会上的讲话", "习近平总书记系列重要讲话", "", "五四精神的内涵"),
         (
             "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗",
             "党的二十大报告",
             "",
+            "关于教育、科技、人才的论述",
         ),
     ],
     Stage.PRACTICE: [
-        ("中国共产党党员教育管理工作条例", "党内法规", ""),
-        ("中国共产党支部工作条例（试行）", "党内法规", ""),
+        ("中国共产党党员教育管理工作条例", "党内法规", "", "党员日常管理的要求"),
+        ("中国共产党支部工作条例（试行）", "党内法规", "", "支部的基本任务和组织生活"),
     ],
 }
+
+
+def study_guide(title: str, source: str, focus: str) -> str:
+    """The text of a demo reading: where to find the original and what to read it for."""
+    where = source if source.startswith("《") else f"《{title}》（{source}）"
+    return (
+        f"学习提示：请通读{where}原文，可在图书馆或共产党员网（www.12371.cn）查阅。\n"
+        f"阅读重点：{focus}。\n"
+        "读完后在本页确认已读，并写下一两句体会（不少于 10 个字）。"
+    )
+
 
 NOTES = [
     "通读全文，重点学习了党员的义务和权利，对照检查了自己的不足。",
@@ -117,9 +150,15 @@ def seed_readings() -> dict[int, list[Reading]]:
     """The demo's readings by stage, created once."""
     readings: dict[int, list[Reading]] = {}
     for stage, items in READINGS.items():
-        for title, source, url in items:
+        for title, source, url, focus in items:
             reading, _ = Reading.objects.get_or_create(
-                title=title, defaults={"source": source, "stage": stage, "url": url}
+                title=title,
+                defaults={
+                    "source": source,
+                    "stage": stage,
+                    "url": url,
+                    "text": study_guide(title, source, focus),
+                },
             )
             readings.setdefault(reading.stage, []).append(reading)
     return readings

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .practice import practice_source_choices
@@ -183,6 +184,11 @@ class Reading(models.Model):
         _("source"), max_length=200, blank=True, help_text=_("E.g. 《中国共产党章程》 or a speech.")
     )
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
+    text = models.TextField(
+        pgettext_lazy("reading", "text"),
+        blank=True,
+        help_text=_("The text itself, to read in the portal; or give a link or a PDF."),
+    )
     url = models.URLField(_("link"), blank=True)
     document = models.FileField(
         _("PDF"),
@@ -199,6 +205,14 @@ class Reading(models.Model):
         verbose_name_plural = _("readings")
         ordering = ["stage", "title"]
         permissions = [("import_reading", _("Can import readings"))]
+        constraints = [
+            # Something to open: a reading a member cannot read cannot be confirmed honestly.
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(url="") | ~Q(document=""),
+                name="study_reading_has_something_to_read",
+                violation_error_message=_("Give the reading its text, a link or a PDF."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -246,8 +260,8 @@ def new_sign_in_code() -> str:
 
 class ActivityQuerySet(models.QuerySet):
     def upcoming(self, now: datetime.datetime | None = None) -> "ActivityQuerySet":
-        """Activities that have not ended yet, soonest first."""
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+        """Activities that have not ended yet (those under way first), soonest first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
 
 
 class Activity(models.Model):
@@ -317,6 +331,15 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_under_way(self, now: datetime.datetime | None = None) -> bool:
+        """Begun and not yet ended."""
+        now = now or timezone.now()
+        return self.starts_at <= now <= self.ends_at
+
+    @property
+    def under_way(self) -> bool:
+        return self.is_under_way()
 
 
 class Registration(models.Model):

@@ -31,7 +31,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Length
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -116,6 +118,24 @@ class RequirementProgress:
             "count": requirement.minimum,
             "source": _practice_label(requirement.practice_source),
         }
+
+    @property
+    def next_step(self) -> tuple[str, str] | None:
+        """Where the person does what is missing, as (url, label); None when met or elsewhere.
+
+        Readings are listed one by one (`unread`), each a link of its own.
+        """
+        if self.met:
+            return None
+        kind = self.requirement.kind
+        if kind == Requirement.Kind.HOURS:
+            return reverse("study:entry-new"), _("Log study")
+        if kind == Requirement.Kind.ACTIVITIES:
+            return reverse("study:activities"), _("See the activities")
+        if kind == Requirement.Kind.REFLECTION:
+            query = urlencode({"kind": StudyEntry.Kind.REFLECTION, "stage": self.requirement.stage})
+            return f"{reverse('study:entry-new')}?{query}", _("Write your reflection")
+        return None
 
     @property
     def missing(self) -> str:
@@ -405,6 +425,24 @@ def progress_of(
             )
         )
     return result
+
+
+def reflection_minimums(person) -> dict[int, int]:
+    """Per stage, the length a reflection must reach to meet the plans `person` follows now.
+
+    One query; a stage whose plans ask for no reflection is absent.
+    """
+    rows = (
+        Requirement.objects.filter(
+            kind=Requirement.Kind.REFLECTION,
+            plan__enrollments__person=person,
+            plan__enrollments__completed_at__isnull=True,
+        )
+        .values("stage")
+        .annotate(longest=Max("minimum"))
+        .order_by("stage")
+    )
+    return {row["stage"]: row["longest"] for row in rows}
 
 
 def progress_of_one(

@@ -26,6 +26,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("来源", "出处", "文献", "source", "from"),
     "stage": ("阶段", "学习阶段", "stage"),
     "url": ("链接", "网址", "网页", "地址", "link", "url", "address"),
+    "text": ("正文", "原文", "内容", "全文", "text", "content"),
 }
 
 # How reading lists name the stages, besides 1, 2, 3 and the stages' labels.
@@ -58,7 +59,7 @@ def readings_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
         max_rows=MAX_ROWS,
         no_header=_(
             "No header row found: the first row must name the columns, e.g. "
-            "标题, 来源, 阶段, 链接 or Title, Source, Stage, Link."
+            "标题, 来源, 阶段, 链接, 正文 or Title, Source, Stage, Link, Text."
         ),
     )
 
@@ -81,7 +82,7 @@ READINGS_FORMATS = [ReadingsXLSX, ReadingsCSV]
 
 
 class ReadingResource(SpreadsheetResource):
-    """Readings as rows: title, source, stage and link."""
+    """Readings as rows: title, source, stage, link and text."""
 
     title = fields.Field(
         attribute="title",
@@ -110,10 +111,16 @@ class ReadingResource(SpreadsheetResource):
         widget=TextWidget(),
     )
 
+    text = fields.Field(
+        attribute="text",
+        column_name=pgettext_lazy("readings column", "Text"),
+        widget=TextWidget(),
+    )
+
     class Meta:
         model = Reading
         name = gettext_lazy("Reading list")
-        fields = ["title", "source", "stage", "url"]
+        fields = ["title", "source", "stage", "url", "text"]
         import_id_fields = ["title"]
         skip_unchanged = True
         report_skipped = True
@@ -134,6 +141,12 @@ class ReadingResource(SpreadsheetResource):
             )
         if not instance.stage and "stage" not in errors:
             errors["stage"] = ValidationError(_("Enter the stage: 1, 2 or 3."))
+        if "url" not in errors:
+            try:
+                # The model's rule: something to read (a PDF is added in the admin).
+                instance.validate_constraints()
+            except ValidationError as error:
+                errors["url"] = ValidationError(error.messages)
 
 
 # --- the attendance sheet --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The home page, the language switch and the health check."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -9,6 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from members.access import branches_visible_to, is_staff
+from members.adapters import LANGUAGE_CHOSEN_SESSION_KEY
+from members.services import remember_language
 from notifications.access import notices_visible_to
 
 from .celery import app as celery_app
@@ -20,21 +24,45 @@ HOME_NOTICES = 5
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "workstation/landing.html")
-    notices = notices_visible_to(request.user).unread()[:HOME_NOTICES]
-    return render(request, "workstation/home.html", {"notices": notices})
+        return render(request, "workstation/landing.html", {"cards": landing_cards()})
+    user = request.user
+    notices = notices_visible_to(user).unread()[:HOME_NOTICES]
+    # Staff reach every branch through the list; anyone else sees his own by name.
+    own_branches = [] if is_staff(user) else list(branches_visible_to(user).order_by("name"))
+    return render(
+        request, "workstation/home.html", {"notices": notices, "own_branches": own_branches}
+    )
+
+
+def landing_cards() -> list[tuple[str, str]]:
+    """What the portal offers, as (title, text): one card per installed part that has one.
+
+    A part says it with `landing_card` on its AppConfig, so the page grows with the portal
+    and never promises a part that is not there.
+    """
+    return [
+        config.landing_card
+        for config in apps.get_app_configs()
+        if getattr(config, "landing_card", None)
+    ]
 
 
 @login_not_required
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch; a signed-in person's choice is also kept for his e-mails."""
+    """Django's language switch; the choice is also kept with the person.
+
+    A signed-in person's choice is saved on his account (his e-mails, his next sign-in
+    elsewhere); a visitor's is remembered for this visit and saved when he signs in.
+    """
     response = django_set_language(request)
-    language = request.POST.get("language")
-    user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        remember_language(actor=request.user, language=language)
+    else:
+        request.session[LANGUAGE_CHOSEN_SESSION_KEY] = language
     return response
 
 

@@ -70,6 +70,16 @@ class EntryForm(BootstrapForm):
     def initial_for(cls, stage: int) -> dict:
         return {"date": timezone.localdate(), "stage": stage, "kind": StudyEntry.Kind.SELF_STUDY}
 
+    @staticmethod
+    def initial_from_link(query) -> dict:
+        """The kind and stage a link to the form chose (e.g. "write your reflection")."""
+        initial = {}
+        if query.get("kind") in dict(KIND_CHOICES):
+            initial["kind"] = query["kind"]
+        if query.get("stage", "").isdigit() and int(query["stage"]) in Stage.values:
+            initial["stage"] = int(query["stage"])
+        return initial
+
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(

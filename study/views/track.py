@@ -35,13 +35,16 @@ from ..forms.track import (
     SignOffForm,
 )
 from ..models import Enrollment, Stage, StudyEntry, StudyPlan
-from ..progress import progress_of
+from ..progress import progress_of, reflection_minimums
 from ..services import track as services
 
 PAGE_SIZE = 20
 BEHIND_SHOWN = 50
 RECENT_ENTRIES = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+MAX_UNDER_WAY_SHOWN = 5
 
 
 def _progress_of_person(person) -> list:
@@ -57,6 +60,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     """My current plan and stage, progress, upcoming activities and my log."""
     user = request.user
     plans = _progress_of_person(user)
+    now = timezone.now()
+    # One query: the activities under way and the next ones (a few may run at once).
+    coming = list(activities_visible_to(user).upcoming(now)[: 5 + MAX_UNDER_WAY_SHOWN])
     log_form = LogFilterForm(request.GET)
     entries = StudyEntry.objects.filter(person=user).select_related("activity")
     if log_form.is_valid() and log_form.cleaned_data["status"]:
@@ -66,7 +72,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         "plans": plans,
         "current": plans[0] if plans else None,
         "may_log": access.may_log_study(user),
-        "upcoming": list(activities_visible_to(user).upcoming()[:5]),
+        "under_way": [activity for activity in coming if activity.is_under_way(now)],
+        "upcoming": [activity for activity in coming if not activity.is_under_way(now)][:5],
         "log_form": log_form,
         "page": page,
     }
@@ -119,8 +126,26 @@ def entry_new(request: HttpRequest) -> HttpResponse:
             _saved_message(request, entry)
             return redirect(entry)
     else:
-        form = EntryForm(initial=EntryForm.initial_for(_current_stage(request.user)))
-    return render(request, "study/entry_form.html", {"form": form, "entry": None})
+        initial = EntryForm.initial_for(_current_stage(request.user))
+        form = EntryForm(initial=initial | EntryForm.initial_from_link(request.GET))
+    return _render_entry_form(request, form, None)
+
+
+def _render_entry_form(
+    request: HttpRequest, form: EntryForm, entry: StudyEntry | None
+) -> HttpResponse:
+    """The form, with the length a reflection must reach in each stage of the person's plans."""
+    minimums = [
+        (stage, Stage(stage).label, minimum)
+        for stage, minimum in reflection_minimums(request.user).items()
+    ]
+    context = {
+        "form": form,
+        "entry": entry,
+        "minimums": minimums,
+        "reflection_kind": StudyEntry.Kind.REFLECTION,
+    }
+    return render(request, "study/entry_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,7 +177,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "notes": entry.notes,
             }
         )
-    return render(request, "study/entry_form.html", {"form": form, "entry": entry})
+    return _render_entry_form(request, form, entry)
 
 
 def _entry_context(request: HttpRequest, entry: StudyEntry) -> dict:

@@ -155,3 +155,37 @@ def test_the_sign_in_page_invites_sign_up_only_while_it_is_open(client, settings
     assert reverse("account_signup") not in client.get(LOGIN).content.decode()
     settings.SIGNUP_OPEN = True
     assert reverse("account_signup") in client.get(LOGIN).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_saved_language_follows_the_person_to_a_new_device(client, password, settings):
+    user = UserFactory(english=True, name="Chen")
+    response = sign_in(client, user.email, password)
+    assert response.wsgi_request.LANGUAGE_CODE == "en"
+    assert "Successfully signed in as Chen" in response.content.decode()
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert 'lang="en"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_device_left_in_another_language_does_not_override_the_saved_one(
+    client, password, settings
+):
+    user = UserFactory(english=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"  # from an earlier visit
+    sign_in(client, user.email, password)
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert 'lang="en"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_switching_language_while_signed_in_is_kept_for_the_next_sign_in(
+    client, password, settings
+):
+    user = UserFactory()
+    sign_in(client, user.email, password)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    other_device = type(client)()
+    sign_in(other_device, user.email, password)
+    assert 'lang="en"' in other_device.get("/").content.decode()

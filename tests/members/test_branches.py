@@ -110,9 +110,83 @@ def test_staff_list_branches_with_secretary_and_people(staff_client, branch, mem
 
 
 @pytest.mark.django_db
-def test_only_staff_list_branches(student_client, member_client, reviewer_client):
-    for client in [student_client, member_client, reviewer_client]:
-        assert client.get(BRANCHES).status_code == 403
+def test_a_secretary_and_a_member_list_only_their_own_branch(
+    member_client, reviewer_client, branch
+):
+    BranchFactory(name="研究生党支部", secretary=UserFactory())
+    for client in [member_client, reviewer_client]:
+        response = client.get(BRANCHES)
+        assert [b.name for b in response.context["page"]] == ["本科生第一党支部"]
+        assert f'href="{branch_url(branch)}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_secretary_outside_the_branch_he_leads_lists_it(client, branch):
+    secretary = UserFactory(name="赵书记")
+    BranchFactory(name="研究生党支部", secretary=secretary)
+    client.force_login(secretary)
+    response = client.get(BRANCHES)
+    assert [b.name for b in response.context["page"]] == ["研究生党支部"]
+
+
+@pytest.mark.django_db
+def test_someone_with_no_branch_lists_none(student_client):
+    assert student_client.get(BRANCHES).status_code == 403
+
+
+# --- reaching a branch: navigation, home page, directory ------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["member", "reviewer", "staff"])
+def test_the_navigation_offers_branches_to_whoever_may_open_one(role, request, branch):
+    client = request.getfixturevalue(f"{role}_client")
+    page = client.get(reverse("study:mine"), **EN).content.decode()
+    assert f'href="{BRANCHES}"' in page
+    assert ">Branches<" in page
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_no_branches_to_a_student_without_one(student_client):
+    page = student_client.get("/").content.decode()
+    assert f'href="{BRANCHES}"' not in page
+
+
+@pytest.mark.django_db
+def test_the_home_page_links_the_secretary_to_the_branch_he_leads(reviewer_client, branch):
+    page = reviewer_client.get("/", **EN).content.decode()
+    assert f'href="{branch_url(branch)}" data-testid="home-branch">本科生第一党支部' in page
+    assert "The branch you lead" in page
+
+
+@pytest.mark.django_db
+def test_the_home_page_links_a_member_to_his_branch(member_client, branch):
+    page = member_client.get("/", **EN).content.decode()
+    assert f'href="{branch_url(branch)}" data-testid="home-branch">' in page
+    assert "Your Party branch" in page
+
+
+@pytest.mark.django_db
+def test_directory_links_the_branches_the_reader_may_open(
+    reviewer_client, reviewer, branch, member
+):
+    member.group.leader = reviewer  # he also leads a group that spans branches
+    member.group.save(update_fields=["leader"])
+    other = BranchFactory(name="研究生党支部", secretary=UserFactory())
+    UserFactory(branch=other, workstation_role="member", group=member.group)
+    page = reviewer_client.get(reverse("members:directory")).content.decode()
+    assert f'<a href="{branch_url(branch)}" data-testid="branch-link">本科生第一党支部</a>' in page
+    assert "研究生党支部" in page  # shown, but not a link he could not follow
+    assert branch_url(other) not in page
+
+
+@pytest.mark.django_db
+def test_staff_directory_links_every_branch(staff_client, branch, member):
+    other = BranchFactory(name="研究生党支部")
+    UserFactory(branch=other)
+    page = staff_client.get(reverse("members:directory")).content.decode()
+    assert f'href="{branch_url(branch)}" data-testid="branch-link"' in page
+    assert f'href="{branch_url(other)}" data-testid="branch-link"' in page
 
 
 @pytest.mark.django_db

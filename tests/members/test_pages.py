@@ -364,18 +364,22 @@ def test_my_profile_query_count_does_not_grow(member_client, member, django_asse
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("role", "links"),
+    ("role", "in_nav", "at_home"),
     [
-        ("student", {"/me/"}),
-        ("member", {"/me/"}),
-        ("reviewer", {"/me/", "/people/"}),
-        ("staff", {"/me/", "/people/", "/branches/"}),
+        ("student", {"/me/"}, {"/me/"}),
+        ("member", {"/me/", "/branches/"}, {"/me/", "own branch"}),
+        ("reviewer", {"/me/", "/people/", "/branches/"}, {"/me/", "/people/", "own branch"}),
+        ("staff", {"/me/", "/people/", "/branches/"}, {"/me/", "/people/", "/branches/"}),
     ],
 )
-def test_the_navigation_and_home_offer_the_pages_each_role_may_open(role, links, request):
+def test_the_navigation_and_home_offer_the_pages_each_role_may_open(
+    role, in_nav, at_home, request, branch
+):
+    """The navigation lists the branches; the home page opens a member's own branch at once."""
     page = request.getfixturevalue(f"{role}_client").get("/").content.decode()
     nav = page.split('id="main-nav"', 1)[1].split("</ul>", 1)[0]
     home = page.split('data-testid="home-members-links"', 1)[1].split("</div>\n    </div>", 1)[0]
-    for part in [nav, home]:
-        offered = {url for url in ["/me/", "/people/", "/branches/"] if f'href="{url}"' in part}
-        assert offered == links
+    urls = {name: name for name in ["/me/", "/people/", "/branches/"]}
+    urls["own branch"] = f"/branches/{branch.pk}/"
+    for part, expected in [(nav, in_nav), (home, at_home)]:
+        assert {name for name, url in urls.items() if f'href="{url}"' in part} == expected

@@ -64,6 +64,7 @@ class ReadingFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"《中国共产党章程》第{n}章")
     source = "《中国共产党章程》"
     stage = Stage.THEORY
+    text = "第一条 年满十八岁的中国工人、农民、军人、知识分子和其他社会阶层的先进分子……"
 
 
 class ReadingConfirmationFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ import datetime
 import random
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import PoliticalStatus
@@ -44,6 +45,9 @@ def test_the_demo_has_readings_and_activities_in_every_state(cast, reviewer, mem
     assert report.created
     assert {reading.stage for reading in Reading.objects.all()} == {1, 2, 3}
     assert Reading.objects.filter(title="中国共产党章程").exists()
+    # Every reading has something to read: its study guide, and for some a link too.
+    assert all(reading.text for reading in Reading.objects.all())
+    assert Reading.objects.exclude(url="").exists()
 
     now = timezone.now()
     past = Activity.objects.filter(ends_at__lt=now)
@@ -101,3 +105,11 @@ def test_the_demo_is_deterministic_and_added_once(cast):
     same = snapshot()
     assert [row[0] for row in same] == [row[0] for row in first]
     assert [row[2:] for row in same] == [row[2:] for row in first]
+
+
+def test_a_demo_reading_opens_on_something_to_read(cast, member_client):
+    seed(*cast)
+    reading = Reading.objects.get(title="中国共产党廉洁自律准则")
+    page = member_client.get(reverse("study:reading", args=[reading.pk])).content.decode()
+    assert 'data-testid="reading-text"' in page
+    assert "阅读重点" in page and "www.12371.cn" in page

@@ -75,13 +75,13 @@ def confirm(client, preview):
 
 GOOD_CSV = csv_bytes(
     "2026年秋季学期必读篇目",
-    "标题,来源,阶段,链接",
-    "中国共产党章程,《中国共产党章程》,第一阶段,https://www.12371.cn/special/zggcddzc/",
-    "中国共产党纪律处分条例,《中国共产党纪律处分条例》,1,",
+    "标题,来源,阶段,链接,正文",
+    "中国共产党章程,《中国共产党章程》,第一阶段,https://www.12371.cn/special/zggcddzc/,",
+    "中国共产党纪律处分条例,《中国共产党纪律处分条例》,1,,第一条 为了维护党的章程……",
     "",
-    "关于新形势下党内政治生活的若干准则,党内法规,学党章党规,",
-    "在庆祝中国共产党成立100周年大会上的讲话,讲话,2,https://www.gov.cn/xinwen/2021-07/15/content_5625254.htm",
-    "党员教育管理工作条例,党内法规,Stage 3 · Be a qualified Party member,",
+    "关于新形势下党内政治生活的若干准则,党内法规,学党章党规,,见党内法规汇编",
+    "在庆祝中国共产党成立100周年大会上的讲话,讲话,2,https://www.gov.cn/xinwen/2021-07/15/content_5625254.htm,",
+    "党员教育管理工作条例,党内法规,Stage 3 · Be a qualified Party member,,见党内法规汇编",
 )
 
 
@@ -90,10 +90,16 @@ def test_a_good_list_is_previewed_then_imported(importer_client, staff, kind):
     if kind == "xlsx":
         content = xlsx_bytes(
             [
-                ["Title", "Source", "Stage", "Link"],
-                ["中国共产党章程", "《中国共产党章程》", 1, "https://www.12371.cn/"],
-                ["中国共产党纪律处分条例", "《中国共产党纪律处分条例》", "第一阶段", None],
-                ["在庆祝中国共产党成立100周年大会上的讲话", "讲话", 2, None],
+                ["Title", "Source", "Stage", "Link", "Text"],
+                ["中国共产党章程", "《中国共产党章程》", 1, "https://www.12371.cn/", None],
+                [
+                    "中国共产党纪律处分条例",
+                    "《中国共产党纪律处分条例》",
+                    "第一阶段",
+                    None,
+                    "第一条",
+                ],
+                ["在庆祝中国共产党成立100周年大会上的讲话", "讲话", 2, None, "全文\n第二段"],
             ]
         )
         name, expected = "readings.xlsx", 3
@@ -114,6 +120,10 @@ def test_a_good_list_is_previewed_then_imported(importer_client, staff, kind):
     assert charter.stage == 1 and charter.source == "《中国共产党章程》"
     assert Reading.objects.get(title="在庆祝中国共产党成立100周年大会上的讲话").stage == 2
     assert charter.history.get().history_user == staff
+    assert Reading.objects.get(title="中国共产党纪律处分条例").text.startswith("第一条")
+    if kind == "xlsx":
+        speech = Reading.objects.get(title="在庆祝中国共产党成立100周年大会上的讲话")
+        assert speech.text == "全文\n第二段"
     if kind != "xlsx":
         assert Reading.objects.get(title="关于新形势下党内政治生活的若干准则").stage == 1
         assert Reading.objects.get(title="党员教育管理工作条例").stage == 3
@@ -129,13 +139,14 @@ def test_importing_again_updates_in_place(importer_client):
 
 def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(importer_client):
     content = csv_bytes(
-        "标题,来源,阶段,链接",
-        "中国共产党章程,《中国共产党章程》,1,",
-        ",没有标题,1,",
-        "阶段不对,讲话,第五阶段,",
-        "链接不对,讲话,2,not a link",
-        "中国共产党章程,重复,1,",
-        "没有阶段,讲话,,",
+        "标题,来源,阶段,链接,正文",
+        "中国共产党章程,《中国共产党章程》,1,,正文",
+        ",没有标题,1,,正文",
+        "阶段不对,讲话,第五阶段,,正文",
+        "链接不对,讲话,2,not a link,",
+        "中国共产党章程,重复,1,,正文",
+        "没有阶段,讲话,,,正文",
+        "无可阅读,讲话,2,,",
     )
     preview = upload(importer_client, "bad.csv", content)
     page = text(preview)
@@ -143,7 +154,8 @@ def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(import
     errors = {number: str(errors) for number, errors in preview.context["result"].row_errors()}
     assert errors == {}  # refusals are validation errors, shown per row below
     invalid = {row.number: row for row in preview.context["result"].invalid_rows}
-    assert set(invalid) == {3, 4, 5, 6, 7}
+    assert set(invalid) == {3, 4, 5, 6, 7, 8}
+    assert "Give the reading its text, a link or a PDF." in page
     assert "Enter the title." in page
     assert "Unknown stage “第五阶段”" in page
     assert "Enter a valid URL." in page

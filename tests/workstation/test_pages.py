@@ -84,3 +84,24 @@ def test_pages_name_an_icon_that_is_served(client):
     response = client.get(icon.group(1))
     assert response.status_code == 200
     assert b"<svg" in b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+def test_the_landing_page_describes_only_what_the_portal_offers(client):
+    cards = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    cards = cards.split('data-testid="landing-cards"', 1)[1]
+    assert "Study in three stages" in cards
+    assert "Your voice, answered" in cards
+    assert "Peer tutoring" not in cards and "dorm inspections" not in cards
+    chinese = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "朋辈辅导" not in chinese and "宿舍检查" not in chinese
+
+
+@pytest.mark.django_db
+def test_the_landing_page_follows_the_installed_parts(client):
+    from django.test import modify_settings
+
+    with modify_settings(INSTALLED_APPS={"remove": ["feedback"]}):
+        cards = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Study in three stages" in cards
+    assert "Your voice, answered" not in cards

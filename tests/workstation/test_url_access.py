@@ -71,7 +71,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "members:person": MEMBERS_OWN,
     "members:add-milestone": POST_ONLY,
     "members:branch": MEMBERS_OWN,
-    "members:branches": STAFF_ONLY,
+    "members:branches": {"visitor": "login", "student": "403"} | dict.fromkeys(ROLES[2:], "ok"),
     # Study: the track (my study, the log and its review, progress, sign-off, staff pages).
     "study:mine": SIGNED_IN_ONLY,
     "study:entry-new": STUDY_LOGGERS,
