@@ -68,6 +68,8 @@ def submit_suggestion(
             code="too_many_photos",
             params={"count": MAX_PHOTOS},
         )
+    # The cheap limits before any photo is decoded.
+    check_daily_limit(actor)
     cleaned = [clean_photo(upload) for upload in photos]
     # One submission at a time per person, so that two tabs cannot both pass the limit.
     get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
