@@ -177,6 +177,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 # A roster file over this many bytes, or with more rows than this, is refused before it is read.
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20000)
+# An .xlsx file is a zip: one whose parts unpack to more than this is refused before it is read.
+ROSTER_MAX_UNPACKED_BYTES = env.int("ROSTER_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
 # Importing needs the model's "import" permission (members.import_user); exporting needs "view",
 # for otherwise any staff member who reaches the admin could export every table.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

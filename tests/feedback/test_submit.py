@@ -187,7 +187,7 @@ def test_similar_titles_are_hinted(student_client, services):
 
 
 def _png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims `width` × `height` pixels, as a decompression bomb does."""
+    """A tiny PNG whose header claims `width` by `height` pixels, as a decompression bomb does."""
     data = bytearray(image_bytes("PNG"))
     header = data.index(b"IHDR")
     data[header + 4 : header + 12] = struct.pack(">II", width, height)
@@ -230,7 +230,7 @@ def test_a_photo_with_too_many_pixels_is_refused_before_it_is_decoded(
 
 def test_the_pixel_limit_is_a_setting(student_client, services, settings):
     settings.FEEDBACK_PHOTO_MAX_PIXELS = 100
-    response = student_client.post(SUBMIT, _form(services, photos=[_jpeg()]))  # 40 × 30
+    response = student_client.post(SUBMIT, _form(services, photos=[_jpeg()]))  # 40 by 30
     assert "像素过多" in str(response.context["form"].errors["photos"])
     assert Suggestion.objects.count() == 0
 

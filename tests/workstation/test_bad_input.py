@@ -52,7 +52,9 @@ def test_a_nul_byte_in_a_form_changes_nothing(student_client, student):
 
 def test_a_nul_byte_in_the_sign_in_form_is_refused(client):
     response = client.post(
-        reverse("account_login"), {"login": "a\x00@b.cn", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+        reverse("account_login"),
+        {"login": "a\x00@b.cn", "password": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert NUL_MESSAGE_EN in response.content.decode()
