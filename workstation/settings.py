@@ -131,10 +131,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- accounts ---------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "members.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend, allauth's with each account's password checked once (it is Django's ModelBackend
+# too, for permissions): a known account must cost as many password hashes as an unknown one,
+# or a stopwatch tells which accounts exist.
+AUTHENTICATION_BACKENDS = ["members.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -163,9 +163,17 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_USERNAME_MIN_LENGTH = 4
 # A person without a password (an imported roster) can sign in with a code sent by e-mail.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Failed sign-ins: per client address per minute (high, for a campus NAT of students), and per
+# account (its e-mail and student number together) per five minutes, which stops guessing.
+# A browser the person has signed in on before is held only to its own failures (members.adapters).
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=60)
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 ACCOUNT_RATE_LIMITS = {
-    # Failed sign-ins: per address and per account; the account block lifts after 5 minutes.
-    "login_failed": "10/m/ip,5/300s/key",
+    # Every sign-in, failed or not, and every request for a sign-in code, per client address:
+    # allauth's 30 and 20 a minute would hold back a campus NAT at the start of a class.
+    "login": "300/m/ip",
+    "request_login_code": "60/m/ip,3/m/key",
+    "login_failed": f"{LOGIN_FAILURES_PER_ADDRESS}/m/ip,{LOGIN_FAILURES_PER_ACCOUNT}/300s/key",
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
@@ -276,8 +284,14 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address the rate limits key on. Behind the proxy, the address it appends to
+# X-Forwarded-For (one proxy by default); or a header the proxy sets, such as X-Real-IP. Without
+# either, REMOTE_ADDR: behind a proxy that is the proxy, and everyone shares one limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=int(BEHIND_PROXY))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_CLIENT_IP_HEADER", default="") or None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
