@@ -206,18 +206,21 @@ def _refuse_misread_encoding(data: bytes, text: str) -> None:
         except UnicodeDecodeError:
             continue
         raise _unsupported_encoding(name)
-    raise _unsupported_encoding(_("another"))
+    raise _unsupported_encoding(None)
 
 
-def _unsupported_encoding(name: str) -> SpreadsheetFileError:
-    return SpreadsheetFileError(
-        _(
-            "This file is saved in the %(encoding)s encoding, which is not supported. The "
-            "supported encodings are UTF-8 and GBK (GB18030): save it from Excel as “CSV UTF-8” "
-            "and upload it again."
-        )
-        % {"encoding": name}
+def _unsupported_encoding(name: str | None) -> SpreadsheetFileError:
+    supported = _(
+        "The supported encodings are UTF-8 and GBK (GB18030): save it from Excel as "
+        "“CSV UTF-8” and upload it again."
     )
+    if name is None:
+        said = _("This file is saved in an encoding that is not supported.")
+    else:
+        said = _("This file is saved in the %(encoding)s encoding, which is not supported.") % {
+            "encoding": name
+        }
+    return SpreadsheetFileError(f"{said} {supported}")
 
 
 class SpreadsheetCSV(base_formats.CSV):
