@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from members.forms import BootstrapForm
 
 from .models import Category, Status, SubArea, Suggestion
-from .photos import MAX_PHOTOS, clean_photo
+from .photos import MAX_PHOTOS, check_photo
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -17,7 +17,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    """Up to three photos, each checked to be a real image."""
+    """Up to three photos, each checked from its header to be a JPEG, PNG or WebP image of a
+    size the server takes; the service decodes and cleans them once the limits have passed."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault(
@@ -37,13 +38,11 @@ class MultiplePhotoField(forms.FileField):
         errors = []
         for upload in files:
             try:
-                clean_photo(upload)
+                check_photo(upload)
             except ValidationError as error:
                 errors.append(error)
         if errors:
             raise ValidationError(errors)
-        for upload in files:
-            upload.seek(0)
         return files
 
 

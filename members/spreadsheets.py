@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 
 import tablib
@@ -28,6 +29,8 @@ FORMULA_ESCAPE = "'"
 ROW_COLUMN = "__row__"
 # A title such as "2023级学生名单" may sit above the header row; it is looked for this far down.
 HEADER_SEARCH_ROWS = 10
+# Columns read from a sheet: a table of the portal has a dozen; cells further right are not read.
+MAX_COLUMNS = 100
 
 
 def escape_formula(value: object) -> object:
@@ -46,6 +49,10 @@ def unescape_formula(value: str) -> str:
 
 class SpreadsheetFileError(ValueError):
     """The file as a whole cannot be imported (too big, unreadable, no header row)."""
+
+
+class NoHeaderRow(SpreadsheetFileError):
+    """No row near the top names the table's columns."""
 
 
 def match_key(text: object) -> str:
@@ -77,6 +84,21 @@ def check_file_size(size: int) -> None:
         )
 
 
+def max_sheet_rows() -> int:
+    """How far down an imported sheet may reach, blank rows included: twice the row limit."""
+    return 2 * settings.ROSTER_MAX_ROWS + HEADER_SEARCH_ROWS
+
+
+def _too_far_down() -> SpreadsheetFileError:
+    return SpreadsheetFileError(
+        _(
+            "The sheet goes on past row %(limit)s; an imported sheet may reach row %(limit)s at "
+            "most, blank rows included."
+        )
+        % {"limit": max_sheet_rows()}
+    )
+
+
 def read_table(
     rows: Iterable[Sequence[object]],
     *,
@@ -92,8 +114,10 @@ def read_table(
     the first `HEADER_SEARCH_ROWS` rows by naming the `key` field and one more, in a header of
     `columns` or one of `aliases` (other columns are ignored). Blank rows are dropped; the row
     numbers still match the spreadsheet. More rows than `max_rows` are refused before any row is
-    imported; `no_header` says what a file without a header row should have had.
+    imported, and so is a sheet that reaches further down than `max_sheet_rows`, blank rows
+    included; `no_header` says what a file without a header row should have had.
     """
+    last_line = max_sheet_rows()
     known = {}
     for field_name, names in aliases.items():
         for alias in (*names, field_name, columns[field_name]):
@@ -101,6 +125,8 @@ def read_table(
     positions: dict[str, int] | None = None
     dataset = tablib.Dataset()
     for line, values in enumerate(rows, 1):
+        if line > last_line:
+            raise _too_far_down()
         if positions is None:
             names = {known.get(match_key(value)) for value in values} - {None}
             if key in names and len(names) >= 2:
@@ -119,7 +145,7 @@ def read_table(
             )
         dataset.append([*cells, line])
     if positions is None:
-        raise SpreadsheetFileError(no_header)
+        raise NoHeaderRow(no_header)
     return dataset
 
 
@@ -143,6 +169,58 @@ def _column_positions(
             )
         positions[field_name] = position
     return positions
+
+
+# Encodings Excel saves CSV in that the portal does not read, recognised to say so.
+UNSUPPORTED_ENCODINGS = (("Big5", "big5"), ("Shift_JIS", "shift_jis"))
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_common_chinese(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _refuse_misread_encoding(data: bytes, text: str) -> None:
+    """Refuse a file without a header row that was read as GBK but is in another encoding.
+
+    Big5 and Shift_JIS text decodes as GBK without error, into rare characters: a Chinese table
+    in GBK uses few characters outside GB2312 (a rare name), a misread file very many.
+    """
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return  # read as UTF-8, not misread
+    wide = [character for character in text if ord(character) > 0x7F]
+    rare = sum(1 for character in wide if not _is_common_chinese(character))
+    if not wide or rare * 10 < len(wide):
+        return
+    for name, codec in UNSUPPORTED_ENCODINGS:
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        raise _unsupported_encoding(name)
+    raise _unsupported_encoding(None)
+
+
+def _unsupported_encoding(name: str | None) -> SpreadsheetFileError:
+    supported = _(
+        "The supported encodings are UTF-8 and GBK (GB18030): save it from Excel as "
+        "“CSV UTF-8” and upload it again."
+    )
+    if name is None:
+        said = _("This file is saved in an encoding that is not supported.")
+    else:
+        said = _("This file is saved in the %(encoding)s encoding, which is not supported.") % {
+            "encoding": name
+        }
+    return SpreadsheetFileError(f"{said} {supported}")
 
 
 class SpreadsheetCSV(base_formats.CSV):
@@ -169,6 +247,14 @@ class SpreadsheetCSV(base_formats.CSV):
         else:
             check_file_size(len(in_stream))
             text = self._decode(in_stream)
+        try:
+            return self._read_text(text)
+        except NoHeaderRow:
+            if isinstance(in_stream, bytes):
+                _refuse_misread_encoding(in_stream, text)
+            raise
+
+    def _read_text(self, text: str) -> tablib.Dataset:
         first_line = text.split("\n", 1)[0]
         delimiter = ","
         if "," not in first_line:
@@ -181,12 +267,19 @@ class SpreadsheetCSV(base_formats.CSV):
             ) from error
 
     def _decode(self, data: bytes) -> str:
+        if data.startswith(UTF16_MARKS):
+            raise _unsupported_encoding("UTF-16")
         for encoding in self.ENCODINGS:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-        raise SpreadsheetFileError(_("This file could not be read as text in UTF-8 or GBK."))
+        raise SpreadsheetFileError(
+            _(
+                "This file could not be read as text in UTF-8 or GBK (GB18030), the encodings "
+                "supported: save it from Excel as “CSV UTF-8” and upload it again."
+            )
+        )
 
     def export_data(self, dataset: tablib.Dataset, **kwargs) -> str:
         # Excel shows a UTF-8 CSV's Chinese correctly only after a byte-order mark.
@@ -194,7 +287,13 @@ class SpreadsheetCSV(base_formats.CSV):
 
 
 class SpreadsheetXLSX(base_formats.XLSX):
-    """An Excel workbook: the first sheet, read row by row by the subclass's `read_rows`."""
+    """An Excel workbook: the first sheet, read row by row by the subclass's `read_rows`.
+
+    A workbook is a zip file: a few kilobytes can unpack to gigabytes, or declare a sheet of
+    a million rows by sixteen thousand columns. So before a cell is read, the unpacked size of
+    every part and the sheet's declared size are checked against the limits; then the rows are
+    streamed, at most `MAX_COLUMNS` columns of each, and refused past `max_sheet_rows`.
+    """
 
     def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
         raise NotImplementedError
@@ -203,13 +302,63 @@ class SpreadsheetXLSX(base_formats.XLSX):
         import openpyxl
 
         check_file_size(len(in_stream))
+        unreadable = SpreadsheetFileError(
+            _("This file could not be read as an Excel workbook (.xlsx).")
+        )
+        try:
+            with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
+                check_unpacked_size(archive.infolist())
+        except zipfile.BadZipFile as error:
+            raise unreadable from error
         try:
             book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         except Exception as error:
-            raise SpreadsheetFileError(
-                _("This file could not be read as an Excel workbook (.xlsx).")
-            ) from error
+            raise unreadable from error
         try:
-            return self.read_rows(book.active.iter_rows(values_only=True))
+            sheet = book.active
+            check_declared_size(sheet.max_row, sheet.max_column)
+            rows = sheet.iter_rows(
+                min_row=1, max_row=max_sheet_rows() + 1, max_col=MAX_COLUMNS, values_only=True
+            )
+            return self.read_rows(rows)
+        except SpreadsheetFileError:
+            raise
+        except Exception as error:  # no sheet, or a part that is not the XML it claims to be
+            raise unreadable from error
         finally:
             book.close()
+
+
+def check_unpacked_size(parts: Iterable[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook whose parts unpack to more than `ROSTER_MAX_UNPACKED_BYTES`.
+
+    The sizes are those the zip directory declares; Python's zip reader stops at the declared
+    size of a part, so a part cannot unpack to more than it declares.
+    """
+    limit = settings.ROSTER_MAX_UNPACKED_BYTES
+    size = sum(part.file_size for part in parts)
+    if size > limit:
+        raise SpreadsheetFileError(
+            _(
+                "The workbook unpacks to %(size)s; an imported workbook may unpack to at most "
+                "%(limit)s. Remove what the table does not need, or save it as CSV."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def check_declared_size(rows: int | None, columns: int | None) -> None:
+    """Refuse a sheet that declares more rows or columns than an import may read."""
+    if (rows or 0) > max_sheet_rows() or (columns or 0) > MAX_COLUMNS:
+        raise SpreadsheetFileError(
+            _(
+                "The sheet declares %(rows)s rows and %(columns)s columns; an imported sheet may "
+                "have at most %(max_rows)s rows and %(max_columns)s columns."
+            )
+            % {
+                "rows": rows,
+                "columns": columns,
+                "max_rows": max_sheet_rows(),
+                "max_columns": MAX_COLUMNS,
+            }
+        )

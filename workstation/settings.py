@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "workstation.middleware.LoginRequiredMiddleware",
+    "workstation.bad_input.RefuseNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -136,10 +137,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- accounts ---------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "members.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend, allauth's with each account's password checked once (it is Django's ModelBackend
+# too, for permissions): a known account must cost as many password hashes as an unknown one,
+# or a stopwatch tells which accounts exist.
+AUTHENTICATION_BACKENDS = ["members.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,9 +174,17 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_USERNAME_MIN_LENGTH = 4
 # A person without a password (an imported roster) can sign in with a code sent by e-mail.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Failed sign-ins: per client address per minute (high, for a campus NAT of students), and per
+# account (its e-mail and student number together) per five minutes, which stops guessing.
+# A browser the person has signed in on before is held only to its own failures (members.adapters).
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=60)
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 ACCOUNT_RATE_LIMITS = {
-    # Failed sign-ins: per address and per account; the account block lifts after 5 minutes.
-    "login_failed": "10/m/ip,5/300s/key",
+    # Every sign-in, failed or not, and every request for a sign-in code, per client address:
+    # allauth's 30 and 20 a minute would hold back a campus NAT at the start of a class.
+    "login": "300/m/ip",
+    "request_login_code": "60/m/ip,3/m/key",
+    "login_failed": f"{LOGIN_FAILURES_PER_ADDRESS}/m/ip,{LOGIN_FAILURES_PER_ACCOUNT}/300s/key",
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
@@ -187,6 +196,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 # A roster file over this many bytes, or with more rows than this, is refused before it is read.
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20000)
+# An .xlsx file is a zip: one whose parts unpack to more than this is refused before it is read.
+ROSTER_MAX_UNPACKED_BYTES = env.int("ROSTER_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
 # Importing needs the model's "import" permission (members.import_user); exporting needs "view",
 # for otherwise any staff member who reaches the admin could export every table.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
@@ -203,6 +214,9 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 FEEDBACK_PUBLIC_BOARD = env.bool("FEEDBACK_PUBLIC_BOARD", default=False)
 # Suggestions one person may submit per day (anonymous ones included).
 FEEDBACK_DAILY_LIMIT = env.int("FEEDBACK_DAILY_LIMIT", default=5)
+# A photo with more pixels than this is refused from its header, before it is decoded: a 5 MB
+# file can hold a gigantic image. A phone photo has 12 to 50 million.
+FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
 # Reports that hide a suggestion until staff review it.
 FEEDBACK_REPORTS_TO_HIDE = env.int("FEEDBACK_REPORTS_TO_HIDE", default=3)
 # The authors of anonymous suggestions are told of news in batches: at most one batch every
@@ -287,8 +301,14 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address the rate limits key on. Behind the proxy, the address it appends to
+# X-Forwarded-For (one proxy by default); or a header the proxy sets, such as X-Real-IP. Without
+# either, REMOTE_ADDR: behind a proxy that is the proxy, and everyone shares one limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=int(BEHIND_PROXY))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("DJANGO_CLIENT_IP_HEADER", default="") or None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

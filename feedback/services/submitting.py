@@ -81,6 +81,8 @@ def submit_suggestion(
             code="too_many_photos",
             params={"count": MAX_PHOTOS},
         )
+    # The cheap limits before any photo is decoded.
+    check_daily_limit(actor)
     cleaned = [clean_photo(upload) for upload in photos]
     one_submission_at_a_time(actor)
     check_daily_limit(actor)

@@ -347,7 +347,8 @@ def sign_in_to_activity(
             % {"time": date_format(timezone.localtime(closes), "SHORT_DATETIME_FORMAT")},
             code="too_late",
         )
-    if not secrets.compare_digest(normalize_code(code), activity.sign_in_code):
+    # Compared as bytes: compare_digest refuses text that is not ASCII, and anything may be typed.
+    if not secrets.compare_digest(normalize_code(code).encode(), activity.sign_in_code.encode()):
         raise ValidationError(
             _("That is not this activity's sign-in code. Check it and try again."),
             code="wrong_code",

@@ -231,8 +231,12 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, default: str) -> str:
+    """The page the reviewer came from: a path on this site, else `default`.
+
+    Only a path will do: `redirect()` would take any other word for a URL name to reverse.
+    """
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

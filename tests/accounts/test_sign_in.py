@@ -51,7 +51,7 @@ def test_repeated_failures_are_rate_limited(client):
     for _ in range(5):
         sign_in(client, user.email, "wrong", "en")
     response = sign_in(client, user.email, "wrong", "en")
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed sign-ins" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -2,11 +2,13 @@
 of similar suggestions, and user input that never becomes HTML."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from feedback.anonymity import author_token
 from feedback.models import Photo, Step, Suggestion
@@ -179,3 +181,73 @@ def test_similar_titles_are_hinted(student_client, services):
     assert "热水" not in page
     empty = student_client.get(reverse("feedback:similar"), {"title": "完全无关"})
     assert 'data-testid="similar"' not in empty.content.decode()
+
+
+# --- bounded work for every photo ---------------------------------------------------------------
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` by `height` pixels, as a decompression bomb does."""
+    data = bytearray(image_bytes("PNG"))
+    header = data.index(b"IHDR")
+    data[header + 4 : header + 12] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(data[header : header + 17]))
+    data[header + 17 : header + 21] = struct.pack(">I", crc)
+    return bytes(data)
+
+
+@pytest.fixture
+def decodes(monkeypatch) -> list[str]:
+    """Every image Pillow decodes during the test, by format."""
+    decoded: list[str] = []
+    load = ImageFile.ImageFile.load
+
+    def counting_load(image):
+        if not getattr(image, "counted", False):
+            image.counted = True
+            decoded.append(image.format)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    return decoded
+
+
+@pytest.mark.parametrize(("width", "height"), [(6400, 6400), (30000, 30000)])
+def test_a_photo_with_too_many_pixels_is_refused_before_it_is_decoded(
+    student_client, services, decodes, width, height
+):
+    bomb = SimpleUploadedFile("bomb.png", _png_declaring(width, height), "image/png")
+    response = student_client.post(
+        SUBMIT, _form(services, photos=[bomb]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "“bomb.png” has too many pixels; a photo may have at most 40 million." in str(
+        response.context["form"].errors["photos"]
+    )
+    assert decodes == []
+    assert Suggestion.objects.count() == 0 and Photo.objects.count() == 0
+
+
+def test_the_pixel_limit_is_a_setting(student_client, services, settings):
+    settings.FEEDBACK_PHOTO_MAX_PIXELS = 100
+    response = student_client.post(SUBMIT, _form(services, photos=[_jpeg()]))  # 40 by 30
+    assert "像素过多" in str(response.context["form"].errors["photos"])
+    assert Suggestion.objects.count() == 0
+
+
+def test_each_photo_is_decoded_once(student_client, services, decodes):
+    photos = [_jpeg(name=f"{n}.jpg") for n in range(3)]
+    student_client.post(SUBMIT, _form(services, photos=photos))
+    assert Photo.objects.count() == 3
+    assert decodes == ["JPEG"] * 3
+
+
+def test_over_the_daily_limit_no_photo_is_decoded(student_client, services, settings, decodes):
+    settings.FEEDBACK_DAILY_LIMIT = 1
+    student_client.post(SUBMIT, _form(services, title="一"))
+    response = student_client.post(
+        SUBMIT, _form(services, title="二", photos=[_jpeg(), _jpeg()]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "the daily limit" in response.content.decode()
+    assert decodes == []
+    assert Suggestion.objects.count() == 1 and Photo.objects.count() == 0

@@ -41,27 +41,6 @@ def grant(user: User, *codenames: str) -> None:
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
 
 
-@pytest.fixture
-def branches(db) -> tuple[Branch, Branch]:
-    return (
-        Branch.objects.get_or_create(name="本科生第一党支部")[0],
-        Branch.objects.get_or_create(name="本科生第二党支部")[0],
-    )
-
-
-@pytest.fixture
-def importer(staff, settings) -> User:
-    """A staff member who may see people and import rosters, and nothing more."""
-    settings.STAFF_REQUIRE_2FA = False
-    grant(staff, "view_user", "import_user")
-    return staff
-
-
-@pytest.fixture
-def importer_client(importer, staff_client):
-    return staff_client
-
-
 def upload(client, name: str, content: bytes | None = None, language: str = "zh-hans"):
     data = content if content is not None else (DATA / name).read_bytes()
     return client.post(

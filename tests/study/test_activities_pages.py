@@ -361,6 +361,7 @@ def test_signing_in_shows_the_hours_credited(member_client, member, running):
     [
         ("", "Enter the code shown by the organiser."),
         ("ZZZZZ1", "not this activity's sign-in code"),
+        ("甲乙丙丁戊己", "not this activity's sign-in code"),
     ],
 )
 def test_a_bad_code_is_refused_on_the_page(member_client, running, code, message):

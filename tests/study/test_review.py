@@ -142,6 +142,18 @@ def test_an_offsite_next_is_ignored(reviewer_client, member):
     assert response["Location"] == QUEUE
 
 
+@pytest.mark.parametrize(
+    "target", ["queue", "study:review", "javascript:alert(1)", "//evil.example/"]
+)
+def test_a_next_that_is_not_a_path_goes_back_to_the_queue(reviewer_client, member, target):
+    entry = StudyEntryFactory(person=member, submitted=True)
+    response = reviewer_client.post(return_url(entry), {"next": target, "comment": "再看看"})
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+    entry.refresh_from_db()
+    assert entry.status == StudyEntry.Status.RETURNED
+
+
 def test_an_entry_already_reviewed_is_not_reviewed_again(reviewer_client, member):
     entry = StudyEntryFactory(person=member, approved=True)
     response = reviewer_client.post(return_url(entry), {"comment": "再看看"}, **HTMX, **EN)
