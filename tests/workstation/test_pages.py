@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -84,3 +85,35 @@ def test_pages_name_an_icon_that_is_served(client):
     response = client.get(icon.group(1))
     assert response.status_code == 200
     assert b"<svg" in b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+def test_the_site_icon_is_served_where_browsers_ask_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content
+
+
+@pytest.mark.django_db
+def test_admin_pages_name_the_portals_icon(staff_client, settings):
+    settings.STAFF_REQUIRE_2FA = False
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert re.search(r'<link rel="icon" href="/static/favicon\.[0-9a-f]+\.svg"', page)
+
+
+def test_no_page_title_holds_markup():
+    """A tag inside `{% block title %}` shows as text in the browser tab."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    titles = re.compile(r"{% block (?:title|head_title) %}(.*?){% endblock", re.DOTALL)
+    for template in templates.rglob("*.html"):
+        for title in titles.findall(template.read_text()):
+            assert "<" not in title, f"{template.relative_to(templates)}: {title}"
+
+
+@pytest.mark.django_db
+def test_the_study_entry_forms_tab_shows_only_its_title(member_client):
+    page = member_client.get(reverse("study:entry-new")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+    assert title.startswith("记录学习 · ")
+    assert "<" not in title
