@@ -17,7 +17,7 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -85,7 +85,7 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, SimpleHistoryAdmin, D
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
-            _("Person"),
+            pgettext_lazy("admin section", "Person"),
             {"fields": ["name", "student_number", "staff_number", "gender", "phone", "language"]},
         ),
         (_("Study"), {"fields": ["college", "major", "class_name", "grade"]}),

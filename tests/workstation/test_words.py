@@ -1,0 +1,159 @@
+"""The words people read: one English word with two meanings gets two translations, filters say
+what the page shows, search boxes say what they search, and the Chinese speaks one way."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from feedback.models import Status
+from tests.feedback.factories import CategoryFactory, SuggestionFactory
+from tests.study.factories import StudyPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("feedback:queue")
+
+
+class FormReader(HTMLParser):
+    """What a browser sends from a page's GET form unchanged, the first option of each status
+    select, and every search box with its placeholder and label."""
+
+    def __init__(self, form_testid: str | None = None) -> None:
+        super().__init__()
+        self.form_testid = form_testid
+        self.in_form = form_testid is None
+        self.values: dict[str, str] = {}
+        self.select: str | None = None
+        self.first_option: dict[str, str] = {}
+        self.option: tuple[str, str] | None = None
+        self.option_text: dict[str, str] = {}
+        self.searches: list[dict[str, str]] = []
+        self.labels: dict[str, str] = {}
+        self.label_for: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "form" and attrs.get("data-testid") == self.form_testid:
+            self.in_form = True
+        if tag == "label" and "for" in attrs:
+            self.label_for = (attrs["for"], attrs.get("class", ""))
+        if tag == "input" and attrs.get("type") == "search":
+            self.searches.append(attrs)
+        if not self.in_form:
+            return
+        if tag == "input" and attrs.get("type") in ("search", "text"):
+            self.values[attrs["name"]] = attrs.get("value", "")
+        if tag == "select":
+            self.select = attrs["name"]
+        if tag == "option" and self.select:
+            self.values.setdefault(self.select, attrs["value"])
+            if "selected" in attrs:
+                self.values[self.select] = attrs["value"]
+            self.option = (self.select, attrs["value"])
+
+    def handle_data(self, data: str) -> None:
+        if self.option and self.option not in self.option_text:
+            self.option_text[self.option] = data.strip()
+            self.first_option.setdefault(self.option[0], data.strip())
+        if self.label_for:
+            self.labels[self.label_for[0]] = self.label_for[1]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.form_testid is not None:
+            self.in_form = False
+        if tag == "select":
+            self.select = None
+        if tag == "option":
+            self.option = None
+        if tag == "label":
+            self.label_for = None
+
+
+def read(response, form_testid: str | None = None) -> FormReader:
+    reader = FormReader(form_testid)
+    reader.feed(response.content.decode())
+    return reader
+
+
+# --- one word, two meanings -------------------------------------------------------------------
+
+
+def test_the_suggestion_status_filters_speak_of_statuses_not_political_status(
+    student_client, staff_client
+):
+    CategoryFactory()
+    board = read(student_client.get(reverse("feedback:board")))
+    assert board.option_text[("status", "")] == "全部状态"
+    queue = read(staff_client.get(QUEUE), "queue-filters")
+    assert queue.option_text[("status", "")] == "全部状态"
+    directory = read(staff_client.get(reverse("members:directory")))
+    assert directory.option_text[("status", "")] == "全部政治面貌"
+
+
+def test_closing_a_suggestion_is_not_dismissing_a_message(staff_client, student):
+    suggestion = SuggestionFactory(author=student, status=Status.ANSWERED, answer="已处理。")
+    page = staff_client.get(suggestion.get_absolute_url()).content.decode()
+    assert ">办结</button>" in page
+
+
+def test_a_periodic_tasks_name_is_a_task_name_in_the_admin(staff_client, staff, settings):
+    settings.STAFF_REQUIRE_2FA = False
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    page = staff_client.get("/admin/django_celery_beat/periodictask/add/").content.decode()
+    assert "任务名" in page
+    assert ">姓名" not in page
+
+
+# --- the staff queue: the filter says what the page shows -----------------------------------
+
+
+def test_the_queue_filter_shows_what_the_queue_shows(staff_client):
+    category = CategoryFactory()
+    SuggestionFactory.create_batch(2, category=category, status=Status.SUBMITTED)
+    SuggestionFactory(category=category, status=Status.IN_PROGRESS)
+    SuggestionFactory.create_batch(3, category=category, status=Status.CLOSED)
+
+    first = staff_client.get(QUEUE)
+    form = read(first, "queue-filters")
+    assert form.values["status"] == "open"
+    assert first.context["page"].paginator.count == 3
+    # Pressing "Filter" without changing anything shows the same suggestions.
+    again = staff_client.get(QUEUE, form.values)
+    assert again.context["page"].paginator.count == 3
+    # Choosing "all statuses" shows all, and the filter keeps showing that choice.
+    everything = staff_client.get(QUEUE, form.values | {"status": ""})
+    assert everything.context["page"].paginator.count == 6
+    assert read(everything, "queue-filters").values["status"] == ""
+
+
+# --- search boxes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("student", "feedback:board"),
+        ("staff", "feedback:queue"),
+        ("staff", "members:directory"),
+        ("staff", "members:branches"),
+        ("reviewer", "study:review"),
+        ("member", "study:activities"),
+        ("student", "notifications:inbox"),
+        ("staff", "study:participants"),
+    ],
+)
+def test_every_search_box_says_what_it_searches(request, role, url):
+    user = request.getfixturevalue(role)
+    request.getfixturevalue(f"{role}_client")
+    client = request.getfixturevalue(f"{role}_client")
+    args = [StudyPlanFactory().pk] if url == "study:participants" else []
+    CategoryFactory()
+    page = read(client.get(reverse(url, args=args)))
+    assert page.searches, f"no search box on {url} for {user}"
+    for box in page.searches:
+        visible_label = box.get("id") in page.labels and "visually-hidden" not in page.labels.get(
+            box.get("id"), ""
+        )
+        assert box.get("placeholder") or visible_label, box
