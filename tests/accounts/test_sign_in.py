@@ -25,7 +25,7 @@ def test_it_signs_in_by_student_number(client, password):
     user = UserFactory(student_number="20231234", name="陈同学")
     response = sign_in(client, "20231234", password)
     assert response.wsgi_request.user == user
-    assert "以 陈同学 成功登录" in response.content.decode()
+    assert "陈同学，你已成功登录。" in response.content.decode()  # noqa: RUF001
 
 
 @pytest.mark.django_db

@@ -1,14 +1,23 @@
+# ruff: noqa: RUF001 - Chinese text keeps its full-width punctuation
 """The words people read: one English word with two meanings gets two translations, filters say
 what the page shows, search boxes say what they search, and the Chinese speaks one way."""
 
+import gettext as gettext_module
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
+import django
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from feedback.models import Status
 from tests.feedback.factories import CategoryFactory, SuggestionFactory
 from tests.study.factories import StudyPlanFactory
+from workstation import third_party_strings
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +166,100 @@ def test_every_search_box_says_what_it_searches(request, role, url):
             box.get("id"), ""
         )
         assert box.get("placeholder") or visible_label, box
+
+
+# --- one voice in Chinese, the portal's and the packages' -------------------------------------
+
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+PACKAGES = Path(django.__file__).resolve().parents[1]
+PACKAGE_CATALOGUES = [
+    "django/conf",
+    "django/contrib/admin",
+    "django/contrib/auth",
+    "django/contrib/contenttypes",
+    "django/contrib/humanize",
+    "allauth",
+    "import_export",
+    "django_celery_beat",
+    "simple_history",
+]
+# The portal's own words that differ from a package's translation of the same English without
+# meaning anything else (so the portal's may stand in the package's pages too).
+SAME_MEANING = {
+    "Add",
+    "Administration",
+    "Created",
+    "created",
+    "Filter",
+    "History",
+    "Home",
+    "Page not found",
+    "Remove",
+    "active",
+    "name",
+    "staff status",
+}
+
+
+def catalogue(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return gettext_module.GNUTranslations(handle)._catalog
+
+
+def portal_messages() -> dict:
+    return catalogue(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo")
+
+
+def test_the_chinese_says_ni_throughout():
+    translations = [str(text) for text in portal_messages().values()]
+    assert [text for text in translations if "您" in text] == []
+
+
+def test_no_space_sits_between_a_chinese_word_and_a_name():
+    spaced = re.compile(r"[\u4e00-\u9fff，。：] %\((name|user_display|plan|stage|title)\)s")
+    spaced_after = re.compile(r"%\((name|user_display|plan|stage|title)\)s [\u4e00-\u9fff，。：]")
+    translations = [str(text) for text in portal_messages().values()]
+    assert [text for text in translations if spaced.search(text) or spaced_after.search(text)] == []
+
+
+def test_the_portals_catalogue_replaces_a_packages_words_only_on_purpose():
+    """The portal's catalogue wins over every package's: a plain msgid of the portal that a
+    package translates otherwise must be a correction listed in third_party_strings, or mean
+    the same; otherwise it needs a context (as "Name" once renamed the periodic tasks' 任务名)."""
+    ours = {key: text for key, text in portal_messages().items() if isinstance(key, str)}
+    deliberate = {
+        message._kw["singular"] if isinstance(message, Promise) else message
+        for message in third_party_strings.OVERRIDES
+    }
+    shadowed = set()
+    for package in PACKAGE_CATALOGUES:
+        theirs = catalogue(PACKAGES / package / "locale/zh_Hans/LC_MESSAGES/django.mo")
+        for msgid, text in ours.items():
+            if msgid and msgid in theirs and theirs[msgid] != text:
+                shadowed.add(msgid)
+    assert shadowed - deliberate - SAME_MEANING == set()
+
+
+def test_every_correction_of_a_package_is_translated_plainly():
+    with translation.override("zh-hans"):
+        for message in third_party_strings.OVERRIDES:
+            text = str(message) if isinstance(message, Promise) else gettext(message)
+            assert not text.isascii(), message
+            assert "您" not in text
+            words = re.sub(r"%\(\w+\)s|\{\w+\}|<[^>]*>", "", text)
+            assert not re.search(r"(?i)e-?mail|token", words), text
+
+
+def test_signing_in_greets_by_name_without_stray_spaces(client, student, password):
+    response = client.post(
+        reverse("account_login"), {"login": student.email, "password": password}, follow=True
+    )
+    page = response.content.decode()
+    assert "陈同学，你已成功登录。" in page
+    assert "以 陈同学 成功登录" not in page
+
+
+def test_the_e_mail_page_says_youxiang(student_client):
+    page = student_client.get(reverse("account_email")).content.decode()
+    assert "邮箱地址" in page
+    assert re.findall(r">[^<]*email[^<]*<", page, re.IGNORECASE) == []
