@@ -9,6 +9,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common.names import site_names
+
 from . import tasks
 from .models import Notice
 from .queue import enqueue_on_commit
@@ -38,7 +40,7 @@ def notify(
     existing = Notice.objects.filter(dedup_key=key).first()
     if existing is not None:
         return existing
-    context = {**(context or {}), "recipient": recipient, **_site_context()}
+    context = {**(context or {}), "recipient": recipient, **_site_context(recipient.language)}
     with translation.override(recipient.language):
         title = render_to_string(f"notifications/{kind}-title.txt", context).strip()
         body = render_to_string(f"notifications/{kind}-body.txt", context).strip()
@@ -108,12 +110,8 @@ def mark_all_notices_read(*, actor) -> int:
     return Notice.objects.for_recipient(actor).unread().update(read_at=timezone.now())
 
 
-def _site_context() -> dict[str, str]:
-    return {
-        "site_name": settings.SITE_NAME,
-        "college_name": settings.COLLEGE_NAME,
-        "site_url": settings.SITE_URL,
-    }
+def _site_context(language: str) -> dict[str, str]:
+    return {**site_names(language), "site_url": settings.SITE_URL}
 
 
 def _build_email(notice: Notice) -> EmailMultiAlternatives:
@@ -121,7 +119,12 @@ def _build_email(notice: Notice) -> EmailMultiAlternatives:
     link = notice.link
     if link.startswith("/"):
         link = settings.SITE_URL.rstrip("/") + link
-    context = {"notice": notice, "recipient": recipient, "link": link, **_site_context()}
+    context = {
+        "notice": notice,
+        "recipient": recipient,
+        "link": link,
+        **_site_context(recipient.language),
+    }
     with translation.override(recipient.language):
         subject = render_to_string("emails/notice-subject.txt", context)
         text = render_to_string("emails/notice-body.txt", context)

@@ -117,3 +117,37 @@ def test_the_study_entry_forms_tab_shows_only_its_title(member_client):
     title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
     assert title.startswith("记录学习 · ")
     assert "<" not in title
+
+
+@pytest.mark.django_db
+def test_english_pages_and_e_mails_carry_the_english_names(client, settings, mailoutbox):
+    from notifications.services import notify, send_notice_email
+    from tests.factories import UserFactory
+
+    settings.SITE_NAME_EN = "Student Party-Member Workstation"
+    settings.COLLEGE_NAME_EN = "Chongshi College"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Welcome · Chongshi College</title>" in page
+    assert "Student Party-Member Workstation</h1>" in page
+    assert "学生党员工作站" not in page and "崇实书院" not in page
+
+    english = UserFactory(language="en")
+    notice = notify(recipient=english, kind="welcome", key="welcome:english")
+    assert notice.title == "Welcome to Student Party-Member Workstation"
+    send_notice_email(notice_id=notice.pk)
+    assert mailoutbox[0].subject.startswith("[Student Party-Member Workstation]")
+    assert "Chongshi College · Student Party-Member Workstation" in mailoutbox[0].body
+    # Chinese pages and e-mails keep the Chinese names.
+    assert "学生党员工作站</h1>" in client.get("/").content.decode()
+    chinese = UserFactory(language="zh-hans")
+    notice = notify(recipient=chinese, kind="welcome", key="welcome:chinese")
+    send_notice_email(notice_id=notice.pk)
+    assert "崇实书院 · 学生党员工作站" in mailoutbox[1].body
+
+
+@pytest.mark.django_db
+def test_the_english_admin_is_titled_in_english(staff_client, settings):
+    settings.STAFF_REQUIRE_2FA = False
+    page = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Student Party-Member Workstation administration" in page
+    assert "学生党员工作站" not in page
