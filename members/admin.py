@@ -23,7 +23,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
+from .admin_import import SpreadsheetExportForm, SpreadsheetImportForm, SpreadsheetImportMixin
 from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
 from .resources import ROSTER_FORMATS, RosterResource
 
@@ -62,6 +62,7 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, SimpleHistoryAdmin, D
     form = UserEditForm
     add_form = UserCreateForm
     resource_classes = [RosterResource]
+    export_form_class = SpreadsheetExportForm
     import_formats = ROSTER_FORMATS
     export_formats = ROSTER_FORMATS
     import_form_class = RosterImportForm
