@@ -50,6 +50,11 @@ ALLAUTH = (
     gettext_noop("Marked {email} as verified."),
     gettext_noop("Failed to mark {email} as verified."),
     gettext_noop("Accounts"),
+    gettext_noop("Email"),
+    gettext_noop("Make Primary"),
+    gettext_noop("Request Code"),
+    gettext_noop("Two-Factor Authentication"),
+    gettext_noop("A new set of Two-Factor Authentication recovery codes has been generated."),
     gettext_noop("Username or email"),
     gettext_noop(
         "You cannot add an email address to an account protected by two-factor authentication."

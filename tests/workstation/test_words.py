@@ -263,3 +263,9 @@ def test_the_e_mail_page_says_youxiang(student_client):
     page = student_client.get(reverse("account_email")).content.decode()
     assert "邮箱地址" in page
     assert re.findall(r">[^<]*email[^<]*<", page, re.IGNORECASE) == []
+
+
+def test_the_two_factor_page_uses_the_portals_word(student_client):
+    page = student_client.get(reverse("mfa_index")).content.decode()
+    assert "<h1>两步验证</h1>" in page or ">两步验证<" in page
+    assert "双因素" not in page
