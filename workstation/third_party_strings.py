@@ -50,6 +50,7 @@ ALLAUTH = (
     gettext_noop("Marked {email} as verified."),
     gettext_noop("Failed to mark {email} as verified."),
     gettext_noop("Accounts"),
+    gettext_noop("Hello from %(site_name)s!"),
     gettext_noop("Email"),
     gettext_noop("Make Primary"),
     gettext_noop("Request Code"),

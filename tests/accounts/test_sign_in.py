@@ -155,3 +155,25 @@ def test_the_sign_in_page_invites_sign_up_only_while_it_is_open(client, settings
     assert reverse("account_signup") not in client.get(LOGIN).content.decode()
     settings.SIGNUP_OPEN = True
     assert reverse("account_signup") in client.get(LOGIN).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "site", "greeting"),
+    [
+        ("en", "Student Party-Member Workstation", "Hello from Student Party-Member Workstation!"),
+        ("zh-hans", "学生党员工作站", "你好，这里是学生党员工作站。"),  # noqa: RUF001
+    ],
+)
+def test_account_e_mails_name_the_portal_in_their_language(
+    client, mailoutbox, settings, language, site, greeting
+):
+    settings.SITE_NAME_EN = "Student Party-Member Workstation"
+    user = UserFactory()
+    client.post(
+        reverse("account_reset_password"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    message = mailoutbox[0]
+    assert message.subject.startswith(f"[{site}] ")
+    assert message.body.startswith(greeting)
+    assert "testserver" not in message.subject

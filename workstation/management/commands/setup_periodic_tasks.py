@@ -12,22 +12,22 @@ from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-# task -> (name shown in the admin, every N minutes)
+# name shown in the admin (English msgid, translated when written) -> (task, every N minutes)
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
-    "notifications.send_pending_emails": (gettext_noop("Send pending notice e-mails"), 5),
-    "members.remind_probation_ending": (gettext_noop("Remind of probations ending"), 24 * 60),
+    gettext_noop("Send pending notice e-mails"): ("notifications.send_pending_emails", 5),
+    gettext_noop("Remind of probations ending"): ("members.remind_probation_ending", 24 * 60),
     # Checked daily; each participant is told at most once per ISO week.
-    "study.remind_behind_schedule": (
-        gettext_noop("Remind participants behind their study plan"),
+    gettext_noop("Remind participants behind their study plan"): (
+        "study.remind_behind_schedule",
         24 * 60,
     ),
-    "study.remind_review_queue": (
-        gettext_noop("Remind reviewers of study entries waiting"),
+    gettext_noop("Remind reviewers of study entries waiting"): (
+        "study.remind_review_queue",
         24 * 60,
     ),
-    "study.remind_activity_tomorrow": (gettext_noop("Remind of study activities tomorrow"), 60),
-    "feedback.remind_overdue": (gettext_noop("Remind of overdue suggestions"), 60),
-    "feedback.deliver_anonymous_news": (gettext_noop("Tell anonymous authors of news"), 60),
+    gettext_noop("Remind of study activities tomorrow"): ("study.remind_activity_tomorrow", 60),
+    gettext_noop("Remind of overdue suggestions"): ("feedback.remind_overdue", 60),
+    gettext_noop("Tell anonymous authors of news"): ("feedback.deliver_anonymous_news", 60),
 }
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with translation.override(settings.LANGUAGE_CODE):
-            for task, (english_name, minutes) in PERIODIC_TASKS.items():
+            for english_name, (task, minutes) in PERIODIC_TASKS.items():
                 name = gettext(english_name)
                 outcome = self._set_up(task, name, english_name, minutes)
                 self.stdout.write(f"{outcome}: {name} ({task})")
