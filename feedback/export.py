@@ -21,17 +21,17 @@ def _when(value) -> str:
 
 def export_suggestions(suggestions: QuerySet[Suggestion]) -> bytes:
     headers = [
-        _("Number"),
+        pgettext("suggestion", "Number"),
         _("Title"),
         _("Details"),
         _("Category"),
         _("Sub-area"),
         _("Status"),
         _("Author"),
-        _("Submitted"),
+        pgettext("column", "Submitted"),
         _("First response"),
         _("Handler"),
-        _("Answered"),
+        pgettext("column", "Answered"),
         _("Official answer"),
         _("Supporters"),
         _("Author satisfied"),

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -141,7 +142,7 @@ class BoardFilterForm(BootstrapForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses")), *Status.choices],
+        choices=[("", pgettext_lazy("suggestion", "All statuses")), *Status.choices],
     )
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -170,11 +171,18 @@ class BoardFilterForm(BootstrapForm):
 
 
 class QueueFilterForm(BootstrapForm):
+    """The queue's filters. With no status asked for, the queue shows the open suggestions, and
+    the status filter says so, so that sending the form unchanged shows the same list."""
+
     STATUS_OPEN = "open"
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("open", _("Waiting for a handler")), ("", _("All statuses")), *Status.choices],
+        choices=[
+            (STATUS_OPEN, _("Open (not answered yet)")),
+            ("", pgettext_lazy("suggestion", "All statuses")),
+            *Status.choices,
+        ],
     )
     category = category_filter()
     age = forms.ChoiceField(
@@ -187,7 +195,20 @@ class QueueFilterForm(BootstrapForm):
             ("7", _("Older than 7 days")),
         ],
     )
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Search titles and details"), "type": "search"}
+        ),
+    )
+
+    def __init__(self, data: QueryDict, **kwargs) -> None:
+        if "status" not in data:
+            data = data.copy()
+            data["status"] = self.STATUS_OPEN
+        super().__init__(data, **kwargs)
 
 
 class AnswerForm(BootstrapForm):

@@ -349,9 +349,9 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 def _filtered_queue(request: HttpRequest) -> tuple[QueueFilterForm, QuerySet[Suggestion]]:
     form = QueueFilterForm(request.GET)
     suggestions = access.queue_for(request.user)
-    data = form.cleaned_data if form.is_valid() else {"status": "open"}
-    status = data.get("status", "open") if "status" in request.GET else "open"
-    if status == "open":
+    data = form.cleaned_data if form.is_valid() else {"status": form.STATUS_OPEN}
+    status = data["status"]
+    if status == form.STATUS_OPEN:
         suggestions = suggestions.filter(status__in=OPEN_STATUSES)
     elif status:
         suggestions = suggestions.filter(status=status)

@@ -8,7 +8,9 @@ nobody else's failures, behind the same address or against his account, ever ref
 """
 
 import logging
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
@@ -19,7 +21,10 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.crypto import get_random_string
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
+
+from common.names import site_names
 
 from .models import User
 from .services import remember_language
@@ -62,6 +67,19 @@ def known_device(request: HttpRequest) -> tuple[int, str] | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
     return int(account), str(device)
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's e-mails call the site: the portal's name in the e-mail's language and its
+    public address (rather than the host name of the request)."""
+
+    name: str
+    domain: str
+
+    @classmethod
+    def current(cls) -> "PortalSite":
+        return cls(name=site_names()["site_name"], domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -147,3 +165,9 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         if not self._login_failed_rl_usage:
             raise self.validation_error("too_many_login_attempts")
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{PortalSite.current().name}] {force_str(subject)}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {"current_site": PortalSite.current(), **context})

@@ -21,13 +21,13 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import re_path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import access, services
-from .admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
+from .admin_import import SpreadsheetExportForm, SpreadsheetImportForm, SpreadsheetImportMixin
 from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
 from .resources import ROSTER_FORMATS, RosterResource
 
@@ -92,6 +92,7 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, HistoryAdmin, DjangoU
     form = UserEditForm
     add_form = UserCreateForm
     resource_classes = [RosterResource]
+    export_form_class = SpreadsheetExportForm
     import_formats = ROSTER_FORMATS
     export_formats = ROSTER_FORMATS
     import_form_class = RosterImportForm
@@ -115,7 +116,7 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, HistoryAdmin, DjangoU
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
-            _("Person"),
+            pgettext_lazy("admin section", "Person"),
             {"fields": ["name", "student_number", "staff_number", "gender", "phone", "language"]},
         ),
         (_("Study"), {"fields": ["college", "major", "class_name", "grade"]}),

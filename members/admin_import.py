@@ -1,4 +1,5 @@
-"""Spreadsheet imports in the admin: the upload form and the import page's handling of a file.
+"""Spreadsheets in the admin: the upload form and the import page's handling of a file, and the
+export page's choice of columns.
 
 The roster and the reading list are imported the same way: a file over the size limit is
 refused before it is read, the format may be left to the file's extension, a file that cannot
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from .spreadsheets import SpreadsheetFileError, check_file_size
 
@@ -74,3 +75,14 @@ class SpreadsheetImportMixin:
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
         return super().process_result(result, request)
+
+
+class SpreadsheetExportForm(SelectableFieldsExportForm):
+    """The export page's columns to choose, each named by its header in the file, in the
+    reader's language (import-export names them by attribute, in English)."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is None or not field.column_name:
+            return super()._get_field_label(resource, field_name)
+        return str(field.column_name)

@@ -153,7 +153,10 @@ class DirectoryFilterForm(BootstrapForm):
         self.fields["q"].widget.attrs["placeholder"] = _("Name or number")
         self.fields["branch"].queryset = branches
         self.fields["branch"].empty_label = _("All branches")
-        self.fields["status"].choices = [("", _("All statuses")), *PoliticalStatus.choices]
+        self.fields["status"].choices = [
+            ("", pgettext_lazy("political status", "All statuses")),
+            *PoliticalStatus.choices,
+        ]
         self.fields["grade"].choices = [("", _("All grades"))] + [(g, g) for g in grades]
         self.fields["major"].choices = [("", _("All majors"))] + [(m, m) for m in majors]
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_grade, validate_mobile
@@ -106,7 +107,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("For staff without a student number."),
     )
-    name = models.CharField(_("name"), max_length=64, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64, blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     college = models.CharField(_("college"), max_length=64, blank=True)
     major = models.CharField(_("major"), max_length=64, blank=True)

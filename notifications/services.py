@@ -11,6 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common.names import site_names
+
 from . import tasks
 from .models import Notice
 from .queue import enqueue_on_commit
@@ -46,14 +48,14 @@ def notify(
     existing = Notice.objects.filter(dedup_key=key).first()
     if existing is not None:
         return existing
-    context = {**(context or {}), "recipient": recipient, **_site_context()}
+    context = {**(context or {}), "recipient": recipient}
     texts = {}
     for language, _name in settings.LANGUAGES:
+        in_language = {**context, **_site_context(language)}
         with translation.override(language):
-            texts[language] = {
-                "title": render_to_string(f"notifications/{kind}-title.txt", context).strip()[:200],
-                "body": render_to_string(f"notifications/{kind}-body.txt", context).strip(),
-            }
+            title = render_to_string(f"notifications/{kind}-title.txt", in_language).strip()
+            body = render_to_string(f"notifications/{kind}-body.txt", in_language).strip()
+        texts[language] = {"title": title[:200], "body": body}
     own = texts.get(recipient.language) or texts[settings.LANGUAGE_CODE]
     notice, created = Notice.objects.get_or_create(
         dedup_key=key,
@@ -170,12 +172,8 @@ def mark_all_notices_read(*, actor) -> int:
     return Notice.objects.for_recipient(actor).unread().update(read_at=read_on())
 
 
-def _site_context() -> dict[str, str]:
-    return {
-        "site_name": settings.SITE_NAME,
-        "college_name": settings.COLLEGE_NAME,
-        "site_url": settings.SITE_URL,
-    }
+def _site_context(language: str) -> dict[str, str]:
+    return {**site_names(language), "site_url": settings.SITE_URL}
 
 
 def _build_email(notice: Notice, connection) -> EmailMultiAlternatives:
@@ -186,7 +184,12 @@ def _build_email(notice: Notice, connection) -> EmailMultiAlternatives:
     # The e-mail speaks the recipient's language at sending (only e-mail fields are saved).
     text = notice.text_in(recipient.language)
     notice.title, notice.body = text["title"], text["body"]
-    context = {"notice": notice, "recipient": recipient, "link": link, **_site_context()}
+    context = {
+        "notice": notice,
+        "recipient": recipient,
+        "link": link,
+        **_site_context(recipient.language),
+    }
     with translation.override(recipient.language):
         subject = render_to_string("emails/notice-subject.txt", context)
         text = render_to_string("emails/notice-body.txt", context)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import tablib
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.resources import escape_formula
 
@@ -24,13 +25,13 @@ def entries_dataset(entries: QuerySet[StudyEntry]) -> tablib.Dataset:
     """One row per entry, its author and its review."""
     dataset = tablib.Dataset(
         headers=[
-            _("Number"),
-            _("Name"),
+            pgettext("profile", "Number"),
+            pgettext("profile", "Name"),
             _("Party branch"),
             _("Date"),
             _("Stage"),
             _("Kind"),
-            _("Hours"),
+            pgettext("study", "Hours"),
             _("Material"),
             _("Notes"),
             _("Status"),
@@ -69,8 +70,8 @@ def progress_dataset(rows: Iterable[EnrollmentProgress]) -> tablib.Dataset:
     ]
     dataset = tablib.Dataset(
         headers=[
-            _("Number"),
-            _("Name"),
+            pgettext("profile", "Number"),
+            pgettext("profile", "Name"),
             _("Party branch"),
             _("Current stage"),
             *stage_headers,

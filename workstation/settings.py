@@ -37,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = env("SITE_NAME", default="学生党员工作站")
 COLLEGE_NAME = env("COLLEGE_NAME", default="崇实书院")
+# The names on English pages and in English e-mails.
+SITE_NAME_EN = env("SITE_NAME_EN", default="Student Party-Member Workstation")
+COLLEGE_NAME_EN = env("COLLEGE_NAME_EN", default="Chongshi College")
 
 # --- applications ----------------------------------------------------------------------------
 

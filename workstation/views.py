@@ -1,4 +1,4 @@
-"""The home page, the language switch and the health check."""
+"""The home page, the language switch, the health check and the site icon."""
 
 from django.apps import apps
 from django.conf import settings
@@ -18,6 +18,8 @@ from notifications.access import notices_visible_to
 from .celery import app as celery_app
 
 HOME_NOTICES = 5
+# Browsers (and the admin's pages, which name no icon of their own) ask for /favicon.ico.
+FAVICON = settings.BASE_DIR / "static" / "favicon.svg"
 
 
 @login_not_required
@@ -63,6 +65,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
         remember_language(actor=request.user, language=language)
     else:
         request.session[LANGUAGE_CHOSEN_SESSION_KEY] = language
+    return response
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The portal's icon at the address browsers ask for by default."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

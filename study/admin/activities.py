@@ -18,7 +18,11 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
+from members.admin_import import (
+    SpreadsheetExportForm,
+    SpreadsheetImportForm,
+    SpreadsheetImportMixin,
+)
 
 from ..models import Activity, Reading, ReadingConfirmation, Registration
 from ..resources import READINGS_FORMATS, ReadingResource, RegistrationResource
@@ -111,6 +115,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [RegistrationResource]
+    export_form_class = SpreadsheetExportForm
     export_formats = [base_formats.XLSX, base_formats.CSV]
     list_display = ["person", "activity", "status", "registered_at", "attended_at"]
     list_filter = ["status", "activity__kind", "activity__stage"]

@@ -30,7 +30,7 @@ class EntryForm(BootstrapForm):
     stage = forms.TypedChoiceField(label=_("Stage"), choices=Stage.choices, coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
     hours = forms.DecimalField(
-        label=_("Hours"),
+        label=pgettext_lazy("study", "Hours"),
         max_digits=4,
         decimal_places=1,
         min_value=Decimal("0.1"),
@@ -83,7 +83,7 @@ class EntryForm(BootstrapForm):
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("review", "Comment"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
@@ -104,7 +104,7 @@ class BulkApproveForm(forms.Form):
 
 class SignOffForm(BootstrapForm):
     comment = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("review", "Comment"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write a comment to sign the stage off.")},

@@ -25,7 +25,7 @@ def test_it_signs_in_by_student_number(client, password):
     user = UserFactory(student_number="20231234", name="陈同学")
     response = sign_in(client, "20231234", password)
     assert response.wsgi_request.user == user
-    assert "以 陈同学 成功登录" in response.content.decode()
+    assert "陈同学，你已成功登录。" in response.content.decode()  # noqa: RUF001
 
 
 @pytest.mark.django_db
@@ -189,3 +189,25 @@ def test_switching_language_while_signed_in_is_kept_for_the_next_sign_in(
     other_device = type(client)()
     sign_in(other_device, user.email, password)
     assert 'lang="en"' in other_device.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "site", "greeting"),
+    [
+        ("en", "Student Party-Member Workstation", "Hello from Student Party-Member Workstation!"),
+        ("zh-hans", "学生党员工作站", "你好，这里是学生党员工作站。"),  # noqa: RUF001
+    ],
+)
+def test_account_e_mails_name_the_portal_in_their_language(
+    client, mailoutbox, settings, language, site, greeting
+):
+    settings.SITE_NAME_EN = "Student Party-Member Workstation"
+    user = UserFactory()
+    client.post(
+        reverse("account_reset_password"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    message = mailoutbox[0]
+    assert message.subject.startswith(f"[{site}] ")
+    assert message.body.startswith(greeting)
+    assert "testserver" not in message.subject

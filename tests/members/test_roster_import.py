@@ -303,6 +303,13 @@ def test_the_reasons_are_in_the_readers_language(importer_client, existing):
     assert set(found) == set(EXPECTED_EN)
 
 
+def test_the_chinese_preview_of_bad_rows_reads_plainly(importer_client, existing):
+    page = upload(importer_client, "roster-bad.xlsx").content.decode()
+    assert "部分行未通过校验" in page
+    assert "请改正数据中的这些错误" in page
+    assert "某些行验数据证失败" not in page
+
+
 def test_a_confirmation_forced_past_the_preview_saves_nothing(importer_client, existing):
     before = User.objects.count()
     storage = CacheStorage()

@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from workstation.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -107,3 +107,35 @@ def test_the_demo_reviewer_and_member_share_a_branch_and_a_timeline(settings):
     assert member.political_status == PoliticalStatus.PROBATIONARY
     assert member.milestones.count() == 4
     assert staff.has_perm("members.import_user")
+
+
+@pytest.mark.django_db
+def test_periodic_tasks_are_named_in_the_staffs_language(staff_client, staff, settings):
+    call_command("setup_periodic_tasks")
+    names = set(PeriodicTask.objects.values_list("name", flat=True))
+    assert "告知匿名提交人建议的进展" in names
+    assert all(not name.isascii() for name in names), names
+    settings.STAFF_REQUIRE_2FA = False
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    page = staff_client.get("/admin/django_celery_beat/periodictask/").content.decode()
+    assert "告知匿名提交人建议的进展" in page
+    assert "Tell anonymous authors of news" not in page
+
+
+@pytest.mark.django_db
+def test_a_task_named_in_english_before_is_renamed_not_doubled():
+    interval = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.create(
+        name="Tell anonymous authors of news",
+        task="feedback.deliver_anonymous_news",
+        interval=interval,
+    )
+    PeriodicTask.objects.create(
+        name="夜间提醒超时建议", task="feedback.remind_overdue", interval=interval
+    )
+    call_command("setup_periodic_tasks")
+    news = PeriodicTask.objects.get(task="feedback.deliver_anonymous_news")
+    assert news.name == "告知匿名提交人建议的进展"
+    # A name staff gave is theirs.
+    assert PeriodicTask.objects.get(task="feedback.remind_overdue").name == "夜间提醒超时建议"

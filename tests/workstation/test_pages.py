@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -105,3 +106,69 @@ def test_the_landing_page_follows_the_installed_parts(client):
         cards = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Study in three stages" in cards
     assert "Your voice, answered" not in cards
+
+
+@pytest.mark.django_db
+def test_the_site_icon_is_served_where_browsers_ask_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content
+
+
+@pytest.mark.django_db
+def test_admin_pages_name_the_portals_icon(staff_client, settings):
+    settings.STAFF_REQUIRE_2FA = False
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert re.search(r'<link rel="icon" href="/static/favicon\.[0-9a-f]+\.svg"', page)
+
+
+def test_no_page_title_holds_markup():
+    """A tag inside `{% block title %}` shows as text in the browser tab."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    titles = re.compile(r"{% block (?:title|head_title) %}(.*?){% endblock", re.DOTALL)
+    for template in templates.rglob("*.html"):
+        for title in titles.findall(template.read_text()):
+            assert "<" not in title, f"{template.relative_to(templates)}: {title}"
+
+
+@pytest.mark.django_db
+def test_the_study_entry_forms_tab_shows_only_its_title(member_client):
+    page = member_client.get(reverse("study:entry-new")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+    assert title.startswith("记录学习 · ")
+    assert "<" not in title
+
+
+@pytest.mark.django_db
+def test_english_pages_and_e_mails_carry_the_english_names(client, settings, mailoutbox):
+    from notifications.services import notify, send_notice_email
+    from tests.factories import UserFactory
+
+    settings.SITE_NAME_EN = "Student Party-Member Workstation"
+    settings.COLLEGE_NAME_EN = "Chongshi College"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Welcome · Chongshi College</title>" in page
+    assert "Student Party-Member Workstation</h1>" in page
+    assert "学生党员工作站" not in page and "崇实书院" not in page
+
+    english = UserFactory(language="en")
+    notice = notify(recipient=english, kind="welcome", key="welcome:english")
+    assert notice.title == "Welcome to Student Party-Member Workstation"
+    send_notice_email(notice_id=notice.pk)
+    assert mailoutbox[0].subject.startswith("[Student Party-Member Workstation]")
+    assert "Chongshi College · Student Party-Member Workstation" in mailoutbox[0].body
+    # Chinese pages and e-mails keep the Chinese names.
+    assert "学生党员工作站</h1>" in client.get("/").content.decode()
+    chinese = UserFactory(language="zh-hans")
+    notice = notify(recipient=chinese, kind="welcome", key="welcome:chinese")
+    send_notice_email(notice_id=notice.pk)
+    assert "崇实书院 · 学生党员工作站" in mailoutbox[1].body
+
+
+@pytest.mark.django_db
+def test_the_english_admin_is_titled_in_english(staff_client, settings):
+    settings.STAFF_REQUIRE_2FA = False
+    page = staff_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Student Party-Member Workstation administration" in page
+    assert "学生党员工作站" not in page

@@ -60,6 +60,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # The portal's own pages.
     "home": EVERYONE,
     "healthz": EVERYONE,
+    "favicon": EVERYONE,
     "set_language": dict.fromkeys(ROLES, "405"),
     "notifications:inbox": SIGNED_IN_ONLY,
     "notifications:open": POST_ONLY,

@@ -1,23 +1,35 @@
 """Create the portal's periodic tasks in django-celery-beat's schedule (kept in the database).
 
-Missing tasks are created; tasks that exist keep whatever staff changed in the admin.
+A task's name is data shown in the admin: it is written in the portal's default language
+(LANGUAGE_CODE, Chinese), the staff's. Missing tasks are created; a task that still carries the
+name this command gave it in English before is renamed; anything staff changed in the admin is
+kept.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-# name shown in the admin -> (task, every N minutes)
+# name shown in the admin (English msgid, translated when written) -> (task, every N minutes)
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
-    "Send pending notice e-mails": ("notifications.send_pending_emails", 5),
-    "Remind of probations ending": ("members.remind_probation_ending", 24 * 60),
+    gettext_noop("Send pending notice e-mails"): ("notifications.send_pending_emails", 5),
+    gettext_noop("Remind of probations ending"): ("members.remind_probation_ending", 24 * 60),
     # Checked daily; each participant is told at most once per ISO week.
-    "Remind participants behind their study plan": ("study.remind_behind_schedule", 24 * 60),
-    "Remind reviewers of study entries waiting": ("study.remind_review_queue", 24 * 60),
-    "Remind of study activities tomorrow": ("study.remind_activity_tomorrow", 60),
-    "Remind of overdue suggestions": ("feedback.remind_overdue", 60),
+    gettext_noop("Remind participants behind their study plan"): (
+        "study.remind_behind_schedule",
+        24 * 60,
+    ),
+    gettext_noop("Remind reviewers of study entries waiting"): (
+        "study.remind_review_queue",
+        24 * 60,
+    ),
+    gettext_noop("Remind of study activities tomorrow"): ("study.remind_activity_tomorrow", 60),
+    gettext_noop("Remind of overdue suggestions"): ("feedback.remind_overdue", 60),
     # Checked hourly; a batch goes only when its time has come and it has enough authors (the
     # FEEDBACK_ANONYMOUS_NEWS_* settings), however often or by whom it is run.
-    "Tell anonymous authors of news": ("feedback.deliver_anonymous_news", 60),
+    gettext_noop("Tell anonymous authors of news"): ("feedback.deliver_anonymous_news", 60),
 }
 
 
@@ -25,11 +37,22 @@ class Command(BaseCommand):
     help = "Create the portal's periodic tasks (idempotent)."
 
     def handle(self, *args, **options) -> None:
-        for name, (task, minutes) in PERIODIC_TASKS.items():
+        with translation.override(settings.LANGUAGE_CODE):
+            for english_name, (task, minutes) in PERIODIC_TASKS.items():
+                name = gettext(english_name)
+                outcome = self._set_up(task, name, english_name, minutes)
+                self.stdout.write(f"{outcome}: {name} ({task})")
+
+    def _set_up(self, task: str, name: str, english_name: str, minutes: int) -> str:
+        existing = PeriodicTask.objects.filter(task=task).order_by("pk").first()
+        if existing is None:
             schedule, _ = IntervalSchedule.objects.get_or_create(
                 every=minutes, period=IntervalSchedule.MINUTES
             )
-            _, created = PeriodicTask.objects.get_or_create(
-                name=name, defaults={"task": task, "interval": schedule}
-            )
-            self.stdout.write(f"{'created' if created else 'kept'}: {name} ({task})")
+            PeriodicTask.objects.create(name=name, task=task, interval=schedule)
+            return "created"
+        if existing.name == english_name and name != english_name:
+            existing.name = name
+            existing.save(update_fields=["name"])
+            return "renamed"
+        return "kept"

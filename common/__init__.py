@@ -1,0 +1,1 @@
+"""The shared layer below every app: plumbing, no product rules."""

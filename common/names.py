@@ -1,0 +1,19 @@
+"""The portal's and the college's names, in the language of the page or e-mail."""
+
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+
+def site_names(language: str | None = None) -> dict[str, str]:
+    """`site_name` and `college_name` in `language` (the active language by default): the
+    English names on English pages and e-mails, the Chinese ones otherwise."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if language.startswith("en"):
+        return {"site_name": settings.SITE_NAME_EN, "college_name": settings.COLLEGE_NAME_EN}
+    return {"site_name": settings.SITE_NAME, "college_name": settings.COLLEGE_NAME}
+
+
+# For values fixed at start-up but read in each request's language (the admin's titles).
+site_name_lazy = lazy(lambda: site_names()["site_name"], str)
+college_name_lazy = lazy(lambda: site_names()["college_name"], str)
