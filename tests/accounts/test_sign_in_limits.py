@@ -35,8 +35,9 @@ def _fast_hashes(settings):
 
 
 def UserFactory(**fields):
-    """A person whose password is hashed with the counting hasher."""
-    return BaseUserFactory(password=make_password(PASSWORD), **fields)
+    """A person whose password is hashed with the counting hasher, and who reads English (the
+    language a sign-in sets on his device)."""
+    return BaseUserFactory(password=make_password(PASSWORD), language="en", **fields)
 
 
 def attempt(client: Client, login: str, password: str, address: str = "10.0.0.1"):
