@@ -205,12 +205,17 @@ def broker_at(url: str) -> Iterator[None]:
         _reset_broker_pools()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _purge_test_queue() -> Iterator[None]:
-    """Messages the tests published and no worker consumed are dropped at the end."""
-    yield
+def purge_test_queue() -> None:
+    """Drop the messages earlier tests published and no worker consumed, so that a real worker
+    started now works on its own test's messages only."""
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_purge(celery_app.conf.task_default_queue)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _purge_test_queue() -> Iterator[None]:
+    yield
+    purge_test_queue()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from notifications.models import Notice
 from notifications.services import notify
 from notifications.tasks import send_pending_emails
-from tests.conftest import broker_at
+from tests.conftest import broker_at, purge_test_queue
 from tests.factories import UserFactory
 from workstation.celery import app as celery_app
 
@@ -26,6 +26,7 @@ def wait_for(condition, timeout: float = 15.0) -> bool:
 
 @pytest.fixture
 def worker(transactional_db):
+    purge_test_queue()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
 
@@ -72,6 +73,7 @@ def test_a_request_succeeds_while_the_broker_is_down_and_the_email_follows(
     assert mailoutbox == []
 
     # The broker is back: the periodic task, on a real worker, sends it, once.
+    purge_test_queue()
     with start_worker(celery_app, pool="solo", perform_ping_check=False):
         send_pending_emails.delay()
         assert wait_for(lambda: len(mailoutbox) == 1)
