@@ -32,8 +32,16 @@ test: bootstrap
 # Not part of `make test`. SCALES="1 10 100" adds the 100x data; BENCH_FLAGS passes more
 # options (`.venv/bin/python -m bench --help`).
 SCALES ?= 1 10
+bench loadtest: export DJANGO_SECRET_KEY ?= bench-only-secret-key-not-for-production-0123456789abcdef
 bench: bootstrap
 	$(PY) -m bench --scales $(SCALES) $(BENCH_FLAGS)
+
+## loadtest: a locust run of students, members and reviewers against gunicorn and a worker
+# e.g. `make loadtest USERS=20 DURATION=1m`; loopback only, stops by itself.
+USERS ?= 200
+DURATION ?= 10m
+loadtest: bootstrap
+	$(PY) -m bench.loadtest --users $(USERS) --duration $(DURATION)
 
 bootstrap: services
 	$(MANAGE) migrate --no-input
