@@ -8,7 +8,7 @@ through the functions below.
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import OFFICERS_OVER_ALL_GROUPS, Branch, User, WorkstationGroup
@@ -50,22 +50,11 @@ def _reviewed_by(user) -> Q:
     """
     led_branches = Branch.objects.filter(secretary=user, is_active=True).order_by().values("pk")
     led_groups = WorkstationGroup.objects.filter(leader=user).order_by().values("pk")
-    people = Q(_AnyOf(F("branch"), ArraySubquery(led_branches)))
-    people |= Q(_AnyOf(F("group"), ArraySubquery(led_groups)))
+    people = Q(branch__any_of=ArraySubquery(led_branches))
+    people |= Q(group__any_of=ArraySubquery(led_groups))
     if user.workstation_role in OFFICERS_OVER_ALL_GROUPS:
         people |= ~Q(workstation_role="")
     return people
-
-
-class _AnyOf(Lookup):
-    """`field = ANY(array)`: a condition the planner answers from the field's index."""
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def reviews(user, person: User) -> bool:

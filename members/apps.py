@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from . import lookups  # noqa: F401 - registers `__any_of`
