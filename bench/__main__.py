@@ -94,9 +94,17 @@ def measure_pages(env: dict[str, str], setup: dict, scale: int, options, results
         for number, page in enumerate(pages, 1):
             key = (page["group"], page["page"], page["role"])
             headers = {"Cookie": setup["cookies"][page["role"]], "Accept-Language": "zh-hans"}
-            # Warm up (templates, caches, connections), and read the query count.
-            for _ in range(2):
-                status, response_headers, body = load.get(port, page["path"], headers)
+            # Warm up every thread of both workers (templates, connections), then read the
+            # query count of one more request.
+            load.hammer(
+                port,
+                page["path"],
+                headers,
+                connections=connections,
+                seconds=30,
+                max_requests=2 * connections,
+            )
+            status, response_headers, body = load.get(port, page["path"], headers)
             row = results["pages"].setdefault(key, {"path": page["path"]})
             row[scale] = {
                 "status": status,
