@@ -4,11 +4,15 @@
 database — the first run records and enqueues its notices, the second finds them recorded (the
 steady state) — counting time, queries and the messages published to the broker.
 `python -m bench.inprocess roster --rows N` times a roster import as the admin runs it (rolled
-back); it runs in a process of its own so that its peak memory is its own.
+back), then through the admin's pages themselves (upload and preview page, confirm; saved into
+the benchmark's copy of the database); it runs in a process of its own so that its peak memory
+is its own.
 """
 
 import argparse
+import html
 import json
+import re
 import time
 from collections.abc import Callable
 
@@ -33,9 +37,15 @@ def main() -> None:
     if options.what == "sweeps":
         print(json.dumps(measure_sweeps()))
     else:
-        from members.management.commands.benchmark_roster_import import measure_roster_import
+        from members.management.commands.benchmark_roster_import import (
+            measure_roster_import,
+            peak_rss_mb,
+        )
 
-        print(json.dumps(measure_roster_import(options.rows, report=lambda _line: None)))
+        figures = measure_roster_import(options.rows, report=lambda _line: None)
+        figures |= measure_admin_import(options.rows)
+        figures["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(figures))
 
 
 def measure_sweeps() -> list[dict]:
@@ -63,6 +73,48 @@ def measure_sweeps() -> list[dict]:
             }
         figures.append(row)
     return figures
+
+
+HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def measure_admin_import(rows: int) -> dict[str, float]:
+    """Upload a roster of `rows` new people in the admin as the demo staff member, then confirm
+    it: the seconds of each page and the size of the preview page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from members.management.commands.benchmark_roster_import import (
+        BRANCH_NAMES,
+        people,
+        workbook,
+    )
+    from members.models import Branch, User
+    from workstation.management.commands.seed_demo import DEMO_ACCOUNTS
+
+    for name in BRANCH_NAMES:
+        Branch.objects.get_or_create(name=name)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=DEMO_ACCOUNTS["staff"][0]))
+    upload = SimpleUploadedFile("roster.xlsx", workbook(people(rows)))
+    start = time.perf_counter()
+    preview = client.post(
+        "/admin/members/user/import/", {"resource": "0", "format": "", "import_file": upload}
+    )
+    preview_seconds = time.perf_counter() - start
+    confirm = {name: html.unescape(value) for name, value in HIDDEN_INPUT.findall(preview.text)}
+    if preview.status_code != 200 or "import_file_name" not in confirm:
+        raise SystemExit(f"the admin's roster preview failed ({preview.status_code})")
+    start = time.perf_counter()
+    done = client.post("/admin/members/user/process_import/", confirm)
+    confirm_seconds = time.perf_counter() - start
+    if done.status_code != 302:
+        raise SystemExit(f"the admin's roster confirmation failed ({done.status_code})")
+    return {
+        "admin_preview": preview_seconds,
+        "admin_preview_mb": len(preview.content) / 1024 / 1024,
+        "admin_confirm": confirm_seconds,
+    }
 
 
 def _measured(work: Callable[[], int]) -> tuple[int, float, int]:
