@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-lock
 
-.PHONY: run test bootstrap services venv messages lock lint format clean
+.PHONY: run test bench loadtest bootstrap services venv messages lock lint format clean
 
 ## run: set everything up, then serve web, worker and beat at http://127.0.0.1:8000
 run: export DJANGO_DEBUG ?= true
@@ -27,6 +27,21 @@ test: bootstrap
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+## bench: throughput, query counts, roster import and sweeps per data size, in one table
+# Not part of `make test`. SCALES="1 10 100" adds the 100x data; BENCH_FLAGS passes more
+# options (`.venv/bin/python -m bench --help`).
+SCALES ?= 1 10
+bench loadtest: export DJANGO_SECRET_KEY ?= bench-only-secret-key-not-for-production-0123456789abcdef
+bench: bootstrap
+	$(PY) -m bench --scales $(SCALES) $(BENCH_FLAGS)
+
+## loadtest: a locust run of students, members and reviewers against gunicorn and a worker
+# e.g. `make loadtest USERS=20 DURATION=1m`; loopback only, stops by itself.
+USERS ?= 200
+DURATION ?= 10m
+loadtest: bootstrap
+	$(PY) -m bench.loadtest --users $(USERS) --duration $(DURATION)
 
 bootstrap: services
 	$(MANAGE) migrate --no-input

@@ -103,6 +103,8 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_display_links = ["pk", "title"]
     list_filter = ["status", "category", "is_anonymous", "hidden"]
     list_select_related = ["category", "author"]
+    # Filtered lists say "n results" without counting the whole table again.
+    show_full_result_count = False
     search_fields = ["title", "body"]
     date_hierarchy = "created_at"
     # `author_token` is never shown; `author` only through `author_shown`.

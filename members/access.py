@@ -6,11 +6,12 @@ group, a group leader over his own group). Views and the admin load people and b
 through the functions below.
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import OFFICERS_OVER_ALL_GROUPS, Branch, User
+from .models import OFFICERS_OVER_ALL_GROUPS, Branch, User, WorkstationGroup
 
 
 def is_staff(user) -> bool:
@@ -41,9 +42,16 @@ def is_reviewer(user) -> bool:
 
 
 def _reviewed_by(user) -> Q:
-    """The people `user` reviews, as a filter."""
-    people = Q(branch__secretary=user, branch__is_active=True)
-    people |= Q(group__leader=user)
+    """The people `user` reviews, as a filter.
+
+    Written as `branch = ANY(ARRAY(<the branches he leads>)) OR group = ANY(...)` rather than
+    as joins: PostgreSQL then reads his few people through the indexes on branch and group
+    instead of every person (20,000 at a university).
+    """
+    led_branches = Branch.objects.filter(secretary=user, is_active=True).order_by().values("pk")
+    led_groups = WorkstationGroup.objects.filter(leader=user).order_by().values("pk")
+    people = Q(branch__any_of=ArraySubquery(led_branches))
+    people |= Q(group__any_of=ArraySubquery(led_groups))
     if user.workstation_role in OFFICERS_OVER_ALL_GROUPS:
         people |= ~Q(workstation_role="")
     return people

@@ -110,6 +110,8 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, HistoryAdmin, DjangoU
         "groups",
     ]
     list_select_related = ["branch"]
+    # Filtered lists say "n results" without counting the whole table again.
+    show_full_result_count = False
     search_fields = ["name", "student_number", "staff_number", "email"]
     ordering = ["student_number", "email"]
     autocomplete_fields = ["branch", "group"]
@@ -379,6 +381,8 @@ class MilestoneAdmin(HistoryAdmin):
     list_display = ["person", "kind", "date", "recorded_by", "recorded_at"]
     list_filter = ["kind"]
     list_select_related = ["person", "recorded_by"]
+    # Filtered lists say "n results" without counting the whole table again.
+    show_full_result_count = False
     search_fields = ["person__name", "person__student_number", "person__staff_number"]
     autocomplete_fields = ["person"]
     date_hierarchy = "date"

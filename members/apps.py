@@ -9,6 +9,8 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from . import lookups  # noqa: F401 - registers `__any_of`
+
         # Django's own receiver stores the exact time of every sign-in with `save()`; ours
         # stores the day only (see `record_sign_in_day`). It takes the same dispatch uid, so
         # that Django's, connected before or after this, is replaced rather than added.

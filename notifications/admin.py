@@ -9,6 +9,8 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["kind", "email_wanted", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "dedup_key", "recipient__email", "recipient__name"]
     list_select_related = ["recipient"]
+    # Filtered lists say "n results" without counting the whole table again.
+    show_full_result_count = False
     raw_id_fields = ["recipient"]
     readonly_fields = [
         "dedup_key",

@@ -285,7 +285,7 @@ def _plan_counts(
     if Requirement.Kind.HOURS in kinds:
         rows = (
             StudyEntry.objects.approved()
-            .filter(person_id__in=person_ids, date__range=(start, end))
+            .filter(person_id__any_of=person_ids, date__range=(start, end))
             .values("person_id", "stage")
             .annotate(total=Sum("hours"))
             .order_by()
@@ -300,14 +300,14 @@ def _plan_counts(
         }
         confirmed = defaultdict(set)
         for person_id, reading_id in ReadingConfirmation.objects.filter(
-            person_id__in=person_ids, reading_id__in=reading_ids
+            person_id__any_of=person_ids, reading_id__in=reading_ids
         ).values_list("person_id", "reading_id"):
             confirmed[person_id].add(reading_id)
         counts["readings"] = confirmed
     if Requirement.Kind.ACTIVITIES in kinds:
         rows = (
             Registration.objects.filter(
-                person_id__in=person_ids,
+                person_id__any_of=person_ids,
                 attended_at__isnull=False,
                 activity__starts_at__date__range=(start, end),
             )
@@ -325,7 +325,7 @@ def _plan_counts(
         rows = (
             StudyEntry.objects.approved()
             .filter(
-                person_id__in=person_ids,
+                person_id__any_of=person_ids,
                 kind=StudyEntry.Kind.REFLECTION,
                 date__range=(start, end),
             )
@@ -393,7 +393,7 @@ def progress_of(
     requirements = _requirements_by_plan(plans)
     sign_offs: dict[int, dict[int, StageSignOff]] = defaultdict(dict)
     for sign_off in StageSignOff.objects.filter(
-        enrollment__in=[enrollment.pk for enrollment in enrollments]
+        enrollment__any_of=[enrollment.pk for enrollment in enrollments]
     ).select_related("signed_by"):
         sign_offs[sign_off.enrollment_id][sign_off.stage] = sign_off
     counts = {}

@@ -120,6 +120,8 @@ class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
     list_display = ["person", "activity", "status", "registered_at", "attended_at"]
     list_filter = ["status", "activity__kind", "activity__stage"]
     list_select_related = ["person", "activity"]
+    # Filtered lists say "n results" without counting the whole table again.
+    show_full_result_count = False
     search_fields = ["person__name", "person__student_number", "activity__title"]
     readonly_fields = [
         "activity",

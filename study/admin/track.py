@@ -83,6 +83,8 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
     list_display = ["person", "plan", "stage", "completed_at", "enrolled_at"]
     list_filter = ["plan", "stage", "person__branch"]
     list_select_related = ["person", "plan"]
+    # Filtered lists say "n results" without counting the whole table again.
+    show_full_result_count = False
     search_fields = ["person__name", "person__student_number"]
     readonly_fields = ["plan", "person", "stage", "completed_at", "enrolled_at"]
 
@@ -104,6 +106,8 @@ class StudyEntryAdmin(SimpleHistoryAdmin):
     list_display = ["person", "date", "stage", "kind", "hours", "status", "reviewed_by"]
     list_filter = ["status", "stage", "kind", "date", "person__branch"]
     list_select_related = ["person", "reviewed_by"]
+    # Filtered lists say "n results" without counting the whole table again.
+    show_full_result_count = False
     search_fields = ["person__name", "person__student_number", "material", "notes"]
     date_hierarchy = "date"
     actions = ["approve_selected"]

@@ -2,9 +2,13 @@
 notices are recorded, ties an author to his suggestion."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from feedback import services as feedback_services
 from notifications.models import Notice
+from notifications.services import notify
 from tests.factories import UserFactory
 
 from .factories import SuggestionFactory
@@ -29,3 +33,36 @@ def test_the_batch_is_recorded_in_the_order_of_the_authors_not_of_the_suggestion
     # Whichever suggestion came first, the notices (their ids and times) come in one order.
     assert [notice.recipient_id for notice in batch.order_by("pk")] == [older.pk, newer.pk]
     assert [notice.recipient_id for notice in batch.order_by("created_at")] == [older.pk, newer.pk]
+
+
+def _queries(sweep) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        sweep()
+    return len(queries)
+
+
+def test_the_batch_takes_the_same_queries_for_more_authors(handler, services):
+    def grow(authors: int, suggestions_each: int) -> None:
+        for author in UserFactory.create_batch(authors):
+            for _ in range(suggestions_each):
+                suggestion = SuggestionFactory(category=services, anonymous_by=author)
+                feedback_services.accept_suggestion(actor=handler, suggestion=suggestion)
+
+    one_notice = _queries(
+        lambda: notify(
+            recipient=handler,
+            kind="feedback-anonymous-news",
+            key="measure-one-notice",
+            link=reverse("feedback:mine"),
+        )
+    )
+    grow(2, 1)
+    first_small = _queries(feedback_services.deliver_anonymous_news)
+    again_small = _queries(feedback_services.deliver_anonymous_news)
+    grow(10, 2)
+    first_large = _queries(feedback_services.deliver_anonymous_news)
+    again_large = _queries(feedback_services.deliver_anonymous_news)
+    assert again_small == again_large
+    # Finding the steps and their authors does not grow with the steps or the authors; each
+    # author told costs one `notify`.
+    assert first_large - first_small == (10 - 2) * one_notice

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from members import tasks
@@ -79,3 +81,27 @@ def test_the_daily_task_is_registered_and_scheduled(branch, reviewer):
     assert "members.remind_probation_ending" in celery_app.tasks
     assert ("members.remind_probation_ending", 24 * 60) in PERIODIC_TASKS.values()
     assert tasks.remind_probation_ending.apply().get() == 1
+
+
+def _queries(sweep) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        sweep()
+    return len(queries)
+
+
+def test_the_sweep_takes_the_same_queries_for_more_probations(branch, reviewer, staff):
+    def grow(count: int) -> None:
+        for _ in range(count):
+            probationer(branch, began=TODAY - datetime.timedelta(days=360))
+
+    grow(2)
+    first_small = _queries(remind_probation_ending)
+    again_small = _queries(remind_probation_ending)
+    grow(10)
+    Notice.objects.all().delete()
+    first_large = _queries(remind_probation_ending)
+    again_large = _queries(remind_probation_ending)
+    assert again_small == again_large
+    # Finding who to tell does not grow; each notice (to staff and to the secretary) costs
+    # `notify`'s same few queries.
+    assert (first_large - again_large) / 24 == (first_small - again_small) / 4

@@ -98,93 +98,111 @@ class Command(BaseCommand):
     def handle(self, *args, rows: int, **options) -> None:
         if rows < 1:
             raise CommandError("--rows must be at least 1.")
-        generated = people(rows)
-        data = workbook(generated)
-        self.stdout.write(
-            f"roster: {rows} rows, {len(data) / 1024 / 1024:.1f} MB xlsx; "
-            f"RSS before: {peak_rss_mb():.0f} MB"
-        )
-        try:
-            with transaction.atomic():
-                self._run(data, generated)
-                raise Rollback
-        except Rollback:
-            pass
+        measure_roster_import(rows, report=self.stdout.write)
         self.stdout.write("rolled back: the database is as it was")
 
-    def _run(self, data: bytes, generated: list[list[Any]]) -> None:
-        for name in BRANCH_NAMES:
-            Branch.objects.get_or_create(name=name)
-        actor = User.objects.create_user("benchmark-staff@example.edu.cn", is_staff=True)
 
-        def admin_import(roster: bytes, dry_run: bool):
-            # As ImportMixin.import_action (dry run) and process_dataset (confirm) call it.
-            dataset = RosterXLSX().create_dataset(roster)
-            extra = {} if dry_run else {"retain_instance_in_row_result": True}
-            return RosterResource().import_data(
-                dataset,
-                dry_run=dry_run,
-                raise_errors=False,
-                file_name="benchmark.xlsx",
-                user=actor,
-                **extra,
-            )
+def measure_roster_import(rows: int, report: Callable[[str], Any] = print) -> dict[str, float]:
+    """Time the preview, the import, a re-import and a bare bulk_create of `rows` generated
+    people, reporting each figure as it comes; returns them in seconds and megabytes. Everything
+    is rolled back."""
+    generated = people(rows)
+    data = workbook(generated)
+    report(
+        f"roster: {rows} rows, {len(data) / 1024 / 1024:.1f} MB xlsx; "
+        f"RSS before: {peak_rss_mb():.0f} MB"
+    )
+    figures: dict[str, float] = {"rows": rows}
+    try:
+        with transaction.atomic():
+            _measure(data, generated, figures, report)
+            raise Rollback
+    except Rollback:
+        pass
+    return figures
 
-        preview, seconds = timed(lambda: admin_import(data, dry_run=True))
-        check(preview)
-        self.stdout.write(
-            f"preview (dry run): {seconds:.2f} s, {preview.totals['new']} new; "
-            f"peak RSS {peak_rss_mb():.0f} MB"
-        )
-        before_import = transaction.savepoint()
-        result, seconds = timed(lambda: admin_import(data, dry_run=False))
-        check(result)
-        imported = User.objects.filter(email__endswith="@stu.example.edu.cn").count()
-        history = User.history.filter(history_user=actor).count()
-        self.stdout.write(
-            f"import: {seconds:.2f} s, {imported} people saved with {history} history records; "
-            f"peak RSS {peak_rss_mb():.0f} MB"
+
+def _measure(
+    data: bytes,
+    generated: list[list[Any]],
+    figures: dict[str, float],
+    report: Callable[[str], Any],
+) -> None:
+    for name in BRANCH_NAMES:
+        Branch.objects.get_or_create(name=name)
+    actor = User.objects.create_user("benchmark-staff@example.edu.cn", is_staff=True)
+
+    def admin_import(roster: bytes, dry_run: bool):
+        # As ImportMixin.import_action (dry run) and process_dataset (confirm) call it.
+        dataset = RosterXLSX().create_dataset(roster)
+        extra = {} if dry_run else {"retain_instance_in_row_result": True}
+        return RosterResource().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            file_name="benchmark.xlsx",
+            user=actor,
+            **extra,
         )
 
-        # Everyone changes class, political status and phone: the roster again updates every
-        # person in place.
-        moved = [
-            [*row[:5], row[5].replace("班", "A班"), row[6], "群众", row[8], row[9] + 1, row[10]]
-            for row in generated
-        ]
-        result, seconds = timed(lambda: admin_import(workbook(moved), dry_run=False))
-        check(result)
-        self.stdout.write(
-            f"re-import, every person changed in 3 columns: {seconds:.2f} s, "
-            f"{result.totals['update']} updated; peak RSS {peak_rss_mb():.0f} MB"
-        )
-        transaction.savepoint_rollback(before_import)
+    preview, figures["preview"] = timed(lambda: admin_import(data, dry_run=True))
+    check(preview)
+    report(
+        f"preview (dry run): {figures['preview']:.2f} s, {preview.totals['new']} new; "
+        f"peak RSS {peak_rss_mb():.0f} MB"
+    )
+    before_import = transaction.savepoint()
+    result, figures["import"] = timed(lambda: admin_import(data, dry_run=False))
+    check(result)
+    imported = User.objects.filter(email__endswith="@stu.example.edu.cn").count()
+    history = User.history.filter(history_user=actor).count()
+    report(
+        f"import: {figures['import']:.2f} s, {imported} people saved with {history} history "
+        f"records; peak RSS {peak_rss_mb():.0f} MB"
+    )
 
-        branches = {branch.name: branch for branch in Branch.objects.filter(name__in=BRANCH_NAMES)}
-        genders = {"男": Gender.MALE, "女": Gender.FEMALE}
-        statuses = {str(label): code for code, label in PoliticalStatus.choices}
-        bare = [
-            User(
-                student_number=str(row[0]),
-                name=row[1],
-                gender=genders[row[2]],
-                college=row[3],
-                major=row[4],
-                class_name=row[5],
-                grade=int(str(row[6]).removesuffix("级")),
-                political_status=statuses.get(row[7], PoliticalStatus.MASSES),
-                branch=branches.get(row[8]),
-                phone=str(row[9]),
-                email=row[10],
-                password="!",  # noqa: S106 - unusable, as the import's
-            )
-            for row in generated
-        ]
-        _created, seconds = timed(lambda: User.objects.bulk_create(bare, batch_size=1000))
-        self.stdout.write(
-            f"bare bulk_create of the same rows (no checks, no history): {seconds:.2f} s"
+    # Everyone changes class, political status and phone: the roster again updates every
+    # person in place.
+    moved = [
+        [*row[:5], row[5].replace("班", "A班"), row[6], "群众", row[8], row[9] + 1, row[10]]
+        for row in generated
+    ]
+    result, figures["reimport"] = timed(lambda: admin_import(workbook(moved), dry_run=False))
+    check(result)
+    report(
+        f"re-import, every person changed in 3 columns: {figures['reimport']:.2f} s, "
+        f"{result.totals['update']} updated; peak RSS {peak_rss_mb():.0f} MB"
+    )
+    transaction.savepoint_rollback(before_import)
+
+    branches = {branch.name: branch for branch in Branch.objects.filter(name__in=BRANCH_NAMES)}
+    genders = {"男": Gender.MALE, "女": Gender.FEMALE}
+    statuses = {str(label): code for code, label in PoliticalStatus.choices}
+    bare = [
+        User(
+            student_number=str(row[0]),
+            name=row[1],
+            gender=genders[row[2]],
+            college=row[3],
+            major=row[4],
+            class_name=row[5],
+            grade=int(str(row[6]).removesuffix("级")),
+            political_status=statuses.get(row[7], PoliticalStatus.MASSES),
+            branch=branches.get(row[8]),
+            phone=str(row[9]),
+            email=row[10],
+            password="!",  # noqa: S106 - unusable, as the import's
         )
-        self.stdout.write(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB")
+        for row in generated
+    ]
+    _created, figures["bulk_create"] = timed(
+        lambda: User.objects.bulk_create(bare, batch_size=1000)
+    )
+    report(
+        f"bare bulk_create of the same rows (no checks, no history): {figures['bulk_create']:.2f} s"
+    )
+    figures["peak_rss_mb"] = peak_rss_mb()
+    report(f"peak RSS of the whole run: {figures['peak_rss_mb']:.0f} MB")
 
 
 def timed(work: Callable[[], Any]) -> tuple[Any, float]:
