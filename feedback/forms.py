@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.forms import BootstrapForm
+from common.forms import BootstrapForm
 
 from .models import Category, Status, SubArea, Suggestion
 from .photos import MAX_PHOTOS, check_photo

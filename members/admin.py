@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
+
 from . import access, services
-from .admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
 from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
 from .resources import ROSTER_FORMATS, RosterResource
 

@@ -18,7 +18,7 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
+from common.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
 
 from ..models import Activity, Reading, ReadingConfirmation, Registration
 from ..resources import READINGS_FORMATS, ReadingResource, RegistrationResource

@@ -3,8 +3,8 @@
 The college's lists come as Excel workbooks or as CSV files saved by Excel (UTF-8 or GBK), with
 headers in Chinese or English, sometimes under a title row. A table is read into a dataset under
 the importing resource's own headers, each row remembering the row number the spreadsheet shows,
-so that a bad row is reported where staff will look for it. The roster and the reading list are
-both read this way.
+so that a bad row is reported where staff will look for it. Every import of the portal reads its
+file this way; every export escapes its formula cells (`escape_formula`).
 """
 
 import csv
