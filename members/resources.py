@@ -21,7 +21,7 @@ from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
 from common.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
-from common.spreadsheets import SpreadsheetCSV, SpreadsheetXLSX, cell_text, read_table
+from common.spreadsheets import cell_text, read_table, spreadsheet_formats
 
 from . import services
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
@@ -82,21 +82,8 @@ def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     )
 
 
-class RosterCSV(SpreadsheetCSV):
-    """The roster as CSV, as Excel saves it."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return roster_dataset(rows)
-
-
-class RosterXLSX(SpreadsheetXLSX):
-    """The roster as an Excel workbook."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return roster_dataset(rows)
-
-
-ROSTER_FORMATS = [RosterXLSX, RosterCSV]
+ROSTER_FORMATS = spreadsheet_formats("Roster", roster_dataset)
+RosterXLSX, RosterCSV = ROSTER_FORMATS
 
 
 # --- columns -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from import_export import fields, widgets
 
 from common.exports import FormulaSafeResource
 from common.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
-from common.spreadsheets import SpreadsheetCSV, SpreadsheetXLSX, read_table
+from common.spreadsheets import read_table, spreadsheet_formats
 
 from .models import Reading, Registration, Stage
 
@@ -65,21 +65,8 @@ def readings_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     )
 
 
-class ReadingsCSV(SpreadsheetCSV):
-    """The reading list as CSV, as Excel saves it."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return readings_dataset(rows)
-
-
-class ReadingsXLSX(SpreadsheetXLSX):
-    """The reading list as an Excel workbook."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return readings_dataset(rows)
-
-
-READINGS_FORMATS = [ReadingsXLSX, ReadingsCSV]
+READINGS_FORMATS = spreadsheet_formats("Readings", readings_dataset)
+ReadingsXLSX, ReadingsCSV = READINGS_FORMATS
 
 
 class ReadingResource(SpreadsheetResource):
