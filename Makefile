@@ -14,7 +14,7 @@ run: bootstrap
 	$(MANAGE) seed_demo
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
-## test: set everything up, then lint, check migrations and run the whole suite
+## test: set everything up, then lint, check the import layers and migrations, run the whole suite
 # The tests speak plain HTTP to the test server and publish to a queue of their own, so that a
 # worker of `make run` on the same Redis never takes their tasks.
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
@@ -25,6 +25,7 @@ test: SERVICES_FLAGS := --browser
 test: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
@@ -77,6 +78,7 @@ lock: venv
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff check --fix .

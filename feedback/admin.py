@@ -10,7 +10,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.history import HistoryAdmin
 
 from .models import Category, Photo, Report, Step, SubArea, Suggestion
 
@@ -49,7 +50,7 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryAdmin):
     form = CategoryForm
     list_display = ["name", "name_en", "first_response_days", "answer_days", "is_active"]
     list_editable = ["first_response_days", "answer_days"]
@@ -59,7 +60,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SubArea)
-class SubAreaAdmin(SimpleHistoryAdmin):
+class SubAreaAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "category", "position", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "name_en"]

@@ -1,6 +1,6 @@
 """The suggestions as an Excel workbook for staff.
 
-Formula-safe (every text cell goes through the roster's `escape_formula`), and an anonymous
+Formula-safe (every row goes through the shared `formula_safe`), and an anonymous
 suggestion's author column says only that it is anonymous: the row holds nothing else about him.
 """
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from members.resources import escape_formula
+from common.exports import formula_safe
 
 from .models import Suggestion
 
@@ -62,5 +62,5 @@ def export_suggestions(suggestions: QuerySet[Suggestion]) -> bytes:
             satisfied,
             pgettext("hidden", "Yes") if suggestion.hidden else "",
         ]
-        dataset.append([escape_formula(value) for value in row])
+        dataset.append(formula_safe(row))
     return dataset.export("xlsx")

@@ -7,7 +7,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.forms import BootstrapForm
+from common.forms import BootstrapForm
 
 from .models import Category, Status, SubArea, Suggestion
 from .photos import MAX_PHOTOS, check_photo

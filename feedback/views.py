@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.exports import xlsx_response
+
 from . import access, services
 from . import statistics as stats
 from .export import export_suggestions
@@ -39,7 +41,6 @@ from .models import OPEN_STATUSES, Status, Suggestion, Support
 from .similar import similar_suggestions
 
 PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _error_text(error: ValidationError) -> str:
@@ -427,10 +428,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if not access.may_export(request.user):
         raise PermissionDenied
     _form, suggestions = _filtered_queue(request)
-    response = HttpResponse(export_suggestions(suggestions), content_type=XLSX)
-    filename = f"suggestions-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(export_suggestions(suggestions), "suggestions")
 
 
 @require_GET

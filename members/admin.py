@@ -19,35 +19,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import re_path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin_import import SpreadsheetExportForm, SpreadsheetImportForm, SpreadsheetImportMixin
+from common.history import HistoryAdmin
 
 from . import access, services
-from .admin_import import SpreadsheetExportForm, SpreadsheetImportForm, SpreadsheetImportMixin
 from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
 from .resources import ROSTER_FORMATS, RosterResource
-
-# --- history -----------------------------------------------------------------------------------
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's admin whose version ids are numbers: `<id>/history/password/` (or any
-    other word) is not a version, and so a 404 rather than a failed lookup."""
-
-    def get_urls(self):
-        opts = self.model._meta
-        name = f"{opts.app_label}_{opts.model_name}_simple_history"
-        version = re_path(
-            r"^([^/]+)/history/([0-9]+)/$",
-            self.admin_site.admin_view(self.history_form_view),
-            name=name,
-        )
-        return [version] + [url for url in super().get_urls() if url.name != name]
-
 
 # --- people ------------------------------------------------------------------------------------
 

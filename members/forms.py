@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.forms import BootstrapForm
+
 from . import services
 from .models import Branch, Milestone, PoliticalStatus, User
 from .validators import normalize_phone, validate_mobile
@@ -56,24 +58,6 @@ class SignupForm(allauth_forms.SignupForm):
         field.label = _("Student number")
         field.widget.attrs["placeholder"] = _("Student number")
         field.help_text = _("The number on your student card.")
-
-
-class BootstrapForm(forms.Form):
-    """A form whose widgets carry Bootstrap's classes, marked invalid once validated."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
 class PhoneForm(BootstrapForm):

@@ -2,7 +2,7 @@
 
 The columns are the same both ways, so an exported file imports again. Headers are written in
 the reader's language and read in Chinese or English. An import is all or nothing (see
-`members.spreadsheet_resources`): every bad row is reported with the row number the spreadsheet
+`common.spreadsheet_resources`): every bad row is reported with the row number the spreadsheet
 shows, and nothing is saved until the whole file is valid.
 """
 
@@ -20,16 +20,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
+from common.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
+from common.spreadsheets import cell_text, read_table, spreadsheet_formats
+
 from . import services
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
-from .spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
-from .spreadsheets import (
-    SpreadsheetCSV,
-    SpreadsheetXLSX,
-    cell_text,
-    escape_formula,  # noqa: F401 - the other apps' exports use it from here
-    read_table,
-)
 from .validators import normalize_phone, parse_grade, validate_mobile
 
 # Rows per query when looking people up, well under PostgreSQL's limit of parameters.
@@ -87,21 +82,8 @@ def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     )
 
 
-class RosterCSV(SpreadsheetCSV):
-    """The roster as CSV, as Excel saves it."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return roster_dataset(rows)
-
-
-class RosterXLSX(SpreadsheetXLSX):
-    """The roster as an Excel workbook."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return roster_dataset(rows)
-
-
-ROSTER_FORMATS = [RosterXLSX, RosterCSV]
+ROSTER_FORMATS = spreadsheet_formats("Roster", roster_dataset)
+RosterXLSX, RosterCSV = ROSTER_FORMATS
 
 
 # --- columns -----------------------------------------------------------------------------------

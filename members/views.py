@@ -14,6 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.exports import xlsx_response
+
 from . import access, services
 from .forms import DirectoryFilterForm, MilestoneForm, PhoneForm
 from .models import MILESTONE_ORDER, Branch, PoliticalStatus, User
@@ -21,7 +23,6 @@ from .resources import RosterResource
 from .timeline import steps_of as timeline_steps_of
 
 PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- my profile -------------------------------------------------------------------------------
@@ -95,10 +96,7 @@ def directory_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     _form, people = _filtered_people(request)
     dataset = RosterResource().export(queryset=people)
-    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
-    filename = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(dataset, "roster")
 
 
 # --- a person and his timeline ----------------------------------------------------------------

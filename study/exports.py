@@ -1,7 +1,7 @@
 """Excel exports of the study track for staff: the log's entries and each participant's progress.
 
-Every text cell goes through the roster's formula escaping (`members.resources.escape_formula`),
-so a note that begins with "=" stays text in a spreadsheet.
+Every row goes through the shared formula escaping (`common.exports.formula_safe`), so a note
+that begins with "=" stays text in a spreadsheet.
 """
 
 from collections.abc import Iterable
@@ -11,14 +11,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from members.resources import escape_formula
+from common.exports import formula_safe
 
 from .models import Stage, StudyEntry
 from .progress import EnrollmentProgress
-
-
-def _row(values: Iterable[object]) -> list[object]:
-    return [escape_formula(value) for value in values]
 
 
 def entries_dataset(entries: QuerySet[StudyEntry]) -> tablib.Dataset:
@@ -43,7 +39,7 @@ def entries_dataset(entries: QuerySet[StudyEntry]) -> tablib.Dataset:
     for entry in entries.select_related("person__branch", "reviewed_by"):
         person = entry.person
         dataset.append(
-            _row(
+            formula_safe(
                 [
                     person.number,
                     person.display_name,
@@ -95,7 +91,7 @@ def progress_dataset(rows: Iterable[EnrollmentProgress]) -> tablib.Dataset:
             )
         )
         dataset.append(
-            _row(
+            formula_safe(
                 [
                     person.number,
                     person.display_name,

@@ -12,10 +12,11 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
-from members.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
-from members.spreadsheets import SpreadsheetCSV, SpreadsheetXLSX, escape_formula, read_table
+from common.exports import FormulaSafeResource
+from common.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
+from common.spreadsheets import read_table, spreadsheet_formats
 
 from .models import Reading, Registration, Stage
 
@@ -64,21 +65,8 @@ def readings_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     )
 
 
-class ReadingsCSV(SpreadsheetCSV):
-    """The reading list as CSV, as Excel saves it."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return readings_dataset(rows)
-
-
-class ReadingsXLSX(SpreadsheetXLSX):
-    """The reading list as an Excel workbook."""
-
-    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
-        return readings_dataset(rows)
-
-
-READINGS_FORMATS = [ReadingsXLSX, ReadingsCSV]
+READINGS_FORMATS = spreadsheet_formats("Readings", readings_dataset)
+ReadingsXLSX, ReadingsCSV = READINGS_FORMATS
 
 
 class ReadingResource(SpreadsheetResource):
@@ -152,7 +140,7 @@ class ReadingResource(SpreadsheetResource):
 # --- the attendance sheet --------------------------------------------------------------------
 
 
-class RegistrationResource(resources.ModelResource):
+class RegistrationResource(FormulaSafeResource):
     """Registrations as an attendance sheet, exported from the admin (filtered as shown)."""
 
     activity = fields.Field(
@@ -205,6 +193,3 @@ class RegistrationResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("activity", "person__branch")
-
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "feedback",
     "members",
     "notifications",
+    "common",
     # Django and third parties.
     "django.contrib.admin",
     "django.contrib.auth",

@@ -16,13 +16,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats import base_formats
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_import import (
+from common.admin_import import (
     SpreadsheetExportForm,
     SpreadsheetImportForm,
     SpreadsheetImportMixin,
 )
+from common.history import HistoryAdmin
 
 from ..models import Activity, Reading, ReadingConfirmation, Registration
 from ..resources import READINGS_FORMATS, ReadingResource, RegistrationResource
@@ -69,7 +69,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(HistoryAdmin):
     form = ActivityAdminForm
     list_display = ["title", "kind", "stage", "starts_at", "place", "capacity", "taken", "branch"]
     list_filter = ["kind", "stage", "branch", "plan"]
@@ -113,7 +113,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(ExportMixin, HistoryAdmin):
     resource_classes = [RegistrationResource]
     export_form_class = SpreadsheetExportForm
     export_formats = [base_formats.XLSX, base_formats.CSV]
@@ -185,7 +185,7 @@ class ReadingsImportForm(SpreadsheetImportForm):
 
 
 @admin.register(Reading)
-class ReadingAdmin(SpreadsheetImportMixin, ImportMixin, SimpleHistoryAdmin):
+class ReadingAdmin(SpreadsheetImportMixin, ImportMixin, HistoryAdmin):
     resource_classes = [ReadingResource]
     import_formats = READINGS_FORMATS
     import_form_class = ReadingsImportForm

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.history import HistoryAdmin
 
 from ..models import Enrollment, Requirement, StageSignOff, StudyEntry, StudyPlan
 from ..services import track as services
@@ -48,7 +49,7 @@ class RequirementInline(admin.StackedInline):
 
 
 @admin.register(StudyPlan)
-class StudyPlanAdmin(SimpleHistoryAdmin):
+class StudyPlanAdmin(HistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "participant_count", "participants_link"]
     search_fields = ["name"]
     date_hierarchy = "starts_on"
@@ -77,7 +78,7 @@ class StudyPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SimpleHistoryAdmin):
+class EnrollmentAdmin(HistoryAdmin):
     """Participants: added on the plan's participants page, moved on by sign-offs."""
 
     list_display = ["person", "plan", "stage", "completed_at", "enrolled_at"]
@@ -100,7 +101,7 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StudyEntry)
-class StudyEntryAdmin(SimpleHistoryAdmin):
+class StudyEntryAdmin(HistoryAdmin):
     """The study log, to read and search; submitted entries may be approved in bulk."""
 
     list_display = ["person", "date", "stage", "kind", "hours", "status", "reviewed_by"]
@@ -156,7 +157,7 @@ class StudyEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StageSignOff)
-class StageSignOffAdmin(SimpleHistoryAdmin):
+class StageSignOffAdmin(HistoryAdmin):
     """Sign-offs, to read: reviewers sign stages off in the portal, where the rules are checked."""
 
     list_display = ["enrollment", "stage", "signed_by", "signed_at"]

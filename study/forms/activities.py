@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.forms import BootstrapForm
+from common.forms import BootstrapForm
 from members.models import Branch
 
 from ..models import SIGN_IN_CODE_LENGTH, Activity, ActivityKind, Stage, StudyPlan

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.forms import BootstrapForm
+from common.forms import BootstrapForm
 from members.models import MEMBER_STATUSES, Branch, PoliticalStatus, User
 
 from ..models import Stage, StudyEntry, StudyPlan

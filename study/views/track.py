@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.exports import xlsx_response
 from members.access import is_staff
 from members.models import User
 
@@ -41,7 +42,6 @@ from ..services import track as services
 PAGE_SIZE = 20
 BEHIND_SHOWN = 50
 RECENT_ENTRIES = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 MAX_UNDER_WAY_SHOWN = 5
@@ -470,14 +470,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "study/overview.html", context)
 
 
-def _xlsx(dataset, name: str) -> HttpResponse:
-    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
-
-
 @require_GET
 def export_entries(request: HttpRequest) -> HttpResponse:
     """The plan's participants' entries within its period, filtered like the overview."""
@@ -496,7 +488,7 @@ def export_entries(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(stage=data["stage"])
         if data.get("branch"):
             entries = entries.filter(person__branch=data["branch"])
-    return _xlsx(entries_dataset(entries), "study-entries")
+    return xlsx_response(entries_dataset(entries), "study-entries")
 
 
 @require_GET
@@ -506,7 +498,7 @@ def export_progress(request: HttpRequest) -> HttpResponse:
     rows = []
     if plan is not None:
         rows = progress_of(_participants(plan, form.cleaned_data.get("branch")))
-    return _xlsx(progress_dataset(rows), "study-progress")
+    return xlsx_response(progress_dataset(rows), "study-progress")
 
 
 # --- a plan's participants --------------------------------------------------------------------

@@ -154,7 +154,7 @@ import resource, sys
 import django
 django.setup()
 from members.resources import RosterXLSX
-from members.spreadsheets import SpreadsheetFileError
+from common.spreadsheets import SpreadsheetFileError
 try:
     RosterXLSX().create_dataset(open(sys.argv[1], "rb").read())
     outcome = "read"

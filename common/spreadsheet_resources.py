@@ -2,9 +2,9 @@
 
 An import is all or nothing: every bad row is reported, under the column names the file uses
 and with the row number the spreadsheet shows, and nothing is saved until the whole file is
-valid. An export makes formula cells harmless. The roster and the reading list are resources of
-this kind; each says how its table is read (`read_rows`) and what a row must satisfy beyond its
-cells (`check_row`).
+valid. An export makes formula cells harmless (`common.exports`). An app's import (the roster,
+the reading list) is a resource of this kind; it says how its table is read (`read_rows`) and
+what a row must satisfy beyond its cells (`check_row`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -21,7 +21,8 @@ from django.utils.safestring import mark_safe
 from import_export import resources, widgets
 from import_export.results import Result
 
-from .spreadsheets import ROW_COLUMN, SpreadsheetFileError, cell_text, escape_formula, match_key
+from .exports import FormulaSafeResource
+from .spreadsheets import ROW_COLUMN, SpreadsheetFileError, cell_text, match_key
 
 # --- cells ---------------------------------------------------------------------------------------
 
@@ -123,7 +124,7 @@ class SpreadsheetResult(Result):
 # --- the resource --------------------------------------------------------------------------------
 
 
-class SpreadsheetResource(resources.ModelResource):
+class SpreadsheetResource(FormulaSafeResource):
     """A model's rows as a spreadsheet, imported all or nothing and exported formula-safe."""
 
     # Fields the model's `full_clean` is not to check, because the import checks them itself.
@@ -143,12 +144,6 @@ class SpreadsheetResource(resources.ModelResource):
 
     def check_row(self, instance, row_number: int | None, errors: dict) -> None:
         """Add to `errors` what is wrong with the row beyond its cells: required values, repeats."""
-
-    # export ---------------------------------------------------------------------------------
-
-    def export_field(self, field, instance, **kwargs):
-        # The one place every export passes.
-        return escape_formula(super().export_field(field, instance, **kwargs))
 
     # import ---------------------------------------------------------------------------------
 

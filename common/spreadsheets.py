@@ -3,8 +3,8 @@
 The college's lists come as Excel workbooks or as CSV files saved by Excel (UTF-8 or GBK), with
 headers in Chinese or English, sometimes under a title row. A table is read into a dataset under
 the importing resource's own headers, each row remembering the row number the spreadsheet shows,
-so that a bad row is reported where staff will look for it. The roster and the reading list are
-both read this way.
+so that a bad row is reported where staff will look for it. Every import of the portal reads its
+file this way; every export escapes its formula cells (`escape_formula`).
 """
 
 import csv
@@ -12,7 +12,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import tablib
 from django.conf import settings
@@ -226,8 +226,8 @@ def _unsupported_encoding(name: str | None) -> SpreadsheetFileError:
 class SpreadsheetCSV(base_formats.CSV):
     """CSV as Excel saves it: UTF-8 with or without a byte-order mark, or GBK (GB18030).
 
-    Declared binary so that the bytes reach `create_dataset`, which finds the encoding. A
-    subclass says how its table is read, in `read_rows`.
+    Declared binary so that the bytes reach `create_dataset`, which finds the encoding. An
+    import's own format says how its table is read, in `read_rows` (see `spreadsheet_formats`).
     """
 
     ENCODINGS = ("utf-8-sig", "gb18030")
@@ -287,7 +287,7 @@ class SpreadsheetCSV(base_formats.CSV):
 
 
 class SpreadsheetXLSX(base_formats.XLSX):
-    """An Excel workbook: the first sheet, read row by row by the subclass's `read_rows`.
+    """An Excel workbook: the first sheet, read row by row by the import's `read_rows`.
 
     A workbook is a zip file: a few kilobytes can unpack to gigabytes, or declare a sheet of
     a million rows by sixteen thousand columns. So before a cell is read, the unpacked size of
@@ -327,6 +327,22 @@ class SpreadsheetXLSX(base_formats.XLSX):
             raise unreadable from error
         finally:
             book.close()
+
+
+TableReader = Callable[[Iterable[Sequence[object]]], tablib.Dataset]
+
+
+def spreadsheet_formats(name: str, read_rows: TableReader) -> list[type]:
+    """An import's formats, an Excel workbook and CSV as Excel saves it, each reading its table
+    with `read_rows` (a function over the sheet's rows, usually one that calls `read_table`).
+
+    They are named `<name>XLSX` and `<name>CSV`, in this order: the first is the default.
+    """
+    reader = {"read_rows": staticmethod(read_rows), "__module__": read_rows.__module__}
+    return [
+        type(f"{name}XLSX", (SpreadsheetXLSX,), reader),
+        type(f"{name}CSV", (SpreadsheetCSV,), reader),
+    ]
 
 
 def check_unpacked_size(parts: Iterable[zipfile.ZipInfo]) -> None:

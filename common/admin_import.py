@@ -1,7 +1,7 @@
 """Spreadsheets in the admin: the upload form and the import page's handling of a file, and the
 export page's choice of columns.
 
-The roster and the reading list are imported the same way: a file over the size limit is
+Every spreadsheet import of the admin works the same way: a file over the size limit is
 refused before it is read, the format may be left to the file's extension, a file that cannot
 be read is refused on the form with its reason, and a confirmed import that no longer passes
 the checks saves nothing and says so.

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from members.spreadsheets import (
+from common.spreadsheets import (
     ROW_COLUMN,
     SpreadsheetCSV,
     SpreadsheetFileError,
