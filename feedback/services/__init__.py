@@ -10,6 +10,9 @@ are recorded without naming him.
   be a category's handler;
 - `moderation`: hiding and restoring;
 - `notices`: the history, who is told of it, and the hourly sweeps.
+
+Which step may be taken in which status, and by whom, is the table in `feedback.workflow`; every
+service here enforces it.
 """
 
 from .handling import (
