@@ -1,17 +1,23 @@
 """Who may see or do what on the suggestion board.
 
 Everyone signed in reads the board (and visitors too when FEEDBACK_PUBLIC_BOARD is on); staff
-handle every suggestion, and the handlers listed on a category (staff or workstation members)
-handle that category's. The author of a suggestion is recognised by the `author` link or, for an
-anonymous one, by his token; nobody else learns who he is.
+handle every suggestion, and the handlers listed on a category (staff or workstation members,
+`eligible_handlers`) handle that category's. The author of a suggestion is recognised by the
+`author` link or, for an anonymous one, by his token; nobody else learns who he is.
+
+Each action has its `can_<action>(user, suggestion)`: who may take it. The services refuse
+anyone else (PermissionDenied); in which status an action may be taken is `feedback.workflow`'s.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from members.access import is_staff
+from members.models import MEMBER_STATUSES
 
 from .anonymity import author_token, is_token_of
 from .models import Category, Photo, Suggestion
@@ -31,38 +37,143 @@ def is_author(user, suggestion: Suggestion) -> bool:
     return is_token_of(user, suggestion.author_token)
 
 
+def eligible_handlers() -> QuerySet:
+    """Who may handle suggestions: active staff (every category) and active workstation members
+    (activists onward; the categories listing them). The one rule: a category lists only them,
+    only they are given suggestions, told of new ones, and handle them."""
+    return get_user_model().objects.filter(
+        Q(is_staff=True) | Q(political_status__in=MEMBER_STATUSES), is_active=True
+    )
+
+
+def is_eligible_handler(user) -> bool:
+    """Whether `user` is among `eligible_handlers()`, without asking the database."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_staff or user.political_status in MEMBER_STATUSES)
+    )
+
+
+def eligible_assignees(category: Category | None = None) -> QuerySet:
+    """Who may be given suggestions of `category` (or of any category): staff, and the eligible
+    handlers listed on it."""
+    listed = Q(feedback_categories=category) if category else Q(feedback_categories__isnull=False)
+    return (
+        eligible_handlers().filter(Q(is_staff=True) | listed).distinct().order_by("name", "email")
+    )
+
+
 def handled_categories(user) -> QuerySet[Category]:
     """The categories `user` handles: all for staff; those listing him for a member."""
     if is_staff(user):
         return Category.objects.all()
-    if not user.is_authenticated or not user.is_member:
+    if not is_eligible_handler(user):
         return Category.objects.none()
     return Category.objects.filter(handlers=user)
 
 
+def _handled_category_ids(user) -> set[int]:
+    """The ids of `handled_categories(user)`, remembered on the user for the request."""
+    if not hasattr(user, "_feedback_category_ids"):
+        user._feedback_category_ids = set(handled_categories(user).values_list("pk", flat=True))
+    return user._feedback_category_ids
+
+
 def is_handler(user) -> bool:
-    """Staff, or a member listed as a handler of some category. Remembered on the user."""
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_feedback_handler"):
-        user._feedback_handler = is_staff(user) or handled_categories(user).exists()
-    return user._feedback_handler
+    """Staff, or a member listed as a handler of some category."""
+    if is_staff(user):
+        return True
+    return bool(_handled_category_ids(user))
 
 
 def can_handle(user, suggestion: Suggestion) -> bool:
     """Staff, and the handlers of the suggestion's category, accept, answer and close it."""
     if is_staff(user):
         return True
-    if not user.is_authenticated or not user.is_member:
-        return False
-    if not hasattr(user, "_feedback_category_ids"):
-        user._feedback_category_ids = set(handled_categories(user).values_list("pk", flat=True))
-    return suggestion.category_id in user._feedback_category_ids
+    return suggestion.category_id in _handled_category_ids(user)
 
 
 def can_moderate(user) -> bool:
     """Staff hide suggestions and show them again."""
     return is_staff(user)
+
+
+# --- who takes each action --------------------------------------------------------------------
+
+
+def can_submit(user) -> bool:
+    """Everyone signed in raises suggestions."""
+    return bool(user.is_authenticated)
+
+
+def can_support(user, suggestion: Suggestion) -> bool:
+    """Everyone signed in supports (+1) a suggestion, except its author."""
+    if not user.is_authenticated:
+        return False
+    return not is_author(user, suggestion)
+
+
+def can_report(user, suggestion: Suggestion) -> bool:
+    """Everyone signed in reports a suggestion as inappropriate, except its author."""
+    if not user.is_authenticated:
+        return False
+    return not is_author(user, suggestion)
+
+
+def can_accept(user, suggestion: Suggestion) -> bool:
+    """Its handlers take a new suggestion on."""
+    return can_handle(user, suggestion)
+
+
+def can_assign(user, suggestion: Suggestion) -> bool:
+    """Its handlers give a suggestion to one of them."""
+    return can_handle(user, suggestion)
+
+
+def can_start(user, suggestion: Suggestion) -> bool:
+    """Its handlers say that work has begun."""
+    return can_handle(user, suggestion)
+
+
+def can_answer(user, suggestion: Suggestion) -> bool:
+    """Its handlers give the official answer."""
+    return can_handle(user, suggestion)
+
+
+def can_close(user, suggestion: Suggestion) -> bool:
+    """Its handlers close an answered suggestion."""
+    return can_handle(user, suggestion)
+
+
+def can_decline(user, suggestion: Suggestion) -> bool:
+    """Its handlers decline a suggestion, with a reason."""
+    return can_handle(user, suggestion)
+
+
+def can_merge(user, suggestion: Suggestion) -> bool:
+    """Its handlers merge a suggestion into another as a duplicate."""
+    return can_handle(user, suggestion)
+
+
+def can_rate(user, suggestion: Suggestion) -> bool:
+    """Only the author says whether the answer satisfies him."""
+    return is_author(user, suggestion)
+
+
+def can_reopen(user, suggestion: Suggestion) -> bool:
+    """Only the author reopens his suggestion."""
+    return is_author(user, suggestion)
+
+
+def can_hide(user, suggestion: Suggestion) -> bool:
+    """Staff hide a suggestion from the board."""
+    return can_moderate(user)
+
+
+def can_restore(user, suggestion: Suggestion) -> bool:
+    """Staff show a hidden suggestion again."""
+    return can_moderate(user)
 
 
 def may_see_stats(user) -> bool:
@@ -105,6 +216,7 @@ def get_suggestion_for_user(user, pk: int, *, write: bool = False) -> Suggestion
     """
     suggestion = (
         suggestions_visible_to(user)
+        .with_overdue(timezone.now())
         .select_related("category", "sub_area", "author", "assignee", "answered_by", "merged_into")
         .filter(pk=pk)
         .first()
@@ -126,9 +238,3 @@ def get_photo_for_user(user, pk: int) -> Photo:
     if photo is None:
         raise Http404
     return photo
-
-
-def require_author(user, suggestion: Suggestion) -> None:
-    """Only the author rates or reopens his suggestion."""
-    if not is_author(user, suggestion):
-        raise PermissionDenied

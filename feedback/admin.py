@@ -7,12 +7,11 @@ an anonymous suggestion: the row holds no link to him, and the token is not show
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.history import HistoryAdmin
 
+from . import services
 from .models import Category, Photo, Report, Step, SubArea, Suggestion
 
 
@@ -37,15 +36,7 @@ class CategoryForm(forms.ModelForm):
 
     def clean_handlers(self):
         handlers = self.cleaned_data["handlers"]
-        refused = [person for person in handlers if not (person.is_staff or person.is_member)]
-        if refused:
-            raise ValidationError(
-                gettext(
-                    "Handlers are staff or workstation members (activists onward); not: %(names)s."
-                )
-                % {"names": ", ".join(person.display_name for person in refused)},
-                code="not_a_handler",
-            )
+        services.check_handlers(handlers)
         return handlers
 
 

@@ -18,6 +18,7 @@ from members.models import User
 
 from .anonymity import author_token
 from .models import Category, Status, Step, SubArea, Suggestion, Support
+from .services import add_handlers
 
 SUGGESTIONS_PER_SCALE = 24
 
@@ -169,7 +170,7 @@ def seed_suggestions(*, accounts: dict[str, User], scale: int = 1, seed: int = 2
     with transaction.atomic():
         categories = _categories()
         for name, roles in HANDLERS.items():
-            categories[name].handlers.add(*[accounts[role] for role in roles])
+            add_handlers(category=categories[name], people=[accounts[role] for role in roles])
         if Suggestion.objects.exists():
             return SeedReport(suggestions=Suggestion.objects.count(), created=False)
         return SeedReport(

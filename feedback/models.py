@@ -11,7 +11,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -106,6 +107,19 @@ OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS)
 FINISHED_STATUSES = (Status.CLOSED, Status.DECLINED, Status.MERGED)
 
 
+def _days(field: str) -> ExpressionWrapper:
+    """The number of days in `field`, as an interval."""
+    return ExpressionWrapper(F(field) * datetime.timedelta(days=1), output_field=DurationField())
+
+
+def overdue_at(now: datetime.datetime) -> Q:
+    """The one rule of lateness: an open suggestion is overdue when, at `now`, its first response
+    is later than its category's target, or its answer is (on a `with_targets` queryset)."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(first_response_at__isnull=True, first_response_due__lt=now) | Q(answer_due__lt=now)
+    )
+
+
 class SuggestionQuerySet(models.QuerySet["Suggestion"]):
     def shown(self) -> "SuggestionQuerySet":
         """Not hidden by moderation."""
@@ -113,6 +127,25 @@ class SuggestionQuerySet(models.QuerySet["Suggestion"]):
 
     def open(self) -> "SuggestionQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
+
+    def with_targets(self) -> "SuggestionQuerySet":
+        """With the due times of the first response and of the answer (the latter counted from
+        the author's reopening, if he reopened it), for the filters below."""
+        return self.alias(
+            first_response_due=F("created_at") + _days("category__first_response_days"),
+            answer_due=Coalesce("reopened_at", "created_at") + _days("category__answer_days"),
+        )
+
+    def overdue(self, now: datetime.datetime) -> "SuggestionQuerySet":
+        """Those overdue at `now` (see `overdue_at`): the reminder sweep, the statistics and the
+        queue's filter."""
+        return self.with_targets().filter(overdue_at(now))
+
+    def with_overdue(self, now: datetime.datetime) -> "SuggestionQuerySet":
+        """Each with `is_overdue`: whether it is overdue at `now`, for the pages to mark it."""
+        return self.with_targets().annotate(
+            is_overdue=ExpressionWrapper(overdue_at(now), output_field=BooleanField())
+        )
 
     def search(self, text: str) -> "SuggestionQuerySet":
         text = text.strip()
@@ -226,14 +259,6 @@ class Suggestion(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        if not self.is_open:
-            return False
-        if self.first_response_at is None and now > self.first_response_due():
-            return True
-        return now > self.answer_due()
 
 
 def photo_path(instance: "Photo", filename: str) -> str:

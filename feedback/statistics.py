@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Aggregate, Count, DurationField, F, Q, QuerySet
 
-from .models import OPEN_STATUSES, Category, Status, Suggestion
+from .models import Category, Status, Suggestion
 
 
 class Median(Aggregate):
@@ -16,24 +16,6 @@ class Median(Aggregate):
     name = "median"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = DurationField()
-
-
-def overdue_ids(suggestions: QuerySet[Suggestion], now: datetime.datetime) -> list[int]:
-    """The ids of the open suggestions past their category's targets (one query)."""
-    candidates = (
-        suggestions.filter(status__in=OPEN_STATUSES)
-        .select_related("category")
-        .only(
-            "pk",
-            "status",
-            "created_at",
-            "first_response_at",
-            "reopened_at",
-            "category__first_response_days",
-            "category__answer_days",
-        )
-    )
-    return [suggestion.pk for suggestion in candidates if suggestion.is_overdue(now)]
 
 
 def _hours(duration: datetime.timedelta | None) -> float | None:
@@ -80,7 +62,7 @@ def compute(suggestions: QuerySet[Suggestion], now: datetime.datetime | None = N
         "total": totals["total"],
         "median_first_response": _hours(totals["first_response"]),
         "median_answer": _hours(totals["answer"]),
-        "overdue": len(overdue_ids(suggestions, now)),
+        "overdue": suggestions.overdue(now).count(),
         "rated": totals["rated"],
         "satisfaction_rate": rate,
     }

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.exports import xlsx_response
 
-from . import access, services
+from . import access, services, workflow
 from . import statistics as stats
 from .export import export_suggestions
 from .forms import (
@@ -37,7 +37,7 @@ from .forms import (
     ReasonForm,
     SuggestionForm,
 )
-from .models import OPEN_STATUSES, Status, Suggestion, Support
+from .models import OPEN_STATUSES, Status, Step, Suggestion, Support
 from .similar import similar_suggestions
 
 PAGE_SIZE = 20
@@ -133,7 +133,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(request: HttpRequest, suggestion: Suggestion) -> HttpResponse:
     user = request.user
     may_handle = user.is_authenticated and access.can_handle(user, suggestion)
-    is_author = access.is_author(user, suggestion)
+    actions = workflow.allowed_actions(user, suggestion)
     supported = (
         user.is_authenticated
         and Support.objects.filter(suggestion=suggestion, supporter=user).exists()
@@ -142,20 +142,15 @@ def _render_detail(request: HttpRequest, suggestion: Suggestion) -> HttpResponse
         "suggestion": suggestion,
         "photos": list(suggestion.photos.all()),
         "steps": list(suggestion.steps.select_related("actor")),
-        "is_author": is_author,
+        "is_author": access.is_author(user, suggestion),
         "supported": supported,
-        "may_support": user.is_authenticated and not is_author,
+        "actions": actions,
+        "may_support": workflow.SUPPORT in actions,
         "may_handle": may_handle,
         "may_moderate": access.can_moderate(user),
-        "overdue": suggestion.is_overdue(),
-        "is_open": suggestion.status in OPEN_STATUSES,
-        "may_rate": is_author and suggestion.status == Status.ANSWERED,
-        "may_reopen": is_author
-        and suggestion.status in (Status.ANSWERED, Status.CLOSED)
-        and suggestion.reopened_at is None,
     }
     if may_handle:
-        assignees = services.eligible_assignees(suggestion.category)
+        assignees = access.eligible_assignees(suggestion.category)
         context |= {
             "assign_form": AssignForm(
                 assignees=assignees, initial={"assignee": suggestion.assignee_id or user.pk}
@@ -242,7 +237,7 @@ def handle(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _handle(actor, suggestion: Suggestion, action: str, data: QueryDict) -> str:
     if action in ("accept", "assign"):
-        form = AssignForm(data, assignees=services.eligible_assignees(suggestion.category))
+        form = AssignForm(data, assignees=access.eligible_assignees(suggestion.category))
         assignee = _valid_data(form, _("Choose a handler from the list."))["assignee"]
         if action == "accept":
             services.accept_suggestion(actor=actor, suggestion=suggestion, assignee=assignee)
@@ -273,17 +268,19 @@ def _handle(actor, suggestion: Suggestion, action: str, data: QueryDict) -> str:
     return _("The suggestion is merged as a duplicate.")
 
 
-def _own_suggestion(request: HttpRequest, pk: int) -> Suggestion:
-    """The suggestion `pk`, for its author only (403 for anyone else who may see it)."""
+def _suggestion_for(request: HttpRequest, pk: int, may: Callable[..., bool]) -> Suggestion:
+    """The suggestion `pk`, if the user may take the step (`may`): 403 for anyone else who may
+    see it, before his input is read."""
     suggestion = access.get_suggestion_for_user(request.user, pk)
-    access.require_author(request.user, suggestion)
+    if not may(request.user, suggestion):
+        raise PermissionDenied
     return suggestion
 
 
 @require_POST
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     """The author says whether the answer satisfies him."""
-    suggestion = _own_suggestion(request, pk)
+    suggestion = _suggestion_for(request, pk, access.can_rate)
 
     def step() -> str:
         form = RateForm(request.POST)
@@ -297,7 +294,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """The author reopens his answered or closed suggestion, saying why."""
-    suggestion = _own_suggestion(request, pk)
+    suggestion = _suggestion_for(request, pk, access.can_reopen)
 
     def step() -> str:
         form = ReasonForm(request.POST, prefix="reopen")
@@ -311,12 +308,11 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff hide a suggestion with a reason, or show it again."""
-    suggestion = access.get_suggestion_for_user(request.user, pk)
-    if not access.can_moderate(request.user):
-        raise PermissionDenied
+    restoring = request.POST.get("op") == "restore"
+    suggestion = _suggestion_for(request, pk, access.can_restore if restoring else access.can_hide)
 
     def step() -> str:
-        if request.POST.get("op") == "restore":
+        if restoring:
             services.restore_suggestion(actor=request.user, suggestion=suggestion)
             return _("The suggestion is shown on the board again.")
         form = ReasonForm(request.POST, prefix="hide")
@@ -363,8 +359,8 @@ def _filtered_queue(request: HttpRequest) -> tuple[QueueFilterForm, QuerySet[Sug
     if age in ("3", "7"):
         suggestions = suggestions.filter(created_at__lt=now - datetime.timedelta(days=int(age)))
     elif age == "overdue":
-        suggestions = suggestions.filter(pk__in=stats.overdue_ids(suggestions, now))
-    suggestions = suggestions.search(data.get("q") or "")
+        suggestions = suggestions.overdue(now)
+    suggestions = suggestions.search(data.get("q") or "").with_overdue(now)
     return form, suggestions.select_related("category", "sub_area", "assignee").order_by(
         "created_at", "pk"
     )
@@ -376,9 +372,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form, suggestions = _filtered_queue(request)
     page = Paginator(suggestions, 25).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [(suggestion, suggestion.is_overdue(now)) for suggestion in page]
-    assign_form = AssignForm(assignees=services.eligible_assignees())
+    rows = [
+        (suggestion, workflow.may_take(request.user, suggestion, Step.Action.ASSIGN))
+        for suggestion in page
+    ]
+    assign_form = AssignForm(assignees=access.eligible_assignees())
     context = {
         "form": form,
         "page": page,
@@ -395,8 +393,10 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BulkAssignForm(
         request.POST,
-        assignees=services.eligible_assignees(),
-        queue=access.queue_for(request.user).filter(status__in=OPEN_STATUSES),
+        assignees=access.eligible_assignees(),
+        queue=access.queue_for(request.user).filter(
+            status__in=workflow.statuses_allowing(Step.Action.ASSIGN)
+        ),
     )
     back = request.POST.get("next", "")
     target = back if back.startswith("/suggestions/queue/") else "feedback:queue"

@@ -6,20 +6,25 @@ suggestion is told with a notice that does not say which suggestion it is about,
 are recorded without naming him.
 
 - `submitting`: submitting, the daily limit, support (+1) and reports;
-- `handling`: the workflow's state transitions, the handlers' and the author's;
+- `handling`: the workflow's state transitions, the handlers' and the author's, and who may
+  be a category's handler;
 - `moderation`: hiding and restoring;
 - `notices`: the history, who is told of it, and the hourly sweeps.
+
+Which step may be taken in which status, and by whom, is the table in `feedback.workflow`; every
+service here enforces it.
 """
 
 from .handling import (
     RATED_NOT_SATISFIED,
     RATED_SATISFIED,
     accept_suggestion,
+    add_handlers,
     answer_suggestion,
     assign_suggestions,
+    check_handlers,
     close_suggestion,
     decline_suggestion,
-    eligible_assignees,
     merge_suggestion,
     rate_answer,
     reopen_suggestion,
@@ -40,13 +45,14 @@ __all__ = [
     "RATED_NOT_SATISFIED",
     "RATED_SATISFIED",
     "accept_suggestion",
+    "add_handlers",
     "answer_suggestion",
     "assign_suggestions",
     "check_daily_limit",
+    "check_handlers",
     "close_suggestion",
     "decline_suggestion",
     "deliver_anonymous_news",
-    "eligible_assignees",
     "hide_suggestion",
     "merge_suggestion",
     "rate_answer",

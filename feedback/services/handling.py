@@ -1,24 +1,22 @@
 """The handling workflow: accept, assign, start, answer, close, decline and merge (handlers), and
-rate and reopen (the author).
+rate and reopen (the author); and who may be a category's handler.
 
-Every transition has one shape: check who acts, lock the row, check that its status allows the
-step, change it and record the step (`record_step` tells the author).
+Every transition has one shape: refuse whoever may not take it (`feedback.access`), lock the
+row, ask the workflow's table for the status it leads to (refused when the row's status does
+not allow it: `feedback.workflow`), change it and record the step (`record_step` tells the
+author).
 """
 
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.access import is_staff
-from members.models import MEMBER_STATUSES
-
-from .. import access
-from ..models import OPEN_STATUSES, Category, Status, Step, Suggestion, Support
+from .. import access, workflow
+from ..models import Category, Status, Step, Suggestion, Support
 from .notices import handlers_of, record_step, tell_assignee, tell_each
 
 # What a rating step records (shown in the reader's language by the templates).
@@ -26,25 +24,35 @@ RATED_SATISFIED = "satisfied"
 RATED_NOT_SATISFIED = "not-satisfied"
 
 
-def eligible_assignees(category: Category | None = None):
-    """Who may be given suggestions: staff, and the members handling `category` (or any)."""
-    User = get_user_model()
-    handlers = Q(feedback_categories=category) if category else Q(feedback_categories__isnull=False)
-    members = handlers & Q(political_status__in=MEMBER_STATUSES)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(is_staff=True) | members)
-        .distinct()
-        .order_by("name", "email")
+# --- who handles a category -------------------------------------------------------------------
+
+
+def check_handlers(people: Iterable) -> None:
+    """Refuse, naming them, any of `people` who may not be a category's handler."""
+    people = list(people)
+    eligible = set(
+        access.eligible_handlers()
+        .filter(pk__in=[person.pk for person in people])
+        .values_list("pk", flat=True)
     )
+    refused = [person for person in people if person.pk not in eligible]
+    if refused:
+        raise ValidationError(
+            _("Handlers are staff or workstation members (activists onward); not: %(names)s.")
+            % {"names": ", ".join(person.display_name for person in refused)},
+            code="not_a_handler",
+        )
+
+
+@transaction.atomic
+def add_handlers(*, category: Category, people: Iterable) -> None:
+    """List `people` among the handlers of `category`, if each may be one."""
+    people = list(people)
+    check_handlers(people)
+    category.handlers.add(*people)
 
 
 # --- the shared steps of every transition -------------------------------------------------------
-
-
-def _check_handler(actor, suggestion: Suggestion) -> None:
-    if not access.can_handle(actor, suggestion):
-        raise PermissionDenied
 
 
 def required_text(text: str, message: str) -> str:
@@ -64,16 +72,10 @@ def locked(suggestion: Suggestion) -> Suggestion:
     )
 
 
-def _locked_in(suggestion: Suggestion, allowed: Iterable[str]) -> Suggestion:
-    """The suggestion locked, if its status is one of `allowed`."""
+def locked_for(suggestion: Suggestion, action: str) -> tuple[Suggestion, str]:
+    """The suggestion locked, if it allows `action`, and the status `action` leads it to."""
     suggestion = locked(suggestion)
-    if suggestion.status not in allowed:
-        raise ValidationError(
-            _("This cannot be done to a suggestion that is “%(status)s”."),
-            code="status",
-            params={"status": suggestion.get_status_display()},
-        )
-    return suggestion
+    return suggestion, workflow.next_status(suggestion, action)
 
 
 def change(
@@ -93,7 +95,7 @@ def change(
 
 
 def _check_assignee(assignee, suggestion: Suggestion) -> None:
-    if not (assignee.is_active and (is_staff(assignee) or access.can_handle(assignee, suggestion))):
+    if not access.can_handle(assignee, suggestion):
         raise ValidationError(
             _("%(name)s does not handle suggestions on “%(category)s”."),
             code="assignee",
@@ -101,14 +103,18 @@ def _check_assignee(assignee, suggestion: Suggestion) -> None:
         )
 
 
-def _give(suggestion: Suggestion, action: str, *, actor, assignee) -> None:
-    """Give the locked `suggestion` to `assignee`, accepting it if it is new; tell him."""
+def _give(suggestion: Suggestion, action: str, *, actor, assignee, status: str) -> None:
+    """Give the locked `suggestion` to `assignee` (a first response); tell him."""
     _check_assignee(assignee, suggestion)
-    fields = {"assignee": assignee}
-    if suggestion.status == Status.SUBMITTED:
-        fields["status"] = Status.ACCEPTED
-        fields["first_response_at"] = suggestion.first_response_at or timezone.now()
-    change(suggestion, action, actor=actor, note=assignee.display_name, **fields)
+    change(
+        suggestion,
+        action,
+        actor=actor,
+        note=assignee.display_name,
+        assignee=assignee,
+        status=status,
+        first_response_at=suggestion.first_response_at or timezone.now(),
+    )
     if assignee.pk != actor.pk:
         tell_assignee(suggestion, assignee)
 
@@ -119,7 +125,7 @@ def _close(suggestion: Suggestion, *, actor, by_author: bool = False) -> None:
         Step.Action.CLOSE,
         actor=actor,
         by_author=by_author,
-        status=Status.CLOSED,
+        status=workflow.next_status(suggestion, Step.Action.CLOSE),
         closed_at=timezone.now(),
     )
 
@@ -143,9 +149,9 @@ def _finish(suggestion: Suggestion, action: str, *, actor, note: str, **fields) 
 @transaction.atomic
 def accept_suggestion(*, actor, suggestion: Suggestion, assignee=None) -> Suggestion:
     """Take a new suggestion on, assigned to `assignee` (the actor himself by default)."""
-    _check_handler(actor, suggestion)
-    suggestion = _locked_in(suggestion, [Status.SUBMITTED])
-    _give(suggestion, Step.Action.ACCEPT, actor=actor, assignee=assignee or actor)
+    workflow.require(actor, suggestion, Step.Action.ACCEPT)
+    suggestion, status = locked_for(suggestion, Step.Action.ACCEPT)
+    _give(suggestion, Step.Action.ACCEPT, actor=actor, assignee=assignee or actor, status=status)
     return suggestion
 
 
@@ -157,9 +163,9 @@ def assign_suggestions(*, actor, suggestions: Iterable[Suggestion], assignee) ->
     """
     count = 0
     for suggestion in suggestions:
-        _check_handler(actor, suggestion)
-        suggestion = _locked_in(suggestion, OPEN_STATUSES)
-        _give(suggestion, Step.Action.ASSIGN, actor=actor, assignee=assignee)
+        workflow.require(actor, suggestion, Step.Action.ASSIGN)
+        suggestion, status = locked_for(suggestion, Step.Action.ASSIGN)
+        _give(suggestion, Step.Action.ASSIGN, actor=actor, assignee=assignee, status=status)
         count += 1
     return count
 
@@ -167,13 +173,13 @@ def assign_suggestions(*, actor, suggestions: Iterable[Suggestion], assignee) ->
 @transaction.atomic
 def start_work(*, actor, suggestion: Suggestion) -> Suggestion:
     """Say that work on an accepted suggestion has begun."""
-    _check_handler(actor, suggestion)
-    suggestion = _locked_in(suggestion, [Status.ACCEPTED])
+    workflow.require(actor, suggestion, Step.Action.START)
+    suggestion, status = locked_for(suggestion, Step.Action.START)
     change(
         suggestion,
         Step.Action.START,
         actor=actor,
-        status=Status.IN_PROGRESS,
+        status=status,
         assignee=suggestion.assignee or actor,
     )
     return suggestion
@@ -182,16 +188,16 @@ def start_work(*, actor, suggestion: Suggestion) -> Suggestion:
 @transaction.atomic
 def answer_suggestion(*, actor, suggestion: Suggestion, answer: str) -> Suggestion:
     """Give the official answer; the author and every supporter are told."""
-    _check_handler(actor, suggestion)
+    workflow.require(actor, suggestion, Step.Action.ANSWER)
     answer = required_text(answer, _("Write the answer."))
-    suggestion = _locked_in(suggestion, OPEN_STATUSES)
+    suggestion, status = locked_for(suggestion, Step.Action.ANSWER)
     now = timezone.now()
     step = change(
         suggestion,
         Step.Action.ANSWER,
         actor=actor,
         note=answer,
-        status=Status.ANSWERED,
+        status=status,
         answer=answer,
         answered_by=actor,
         answered_at=now,
@@ -214,8 +220,8 @@ def answer_suggestion(*, actor, suggestion: Suggestion, answer: str) -> Suggesti
 @transaction.atomic
 def close_suggestion(*, actor, suggestion: Suggestion) -> Suggestion:
     """Close an answered suggestion (the author's rating closes it too)."""
-    _check_handler(actor, suggestion)
-    suggestion = _locked_in(suggestion, [Status.ANSWERED])
+    workflow.require(actor, suggestion, Step.Action.CLOSE)
+    suggestion, _status = locked_for(suggestion, Step.Action.CLOSE)
     _close(suggestion, actor=actor)
     return suggestion
 
@@ -223,15 +229,15 @@ def close_suggestion(*, actor, suggestion: Suggestion) -> Suggestion:
 @transaction.atomic
 def decline_suggestion(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
     """Decline an open suggestion, with the reason the author will read."""
-    _check_handler(actor, suggestion)
+    workflow.require(actor, suggestion, Step.Action.DECLINE)
     reason = required_text(reason, _("Give the reason for declining."))
-    suggestion = _locked_in(suggestion, OPEN_STATUSES)
+    suggestion, status = locked_for(suggestion, Step.Action.DECLINE)
     _finish(
         suggestion,
         Step.Action.DECLINE,
         actor=actor,
         note=reason,
-        status=Status.DECLINED,
+        status=status,
         decline_reason=reason,
     )
     return suggestion
@@ -240,7 +246,7 @@ def decline_suggestion(*, actor, suggestion: Suggestion, reason: str) -> Suggest
 @transaction.atomic
 def merge_suggestion(*, actor, suggestion: Suggestion, into: Suggestion) -> Suggestion:
     """Mark an open suggestion as a duplicate of `into`; its supporters carry over."""
-    _check_handler(actor, suggestion)
+    workflow.require(actor, suggestion, Step.Action.MERGE)
     if into.pk == suggestion.pk:
         raise ValidationError(_("A suggestion cannot be merged into itself."), code="self")
     if into.status == Status.MERGED:
@@ -249,14 +255,14 @@ def merge_suggestion(*, actor, suggestion: Suggestion, into: Suggestion) -> Sugg
             code="chain",
             params={"title": into.title},
         )
-    suggestion = _locked_in(suggestion, OPEN_STATUSES)
+    suggestion, status = locked_for(suggestion, Step.Action.MERGE)
     carry_supporters(suggestion, into=into)
     _finish(
         suggestion,
         Step.Action.MERGE,
         actor=actor,
         note=f"#{into.pk} {into.title}",
-        status=Status.MERGED,
+        status=status,
         merged_into=into,
     )
     return suggestion
@@ -292,11 +298,17 @@ def carry_supporters(duplicate: Suggestion, *, into: Suggestion) -> None:
 @transaction.atomic
 def rate_answer(*, actor, suggestion: Suggestion, satisfied: bool) -> Suggestion:
     """The author says whether the answer satisfies him; a satisfying answer closes it."""
-    access.require_author(actor, suggestion)
-    suggestion = _locked_in(suggestion, [Status.ANSWERED])
+    workflow.require(actor, suggestion, Step.Action.RATE)
+    suggestion, status = locked_for(suggestion, Step.Action.RATE)
     note = RATED_SATISFIED if satisfied else RATED_NOT_SATISFIED
     change(
-        suggestion, Step.Action.RATE, actor=actor, by_author=True, note=note, satisfied=satisfied
+        suggestion,
+        Step.Action.RATE,
+        actor=actor,
+        by_author=True,
+        note=note,
+        status=status,
+        satisfied=satisfied,
     )
     if satisfied:
         _close(suggestion, actor=actor, by_author=True)
@@ -306,18 +318,16 @@ def rate_answer(*, actor, suggestion: Suggestion, satisfied: bool) -> Suggestion
 @transaction.atomic
 def reopen_suggestion(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
     """The author reopens his answered or closed suggestion, once, saying why."""
-    access.require_author(actor, suggestion)
+    workflow.require(actor, suggestion, Step.Action.REOPEN)
     reason = required_text(reason, _("Say why you reopen it."))
-    suggestion = _locked_in(suggestion, [Status.ANSWERED, Status.CLOSED])
-    if suggestion.reopened_at is not None:
-        raise ValidationError(_("A suggestion can be reopened only once."), code="once")
+    suggestion, status = locked_for(suggestion, Step.Action.REOPEN)
     change(
         suggestion,
         Step.Action.REOPEN,
         actor=actor,
         by_author=True,
         note=reason,
-        status=Status.IN_PROGRESS,
+        status=status,
         reopened_at=timezone.now(),
         reopen_reason=reason,
         satisfied=None,

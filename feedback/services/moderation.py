@@ -1,29 +1,21 @@
 """Moderation: staff hide a suggestion from the board with a reason, or show it again; enough
 reports hide it on their own (`report_suggestion`)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import access
+from .. import workflow
 from ..models import Step, Suggestion
-from .handling import change, locked, required_text
-
-
-def _check_moderator(actor) -> None:
-    if not access.can_moderate(actor):
-        raise PermissionDenied
+from .handling import change, locked_for, required_text
 
 
 @transaction.atomic
 def hide_suggestion(*, actor, suggestion: Suggestion, reason: str) -> Suggestion:
     """Staff hide a suggestion from the board; the author sees it, with the reason."""
-    _check_moderator(actor)
+    workflow.require(actor, suggestion, Step.Action.HIDE)
     reason = required_text(reason, _("Give the reason for hiding it; the author will read it."))
-    suggestion = locked(suggestion)
-    if suggestion.hidden:
-        raise ValidationError(_("This suggestion is already hidden."), code="hidden")
+    suggestion, _status = locked_for(suggestion, Step.Action.HIDE)
     hide(suggestion, actor=actor, reason=reason)
     return suggestion
 
@@ -31,10 +23,8 @@ def hide_suggestion(*, actor, suggestion: Suggestion, reason: str) -> Suggestion
 @transaction.atomic
 def restore_suggestion(*, actor, suggestion: Suggestion) -> Suggestion:
     """Staff show a hidden suggestion again; reports so far are considered reviewed."""
-    _check_moderator(actor)
-    suggestion = locked(suggestion)
-    if not suggestion.hidden:
-        raise ValidationError(_("This suggestion is not hidden."), code="shown")
+    workflow.require(actor, suggestion, Step.Action.RESTORE)
+    suggestion, _status = locked_for(suggestion, Step.Action.RESTORE)
     change(
         suggestion,
         Step.Action.RESTORE,

@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notice
 from notifications.services import notify
 
+from .. import access
 from ..anonymity import notice_key, tokens_of_active_accounts
 from ..models import Category, NewsBatch, Step, Suggestion
 
@@ -88,8 +90,8 @@ def active_staff() -> list:
 
 
 def handlers_of(category: Category) -> list:
-    """The category's active handlers; staff when it has none, so nothing goes unseen."""
-    handlers = list(category.handlers.filter(is_active=True))
+    """The category's handlers; staff when it has none, so nothing goes unseen."""
+    handlers = list(access.eligible_handlers().filter(feedback_categories=category))
     return handlers or active_staff()
 
 
@@ -170,10 +172,10 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     open_suggestions = list(
-        Suggestion.objects.open()
+        Suggestion.objects.overdue(now)
         .filter(hidden=False)
         .select_related("category", "assignee")
-        .prefetch_related("category__handlers")
+        .prefetch_related(Prefetch("category__handlers", queryset=access.eligible_handlers()))
         .order_by("created_at", "pk")
     )
     staff = active_staff()
@@ -183,8 +185,6 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
             stage, deadline = "first", suggestion.first_response_due()
         else:
             stage, deadline = "answer", suggestion.answer_due()
-        if now <= deadline:
-            continue
         if suggestion.reopened_at is not None:
             stage += "-reopened"
         if suggestion.assignee is not None and suggestion.assignee.is_active:

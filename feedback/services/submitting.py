@@ -3,13 +3,13 @@
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import access
+from .. import access, workflow
 from ..anonymity import author_token
 from ..models import Category, Photo, Report, Step, SubArea, Suggestion, Support
 from ..photos import MAX_PHOTOS, clean_photo
@@ -63,6 +63,8 @@ def submit_suggestion(
     photos: Sequence = (),
 ) -> Suggestion:
     """Raise a suggestion; an anonymous one is stored with the author's token, never his id."""
+    if not access.can_submit(actor):
+        raise PermissionDenied
     title = " ".join(title.split())
     body = body.strip()
     if not title or not body:
@@ -117,8 +119,8 @@ def submit_suggestion(
 @transaction.atomic
 def toggle_support(*, actor, suggestion: Suggestion) -> bool:
     """Add `actor`'s +1, or take it back; returns whether he supports it now."""
-    if access.is_author(actor, suggestion):
-        raise ValidationError(_("You cannot support your own suggestion."), code="own")
+    workflow.require(actor, suggestion, workflow.SUPPORT)
+    workflow.next_status(suggestion, workflow.SUPPORT)
     deleted, _rows = Support.objects.filter(suggestion=suggestion, supporter=actor).delete()
     if deleted:
         Suggestion.objects.filter(pk=suggestion.pk).update(support_count=F("support_count") - 1)
@@ -138,8 +140,9 @@ def toggle_support(*, actor, suggestion: Suggestion) -> bool:
 @transaction.atomic
 def report_suggestion(*, actor, suggestion: Suggestion, reason: str = "") -> bool:
     """Report a suggestion; enough reports hide it until staff review it. True if now hidden."""
-    if access.is_author(actor, suggestion):
-        raise ValidationError(_("You cannot report your own suggestion."), code="own")
+    workflow.require(actor, suggestion, workflow.REPORT)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    workflow.next_status(suggestion, workflow.REPORT)
     try:
         with transaction.atomic():
             Report.objects.create(suggestion=suggestion, reporter=actor, reason=reason.strip())
@@ -147,10 +150,9 @@ def report_suggestion(*, actor, suggestion: Suggestion, reason: str = "") -> boo
         raise ValidationError(
             _("You have already reported this suggestion."), code="duplicate"
         ) from None
-    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     suggestion.report_count += 1
     suggestion.save(update_fields=["report_count"])
-    if suggestion.hidden or suggestion.report_count < settings.FEEDBACK_REPORTS_TO_HIDE:
+    if suggestion.report_count < settings.FEEDBACK_REPORTS_TO_HIDE:
         return False
     # Stored text: written in the portal's language, whoever's request triggered it.
     with translation.override(settings.LANGUAGE_CODE):

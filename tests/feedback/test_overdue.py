@@ -2,15 +2,19 @@
 the sweep runs, and with as many queries for many suggestions as for few."""
 
 import datetime
+import functools
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from feedback import services as feedback_services
 from feedback import tasks
-from feedback.models import Status
+from feedback.models import Status, Suggestion
+from feedback.statistics import compute
 from notifications.models import Notice
 
 from .factories import SuggestionFactory
@@ -88,3 +92,60 @@ def test_the_task_runs_the_sweep(handler, services):
     SuggestionFactory(category=services, created_at=timezone.now() - datetime.timedelta(days=4))
     assert tasks.remind_overdue() == 1
     assert tasks.remind_overdue() == 0
+
+
+# --- one rule of lateness, for the sweep, the statistics and the pages ------------------------
+
+
+def _cases(services) -> dict[str, tuple]:
+    """Suggestions in every situation of lateness, each with whether it is overdue now."""
+    make = functools.partial(SuggestionFactory, category=services)
+    answering = {"status": Status.IN_PROGRESS, "first_response_at": _days_ago(29)}
+    return {
+        "first response late": (make(created_at=_days_ago(4)), True),
+        "first response due": (make(created_at=_days_ago(2)), False),
+        "answer late": (make(**answering, created_at=_days_ago(30)), True),
+        "answer due": (
+            make(status=Status.ACCEPTED, created_at=_days_ago(6), first_response_at=_days_ago(5)),
+            False,
+        ),
+        "reopened lately": (
+            make(**answering, created_at=_days_ago(30), reopened_at=_days_ago(2)),
+            False,
+        ),
+        "reopened long ago": (
+            make(**answering, created_at=_days_ago(30), reopened_at=_days_ago(8)),
+            True,
+        ),
+        "answered": (make(status=Status.ANSWERED, created_at=_days_ago(30)), False),
+        "declined": (make(status=Status.DECLINED, created_at=_days_ago(30)), False),
+    }
+
+
+def test_the_rule_of_lateness(handler, services):
+    cases = _cases(services)
+    late = set(Suggestion.objects.overdue(NOW).values_list("pk", flat=True))
+    marked = dict(Suggestion.objects.with_overdue(NOW).values_list("pk", "is_overdue"))
+    for name, (suggestion, overdue) in cases.items():
+        assert (suggestion.pk in late) is overdue, name
+        assert marked[suggestion.pk] is overdue, name
+
+
+def test_the_sweep_the_statistics_and_the_queue_agree(handler, services, staff):
+    cases = _cases(services)
+    expected = {suggestion.pk for suggestion, overdue in cases.values() if overdue}
+    feedback_services.remind_overdue(now=NOW)
+    reminded = {
+        int(key.split(":")[1])
+        for key in Notice.objects.filter(kind="feedback-overdue").values_list(
+            "dedup_key", flat=True
+        )
+    }
+    assert reminded == expected
+    assert compute(Suggestion.objects.all(), NOW)["overdue"] == len(expected)
+    client = Client()
+    client.force_login(staff)
+    queue = client.get(reverse("feedback:queue"), {"age": "overdue", "status": ""})
+    assert {suggestion.pk for suggestion in queue.context["page"]} == expected
+    page = client.get(reverse("feedback:queue"), {"status": ""}).content.decode()
+    assert page.count('class="badge text-bg-danger"') == len(expected)
