@@ -11,8 +11,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Notice
-from notifications.services import notify
+from notifications.services import Reminder, notify, notify_many
 
 from ..anonymity import notice_key, tokens_of_active_accounts
 from ..models import Category, NewsBatch, Step, Suggestion
@@ -144,14 +143,16 @@ def deliver_anonymous_news(*, now: datetime.datetime | None = None) -> int:
         return 0
     # Those whose account is gone or inactive have nobody to tell.
     authors = get_user_model().objects.in_bulk(list(steps_by_author))
-    for author_id in sorted(authors):
-        notify(
+    notify_many(
+        Reminder(
             recipient=authors[author_id],
             kind="feedback-anonymous-news",
             key=notice_key("steps:" + ",".join(map(str, sorted(steps_by_author[author_id])))),
             link=reverse("feedback:mine"),
             private=True,
         )
+        for author_id in sorted(authors)
+    )
     Step.objects.filter(pk__in=[step_id for step_id, _token, _created in pending]).update(
         author_told=True
     )
@@ -198,17 +199,13 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
             for person in staff:
                 key = f"feedback-escalated:{suggestion.pk}:{stage}:{person.pk}"
                 due[key] = (person, "feedback-escalated", suggestion, deadline)
-    already = set(
-        Notice.objects.filter(dedup_key__in=list(due)).values_list("dedup_key", flat=True)
-    )
-    for key, (recipient, kind, suggestion, deadline) in due.items():
-        if key in already:
-            continue
-        notify(
+    return notify_many(
+        Reminder(
             recipient=recipient,
             kind=kind,
             key=key,
             context={"suggestion": suggestion, "deadline": deadline},
             link=suggestion.get_absolute_url(),
         )
-    return len(due) - len(already)
+        for key, (recipient, kind, suggestion, deadline) in due.items()
+    )
