@@ -108,9 +108,9 @@ def _give(suggestion: Suggestion, action: str, *, actor, assignee) -> None:
     if suggestion.status == Status.SUBMITTED:
         fields["status"] = Status.ACCEPTED
         fields["first_response_at"] = suggestion.first_response_at or timezone.now()
-    change(suggestion, action, actor=actor, note=assignee.display_name, **fields)
+    step = change(suggestion, action, actor=actor, note=assignee.display_name, **fields)
     if assignee.pk != actor.pk:
-        tell_assignee(suggestion, assignee)
+        tell_assignee(suggestion, assignee, step)
 
 
 def _close(suggestion: Suggestion, *, actor, by_author: bool = False) -> None:

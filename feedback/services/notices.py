@@ -71,12 +71,13 @@ def tell_each(
         )
 
 
-def tell_assignee(suggestion: Suggestion, assignee) -> None:
-    """Tell `assignee` that `suggestion` is now his (again, if it comes back to him later)."""
+def tell_assignee(suggestion: Suggestion, assignee, step: Step) -> None:
+    """Tell `assignee` that `suggestion` is now his (again, if it comes back to him later):
+    the `step` that gave it to him names the event."""
     notify(
         recipient=assignee,
         kind="feedback-assigned",
-        key=f"feedback-assigned:{suggestion.pk}:{assignee.pk}:{int(timezone.now().timestamp())}",
+        key=f"feedback-assigned:{step.pk}:{assignee.pk}",
         context={"suggestion": suggestion},
         link=suggestion.get_absolute_url(),
     )

@@ -131,18 +131,25 @@ def update_activity(*, actor: User, activity: Activity, details: ActivityDetails
 
 
 def _tell_of_change(activity: Activity) -> None:
-    """Tell the people on the list of an activity yet to end of its new time and place."""
-    now = timezone.now()
-    if activity.ends_at <= now:
+    """Tell the people on the list of an activity yet to end of its new time and place.
+
+    The change is named by the history row its saving wrote, so each change is told once.
+    """
+    if activity.ends_at <= timezone.now():
         return
-    for registration in activity.registrations.filter(status__in=ACTIVE).select_related("person"):
-        notify(
+    change = activity.history.order_by("-history_id").values_list("history_id", flat=True)[0]
+    notify_many(
+        Reminder(
             recipient=registration.person,
             kind="study-activity-changed",
-            key=f"study-activity-changed:{registration.pk}:{now.timestamp()}",
+            key=f"study-activity-changed:{registration.pk}:{change}",
             context={"activity": activity},
             link=activity_url(activity),
         )
+        for registration in activity.registrations.filter(status__in=ACTIVE).select_related(
+            "person"
+        )
+    )
 
 
 @transaction.atomic
