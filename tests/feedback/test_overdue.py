@@ -88,3 +88,22 @@ def test_the_task_runs_the_sweep(handler, services):
     SuggestionFactory(category=services, created_at=timezone.now() - datetime.timedelta(days=4))
     assert tasks.remind_overdue() == 1
     assert tasks.remind_overdue() == 0
+
+
+def _queries() -> int:
+    with CaptureQueriesContext(connection) as queries:
+        feedback_services.remind_overdue(now=NOW)
+    return len(queries)
+
+
+def test_reminding_many_asks_as_often_as_reminding_few(handler, services, staff):
+    SuggestionFactory.create_batch(2, category=services, created_at=_days_ago(6))
+    first_few, again_few = _queries(), _queries()
+    Notice.objects.all().delete()
+    SuggestionFactory.create_batch(18, category=services, created_at=_days_ago(6))
+    first_many, again_many = _queries(), _queries()
+    assert first_few == first_many
+    assert again_few == again_many
+    # Each of the twenty: the handler reminded and staff told, once.
+    assert Notice.objects.filter(kind="feedback-overdue", recipient=handler).count() == 20
+    assert Notice.objects.filter(kind="feedback-escalated", recipient=staff).count() == 20

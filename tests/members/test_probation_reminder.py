@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from members import tasks
@@ -79,3 +81,24 @@ def test_the_daily_task_is_registered_and_scheduled(branch, reviewer):
     assert "members.remind_probation_ending" in celery_app.tasks
     assert ("members.remind_probation_ending", 24 * 60) in PERIODIC_TASKS.values()
     assert tasks.remind_probation_ending.apply().get() == 1
+
+
+def _queries(**kwargs) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        remind_probation_ending(**kwargs)
+    return len(queries)
+
+
+def test_the_sweep_asks_as_often_for_many_probations(branch, reviewer, staff):
+    began = a_year_before(TODAY + datetime.timedelta(days=10))
+    for _ in range(2):
+        probationer(branch, began=began)
+    first_few, again_few = _queries(), _queries()
+    Notice.objects.all().delete()
+    for _ in range(10):
+        probationer(branch, began=began)
+    first_many, again_many = _queries(), _queries()
+    assert first_few == first_many
+    assert again_few == again_many
+    # Staff and the secretary, about each of the twelve: once, however often it runs.
+    assert Notice.objects.filter(kind="probation-ending").count() == 24
