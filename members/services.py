@@ -225,7 +225,7 @@ def remind_probation_ending(*, today: datetime.date | None = None) -> int:
             )
             for recipient in recipients
         )
-    return notify_many(reminders)
+    return notify_many(reminders=reminders)
 
 
 def record_sign_in_day(*, user: User) -> None:

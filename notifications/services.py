@@ -103,7 +103,7 @@ def notify(
     return notice
 
 
-def notify_many(reminders: Iterable[Reminder], *, batch_size: int = NOTICE_BATCH_SIZE) -> int:
+def notify_many(*, reminders: Iterable[Reminder], batch_size: int = NOTICE_BATCH_SIZE) -> int:
     """Record each of `reminders` whose key has no notice yet; returns how many were new.
 
     What every reminder sweep does once it has found who is due: one query finds the keys

@@ -145,14 +145,16 @@ def deliver_anonymous_news(*, now: datetime.datetime | None = None) -> int:
     # Those whose account is gone or inactive have nobody to tell.
     authors = get_user_model().objects.in_bulk(list(steps_by_author))
     notify_many(
-        Reminder(
-            recipient=authors[author_id],
-            kind="feedback-anonymous-news",
-            key=notice_key("steps:" + ",".join(map(str, sorted(steps_by_author[author_id])))),
-            link=reverse("feedback:mine"),
-            private=True,
+        reminders=(
+            Reminder(
+                recipient=authors[author_id],
+                kind="feedback-anonymous-news",
+                key=notice_key("steps:" + ",".join(map(str, sorted(steps_by_author[author_id])))),
+                link=reverse("feedback:mine"),
+                private=True,
+            )
+            for author_id in sorted(authors)
         )
-        for author_id in sorted(authors)
     )
     Step.objects.filter(pk__in=[step_id for step_id, _token, _created in pending]).update(
         author_told=True
@@ -201,12 +203,14 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
                 key = f"feedback-escalated:{suggestion.pk}:{stage}:{person.pk}"
                 due[key] = (person, "feedback-escalated", suggestion, deadline)
     return notify_many(
-        Reminder(
-            recipient=recipient,
-            kind=kind,
-            key=key,
-            context={"suggestion": suggestion, "deadline": deadline},
-            link=suggestion.get_absolute_url(),
+        reminders=(
+            Reminder(
+                recipient=recipient,
+                kind=kind,
+                key=key,
+                context={"suggestion": suggestion, "deadline": deadline},
+                link=suggestion.get_absolute_url(),
+            )
+            for key, (recipient, kind, suggestion, deadline) in due.items()
         )
-        for key, (recipient, kind, suggestion, deadline) in due.items()
     )

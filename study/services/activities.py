@@ -139,15 +139,17 @@ def _tell_of_change(activity: Activity) -> None:
         return
     change = activity.history.order_by("-history_id").values_list("history_id", flat=True)[0]
     notify_many(
-        Reminder(
-            recipient=registration.person,
-            kind="study-activity-changed",
-            key=f"study-activity-changed:{registration.pk}:{change}",
-            context={"activity": activity},
-            link=activity_url(activity),
-        )
-        for registration in activity.registrations.filter(status__in=ACTIVE).select_related(
-            "person"
+        reminders=(
+            Reminder(
+                recipient=registration.person,
+                kind="study-activity-changed",
+                key=f"study-activity-changed:{registration.pk}:{change}",
+                context={"activity": activity},
+                link=activity_url(activity),
+            )
+            for registration in activity.registrations.filter(status__in=ACTIVE).select_related(
+                "person"
+            )
         )
     )
 
@@ -456,17 +458,19 @@ def remind_activity_tomorrow(*, now: datetime.datetime | None = None) -> int:
     start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
     end = start + datetime.timedelta(days=1)
     return notify_many(
-        Reminder(
-            recipient=registration.person,
-            kind="study-activity-tomorrow",
-            key=f"study-activity-tomorrow:{registration.pk}",
-            context={"activity": registration.activity},
-            link=activity_url(registration.activity),
+        reminders=(
+            Reminder(
+                recipient=registration.person,
+                kind="study-activity-tomorrow",
+                key=f"study-activity-tomorrow:{registration.pk}",
+                context={"activity": registration.activity},
+                link=activity_url(registration.activity),
+            )
+            for registration in Registration.objects.filter(
+                status=Registration.Status.REGISTERED,
+                person__is_active=True,
+                activity__starts_at__gte=start,
+                activity__starts_at__lt=end,
+            ).select_related("activity", "person")
         )
-        for registration in Registration.objects.filter(
-            status=Registration.Status.REGISTERED,
-            person__is_active=True,
-            activity__starts_at__gte=start,
-            activity__starts_at__lt=end,
-        ).select_related("activity", "person")
     )

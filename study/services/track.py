@@ -360,15 +360,17 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
         ).select_related("plan", "person")
     )
     return notify_many(
-        Reminder(
-            recipient=item.enrollment.person,
-            kind="study-behind",
-            key=f"study-behind:{item.enrollment.pk}:{year}-W{week:02d}",
-            context={"progress": item, "plan": item.plan},
-            link=reverse("study:mine"),
+        reminders=(
+            Reminder(
+                recipient=item.enrollment.person,
+                kind="study-behind",
+                key=f"study-behind:{item.enrollment.pk}:{year}-W{week:02d}",
+                context={"progress": item, "plan": item.plan},
+                link=reverse("study:mine"),
+            )
+            for item in progress_of(enrollments, today=today)
+            if item.behind
         )
-        for item in progress_of(enrollments, today=today)
-        if item.behind
     )
 
 
@@ -424,12 +426,14 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
         for reviewer in reviewers:
             queues[reviewer].add(pk)
     return notify_many(
-        Reminder(
-            recipient=reviewer,  # an id: only those told are loaded
-            kind="study-queue",
-            key=f"study-queue:{reviewer}:{today.isoformat()}",
-            context={"count": len(entries), "days": QUEUE_WAIT_DAYS},
-            link=reverse("study:review"),
+        reminders=(
+            Reminder(
+                recipient=reviewer,  # an id: only those told are loaded
+                kind="study-queue",
+                key=f"study-queue:{reviewer}:{today.isoformat()}",
+                context={"count": len(entries), "days": QUEUE_WAIT_DAYS},
+                link=reverse("study:review"),
+            )
+            for reviewer, entries in queues.items()
         )
-        for reviewer, entries in queues.items()
     )

@@ -36,7 +36,9 @@ def test_a_notice_reads_as_notify_would_have_written_it():
         for options in OPTIONS:
             suffix = ":".join(f"{k}={v}" for k, v in options.items())
             notify(recipient=person, kind="welcome", key=f"one:{person.pk}:{suffix}", **options)
-            notify_many([_welcome(person, f"many:{person.pk}:{suffix}", link="/x/", **options)])
+            notify_many(
+                reminders=[_welcome(person, f"many:{person.pk}:{suffix}", link="/x/", **options)]
+            )
             one = Notice.objects.get(dedup_key=f"one:{person.pk}:{suffix}")
             many = Notice.objects.get(dedup_key=f"many:{person.pk}:{suffix}")
             for name in COMPARED:
@@ -52,8 +54,8 @@ def test_who_was_told_is_skipped_and_a_second_run_records_nothing():
     people = UserFactory.create_batch(3)
     notify(recipient=people[0], kind="welcome", key=f"welcome:{people[0].pk}")
     reminders = [_welcome(person) for person in people] + [_welcome(people[1])]  # one twice
-    assert notify_many(reminders) == 2
-    assert notify_many(reminders) == 0
+    assert notify_many(reminders=reminders) == 2
+    assert notify_many(reminders=reminders) == 0
     assert Notice.objects.count() == 3
     assert sorted(Notice.objects.values_list("recipient_id", flat=True)) == sorted(
         person.pk for person in people
@@ -66,7 +68,7 @@ def test_recipients_given_by_id_are_loaded_only_when_told():
     notify(recipient=already, kind="welcome", key="by-id:already")
     reminders = [_welcome(told.pk, "by-id:told"), _welcome(already.pk, "by-id:already")]
     reminders.append(_welcome(10**9, "by-id:nobody"))  # an account deleted meanwhile
-    assert notify_many(reminders) == 1
+    assert notify_many(reminders=reminders) == 1
     notice = Notice.objects.get(dedup_key="by-id:told")
     assert notice.recipient == told
     assert notice.title.startswith("Welcome to")
@@ -74,7 +76,7 @@ def test_recipients_given_by_id_are_loaded_only_when_told():
 
 def _queries(reminders) -> int:
     with CaptureQueriesContext(connection) as queries:
-        notify_many(reminders)
+        notify_many(reminders=reminders)
     return len(queries)
 
 
@@ -103,7 +105,7 @@ def test_two_runs_at_once_record_each_notice_once():
         try:
             barrier.wait()
             with transaction.atomic():
-                counts.append(notify_many([_welcome(person) for person in chosen]))
+                counts.append(notify_many(reminders=[_welcome(person) for person in chosen]))
                 time.sleep(0.2)  # hold the rows: the other run waits on the unique key
         except BaseException as exc:  # reported below
             errors.append(exc)
@@ -139,7 +141,7 @@ def test_one_broker_message_per_batch_and_each_email_once(private_redis, mailout
     people = UserFactory.create_batch(5)
     with broker_at(private_redis.url):
         with transaction.atomic():
-            assert notify_many([_welcome(person) for person in people], batch_size=2) == 5
+            assert notify_many(reminders=[_welcome(person) for person in people], batch_size=2) == 5
             assert _messages(private_redis.url) == []  # nothing leaves before commit
         messages = _messages(private_redis.url)
         assert [name for name, _args in messages] == ["notifications.send_notice_emails"] * 3
@@ -162,7 +164,7 @@ def test_a_broker_outage_loses_no_email(private_redis, mailoutbox):
         private_redis.stop()
         started = time.monotonic()
         with transaction.atomic():
-            assert notify_many([_welcome(person) for person in people], batch_size=2) == 4
+            assert notify_many(reminders=[_welcome(person) for person in people], batch_size=2) == 4
         assert time.monotonic() - started < 10, "a dead broker must not hang the sweep"
     assert Notice.objects.email_pending().count() == 4
     # The periodic task finds them.
