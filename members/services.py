@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from notifications.models import Notice
-from notifications.services import notify
+from notifications.services import Reminder, notify, notify_many
 
 from .models import (
     MILESTONE_ORDER,
@@ -211,27 +210,22 @@ def remind_probation_ending(*, today: datetime.date | None = None) -> int:
         if one_year_after(milestone.date) <= horizon
     ]
     staff = list(User.objects.filter(is_staff=True, is_active=True))
-    reminders = {}
+    reminders = []
     for milestone in due:
-        secretary = milestone.person.branch.secretary if milestone.person.branch else None
-        recipients = staff + ([secretary] if secretary and secretary.is_active else [])
-        for recipient in recipients:
-            reminders[f"probation-ending:{milestone.pk}:{recipient.pk}"] = (recipient, milestone)
-    already = set(
-        Notice.objects.filter(dedup_key__in=reminders).values_list("dedup_key", flat=True)
-    )
-    for key, (recipient, milestone) in reminders.items():
-        if key in already:
-            continue
         person = milestone.person
-        notify(
-            recipient=recipient,
-            kind="probation-ending",
-            key=key,
-            context={"person": person, "ends": one_year_after(milestone.date)},
-            link=person.get_absolute_url(),
+        secretary = person.branch.secretary if person.branch else None
+        recipients = staff + ([secretary] if secretary and secretary.is_active else [])
+        reminders.extend(
+            Reminder(
+                recipient=recipient,
+                kind="probation-ending",
+                key=f"probation-ending:{milestone.pk}:{recipient.pk}",
+                context={"person": person, "ends": one_year_after(milestone.date)},
+                link=person.get_absolute_url(),
+            )
+            for recipient in recipients
         )
-    return len(reminders) - len(already)
+    return notify_many(reminders=reminders)
 
 
 def record_sign_in_day(*, user: User) -> None:

@@ -1,14 +1,29 @@
-"""The writes of the notifications app: record a notice once, e-mail it once, mark it read."""
+"""The writes of the notifications app: record a notice once, e-mail it once, mark it read.
+
+Notice keys. Every notice is recorded under a de-duplication key, unique in the database, and a
+key names the *event* the notice is about, never the time it was computed: the same event gives
+the same key however often, or however late, it is computed, so a retry, a second run of a sweep
+or a second worker records nothing new. Build it from the event's kind and the ids (or the
+period) that make it one event, e.g. `feedback-status:<step>`, `probation-ending:<milestone>:
+<recipient>`, `study-behind:<enrollment>:<ISO week>` ("behind in week W": once a week is the
+rule). A stored time that is part of the event (when the person signed up) may name it; the
+clock at the moment of telling (`timezone.now()`) never does, for a retry then finds another key
+and the person is told twice. Where one thing can happen several times, name each occurrence by
+the row that records it (a step, a history row).
+"""
 
 import datetime
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from common.names import site_names
@@ -20,6 +35,25 @@ from .queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 EMAIL_BATCH_SIZE = 200
+# A sweep records its notices this many to an insert, and sends their e-mails in one task each.
+NOTICE_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True, eq=False)
+class Reminder:
+    """One notice a sweep wants recorded: the arguments of `notify`, as data.
+
+    The recipient may be given by his id: `notify_many` then loads only those it tells.
+    """
+
+    recipient: Any
+    kind: str
+    key: str
+    context: dict[str, Any] = field(default_factory=dict)
+    link: str = ""
+    email: bool = True
+    email_to: str = ""
+    private: bool = False
 
 
 @transaction.atomic
@@ -36,8 +70,9 @@ def notify(
 ) -> Notice:
     """Record a notice for `recipient` under the de-duplication `key`, once.
 
-    Title and body come from `notifications/<kind>-title.txt` and `-body.txt`, rendered in
-    every language of the portal, so that the inbox shows the notice in whichever language its
+    The key names the event, never the time it is computed (see "Notice keys" above). Title
+    and body come from `notifications/<kind>-title.txt` and `-body.txt`, rendered in every
+    language of the portal, so that the inbox shows the notice in whichever language its
     reader uses then; the title and body fields keep the recipient's language of now. A second
     call with the same key, even a concurrent one, changes nothing and returns the first
     notice. The e-mail goes to `email_to` if given, else to the recipient's address; it is
@@ -48,32 +83,140 @@ def notify(
     existing = Notice.objects.filter(dedup_key=key).first()
     if existing is not None:
         return existing
-    context = {**(context or {}), "recipient": recipient}
-    texts = {}
-    for language, _name in settings.LANGUAGES:
-        in_language = {**context, **_site_context(language)}
-        with translation.override(language):
-            title = render_to_string(f"notifications/{kind}-title.txt", in_language).strip()
-            body = render_to_string(f"notifications/{kind}-body.txt", in_language).strip()
-        texts[language] = {"title": title[:200], "body": body}
-    own = texts.get(recipient.language) or texts[settings.LANGUAGE_CODE]
+    draft = _drafts(
+        [
+            Reminder(
+                recipient=recipient,
+                kind=kind,
+                key=key,
+                context=context or {},
+                link=link,
+                email=email,
+                email_to=email_to,
+                private=private,
+            )
+        ]
+    )[0]
     notice, created = Notice.objects.get_or_create(
-        dedup_key=key,
-        defaults={
-            "recipient": recipient,
-            "kind": kind,
-            "title": own["title"],
-            "body": own["body"],
-            "texts": texts,
-            "link": link,
-            "email_wanted": email and bool(email_to or recipient.email),
-            "email_to": email_to,
-            "private": private,
-        },
+        dedup_key=key, defaults={name: getattr(draft, name) for name in _DRAFT_FIELDS}
     )
     if created and notice.email_wanted:
         enqueue_on_commit(tasks.send_notice_email, notice.pk)
     return notice
+
+
+def notify_many(*, reminders: Iterable[Reminder], batch_size: int = NOTICE_BATCH_SIZE) -> int:
+    """Record each of `reminders` whose key has no notice yet; returns how many were new.
+
+    What every reminder sweep does once it has found who is due: one query finds the keys
+    already recorded (the people already told), the others are rendered as `notify` renders
+    them and inserted `batch_size` to a statement, and the e-mails of each batch go to the
+    broker as one task after commit. A concurrent run that records the same key first wins
+    (the key is unique; this run's row is dropped), and its e-mail is still sent once: sending
+    locks the notice. If the broker is down the notices stay pending and `send_pending_emails`
+    sends them. Of reminders with the same key, the first is kept.
+
+    The queries do not grow with the number told: one to look the keys up, one insert per
+    batch and one to find the new notices' ids for the e-mail task.
+    """
+    due: dict[str, Reminder] = {}
+    for reminder in reminders:
+        due.setdefault(reminder.key, reminder)
+    if not due:
+        return 0
+    recorded = set(Notice.objects.filter(dedup_key__in=due).values_list("dedup_key", flat=True))
+    drafts = _drafts(_with_recipients([r for key, r in due.items() if key not in recorded]))
+    if not drafts:
+        return 0
+    with transaction.atomic():
+        Notice.objects.bulk_create(drafts, batch_size=batch_size, ignore_conflicts=True)
+        emailed = [draft.dedup_key for draft in drafts if draft.email_wanted]
+        if emailed:
+            pending = list(
+                Notice.objects.email_pending()
+                .filter(dedup_key__in=emailed)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            for start in range(0, len(pending), batch_size):
+                enqueue_on_commit(tasks.send_notice_emails, pending[start : start + batch_size])
+    return len(drafts)
+
+
+def _with_recipients(reminders: list[Reminder]) -> list[Reminder]:
+    """`reminders` with each recipient given by id loaded (one query); unknown ids are dropped."""
+    ids = {reminder.recipient for reminder in reminders if isinstance(reminder.recipient, int)}
+    if not ids:
+        return reminders
+    people = get_user_model().objects.in_bulk(ids)
+    return [
+        replace(reminder, recipient=people[reminder.recipient])
+        if isinstance(reminder.recipient, int)
+        else reminder
+        for reminder in reminders
+        if not isinstance(reminder.recipient, int) or reminder.recipient in people
+    ]
+
+
+# What a drafted notice carries into the database (the rest are defaults).
+_DRAFT_FIELDS = (
+    "recipient",
+    "kind",
+    "title",
+    "body",
+    "texts",
+    "link",
+    "email_wanted",
+    "email_to",
+    "private",
+)
+
+
+def _drafts(reminders: Sequence[Reminder]) -> list[Notice]:
+    """Unsaved notices for `reminders`, rendered in every language of the portal.
+
+    Title and body come from `notifications/<kind>-title.txt` and `-body.txt` with the
+    reminder's context, its recipient and the site's names; the title and body fields keep the
+    recipient's own language.
+    """
+    contexts = [{**reminder.context, "recipient": reminder.recipient} for reminder in reminders]
+    texts: list[dict[str, dict[str, str]]] = [{} for _ in reminders]
+    templates = {
+        kind: (
+            get_template(f"notifications/{kind}-title.txt"),
+            get_template(f"notifications/{kind}-body.txt"),
+        )
+        for kind in {reminder.kind for reminder in reminders}
+    }
+    for language, _name in settings.LANGUAGES:
+        site = _site_context(language)
+        with translation.override(language):
+            for reminder, context, text in zip(reminders, contexts, texts, strict=True):
+                title, body = templates[reminder.kind]
+                in_language = {**context, **site}
+                text[language] = {
+                    "title": title.render(in_language).strip()[:200],
+                    "body": body.render(in_language).strip(),
+                }
+    drafts = []
+    for reminder, text in zip(reminders, texts, strict=True):
+        recipient = reminder.recipient
+        own = text.get(recipient.language) or text[settings.LANGUAGE_CODE]
+        drafts.append(
+            Notice(
+                dedup_key=reminder.key,
+                recipient=recipient,
+                kind=reminder.kind,
+                title=own["title"],
+                body=own["body"],
+                texts=text,
+                link=reminder.link,
+                email_wanted=reminder.email and bool(reminder.email_to or recipient.email),
+                email_to=reminder.email_to,
+                private=reminder.private,
+            )
+        )
+    return drafts
 
 
 def send_notice_email(*, notice_id: int) -> bool:
@@ -127,10 +270,15 @@ def _close_quietly(connection) -> None:
         logger.warning("Closing the mail connection failed", exc_info=True)
 
 
+def send_notice_emails(*, notice_ids: Iterable[int]) -> int:
+    """E-mail each of the notices `notice_ids` still pending; returns how many were sent now."""
+    return sum(send_notice_email(notice_id=pk) for pk in notice_ids)
+
+
 def send_pending_emails() -> int:
     """Send the e-mails still pending (broker or SMTP was down); returns how many were sent."""
     pending = Notice.objects.email_pending().order_by("created_at").values_list("pk", flat=True)
-    return sum(send_notice_email(notice_id=pk) for pk in list(pending[:EMAIL_BATCH_SIZE]))
+    return send_notice_emails(notice_ids=list(pending[:EMAIL_BATCH_SIZE]))
 
 
 def read_on() -> datetime.datetime:

@@ -106,7 +106,7 @@ def _check_assignee(assignee, suggestion: Suggestion) -> None:
 def _give(suggestion: Suggestion, action: str, *, actor, assignee, status: str) -> None:
     """Give the locked `suggestion` to `assignee` (a first response); tell him."""
     _check_assignee(assignee, suggestion)
-    change(
+    step = change(
         suggestion,
         action,
         actor=actor,
@@ -116,7 +116,7 @@ def _give(suggestion: Suggestion, action: str, *, actor, assignee, status: str) 
         first_response_at=suggestion.first_response_at or timezone.now(),
     )
     if assignee.pk != actor.pk:
-        tell_assignee(suggestion, assignee)
+        tell_assignee(suggestion, assignee, step)
 
 
 def _close(suggestion: Suggestion, *, actor, by_author: bool = False) -> None:

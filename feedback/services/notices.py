@@ -12,8 +12,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Notice
-from notifications.services import notify
+from notifications.services import Reminder, notify, notify_many
 
 from .. import access
 from ..anonymity import notice_key, tokens_of_active_accounts
@@ -74,12 +73,13 @@ def tell_each(
         )
 
 
-def tell_assignee(suggestion: Suggestion, assignee) -> None:
-    """Tell `assignee` that `suggestion` is now his (again, if it comes back to him later)."""
+def tell_assignee(suggestion: Suggestion, assignee, step: Step) -> None:
+    """Tell `assignee` that `suggestion` is now his (again, if it comes back to him later):
+    the `step` that gave it to him names the event."""
     notify(
         recipient=assignee,
         kind="feedback-assigned",
-        key=f"feedback-assigned:{suggestion.pk}:{assignee.pk}:{int(timezone.now().timestamp())}",
+        key=f"feedback-assigned:{step.pk}:{assignee.pk}",
         context={"suggestion": suggestion},
         link=suggestion.get_absolute_url(),
     )
@@ -146,14 +146,18 @@ def deliver_anonymous_news(*, now: datetime.datetime | None = None) -> int:
         return 0
     # Those whose account is gone or inactive have nobody to tell.
     authors = get_user_model().objects.in_bulk(list(steps_by_author))
-    for author_id in sorted(authors):
-        notify(
-            recipient=authors[author_id],
-            kind="feedback-anonymous-news",
-            key=notice_key("steps:" + ",".join(map(str, sorted(steps_by_author[author_id])))),
-            link=reverse("feedback:mine"),
-            private=True,
+    notify_many(
+        reminders=(
+            Reminder(
+                recipient=authors[author_id],
+                kind="feedback-anonymous-news",
+                key=notice_key("steps:" + ",".join(map(str, sorted(steps_by_author[author_id])))),
+                link=reverse("feedback:mine"),
+                private=True,
+            )
+            for author_id in sorted(authors)
         )
+    )
     Step.objects.filter(pk__in=[step_id for step_id, _token, _created in pending]).update(
         author_told=True
     )
@@ -198,17 +202,15 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
             for person in staff:
                 key = f"feedback-escalated:{suggestion.pk}:{stage}:{person.pk}"
                 due[key] = (person, "feedback-escalated", suggestion, deadline)
-    already = set(
-        Notice.objects.filter(dedup_key__in=list(due)).values_list("dedup_key", flat=True)
-    )
-    for key, (recipient, kind, suggestion, deadline) in due.items():
-        if key in already:
-            continue
-        notify(
-            recipient=recipient,
-            kind=kind,
-            key=key,
-            context={"suggestion": suggestion, "deadline": deadline},
-            link=suggestion.get_absolute_url(),
+    return notify_many(
+        reminders=(
+            Reminder(
+                recipient=recipient,
+                kind=kind,
+                key=key,
+                context={"suggestion": suggestion, "deadline": deadline},
+                link=suggestion.get_absolute_url(),
+            )
+            for key, (recipient, kind, suggestion, deadline) in due.items()
         )
-    return len(due) - len(already)
+    )

@@ -20,8 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import Branch, User
-from notifications.models import Notice
-from notifications.services import notify
+from notifications.services import Reminder, notify, notify_many
 
 from ..access.activities import is_in_audience, may_run_activity
 from ..models import (
@@ -132,18 +131,27 @@ def update_activity(*, actor: User, activity: Activity, details: ActivityDetails
 
 
 def _tell_of_change(activity: Activity) -> None:
-    """Tell the people on the list of an activity yet to end of its new time and place."""
-    now = timezone.now()
-    if activity.ends_at <= now:
+    """Tell the people on the list of an activity yet to end of its new time and place.
+
+    The change is named by the history row its saving wrote, so each change is told once.
+    """
+    if activity.ends_at <= timezone.now():
         return
-    for registration in activity.registrations.filter(status__in=ACTIVE).select_related("person"):
-        notify(
-            recipient=registration.person,
-            kind="study-activity-changed",
-            key=f"study-activity-changed:{registration.pk}:{now.timestamp()}",
-            context={"activity": activity},
-            link=activity_url(activity),
+    change = activity.history.order_by("-history_id").values_list("history_id", flat=True)[0]
+    notify_many(
+        reminders=(
+            Reminder(
+                recipient=registration.person,
+                kind="study-activity-changed",
+                key=f"study-activity-changed:{registration.pk}:{change}",
+                context={"activity": activity},
+                link=activity_url(activity),
+            )
+            for registration in activity.registrations.filter(status__in=ACTIVE).select_related(
+                "person"
+            )
         )
+    )
 
 
 @transaction.atomic
@@ -441,31 +449,28 @@ def confirm_reading(*, actor: User, reading: Reading, note: str) -> ReadingConfi
 def remind_activity_tomorrow(*, now: datetime.datetime | None = None) -> int:
     """Tell everyone with a place at an activity starting tomorrow, once per registration.
 
-    Returns the number of notices recorded now. The people are found in one query and the
-    notices already sent in another, however many there are.
+    Returns the number of notices recorded now. The people are found in one query, the
+    notices already sent in another, and the new ones recorded together, however many there
+    are.
     """
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
     start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
     end = start + datetime.timedelta(days=1)
-    due = {
-        f"study-activity-tomorrow:{registration.pk}": registration
-        for registration in Registration.objects.filter(
-            status=Registration.Status.REGISTERED,
-            person__is_active=True,
-            activity__starts_at__gte=start,
-            activity__starts_at__lt=end,
-        ).select_related("activity", "person")
-    }
-    already = set(Notice.objects.filter(dedup_key__in=due).values_list("dedup_key", flat=True))
-    for key, registration in due.items():
-        if key in already:
-            continue
-        notify(
-            recipient=registration.person,
-            kind="study-activity-tomorrow",
-            key=key,
-            context={"activity": registration.activity},
-            link=activity_url(registration.activity),
+    return notify_many(
+        reminders=(
+            Reminder(
+                recipient=registration.person,
+                kind="study-activity-tomorrow",
+                key=f"study-activity-tomorrow:{registration.pk}",
+                context={"activity": registration.activity},
+                link=activity_url(registration.activity),
+            )
+            for registration in Registration.objects.filter(
+                status=Registration.Status.REGISTERED,
+                person__is_active=True,
+                activity__starts_at__gte=start,
+                activity__starts_at__lt=end,
+            ).select_related("activity", "person")
         )
-    return len(due) - len(already)
+    )

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from members.models import OFFICERS_OVER_ALL_GROUPS, User
-from notifications.models import Notice
-from notifications.services import notify
+from notifications.services import Reminder, notify, notify_many
 
 from ..access.track import EDITABLE_STATUSES, may_review_entry, may_sign_off, review_queue
 from ..models import Enrollment, Stage, StageSignOff, StudyEntry, StudyPlan
@@ -347,7 +346,8 @@ def remove_enrollment(*, actor: User, enrollment: Enrollment) -> None:
 def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
     """Weekly: tell each participant who is behind his plan's schedule, once per ISO week.
 
-    Queries do not grow with the participants: progress is computed for all at once.
+    Queries do not grow with the participants: progress is computed for all at once, and the
+    notices are recorded together.
     """
     today = today or timezone.localdate()
     year, week, _day = today.isocalendar()
@@ -359,23 +359,19 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
             plan__ends_on__gte=today,
         ).select_related("plan", "person")
     )
-    behind = {
-        f"study-behind:{item.enrollment.pk}:{year}-W{week:02d}": item
-        for item in progress_of(enrollments, today=today)
-        if item.behind
-    }
-    already = set(Notice.objects.filter(dedup_key__in=behind).values_list("dedup_key", flat=True))
-    for key, item in behind.items():
-        if key in already:
-            continue
-        notify(
-            recipient=item.enrollment.person,
-            kind="study-behind",
-            key=key,
-            context={"progress": item, "plan": item.plan},
-            link=reverse("study:mine"),
+    return notify_many(
+        reminders=(
+            Reminder(
+                recipient=item.enrollment.person,
+                kind="study-behind",
+                key=f"study-behind:{item.enrollment.pk}:{year}-W{week:02d}",
+                context={"progress": item, "plan": item.plan},
+                link=reverse("study:mine"),
+            )
+            for item in progress_of(enrollments, today=today)
+            if item.behind
         )
-    return len(behind) - len(already)
+    )
 
 
 def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
@@ -383,8 +379,8 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
 
     An entry waits for the secretary of its author's active branch, the leader of his group and,
     for workstation people, the head and deputies (as `members.access.reviews` has it). Queries
-    do not grow with the entries or the people: one for the entries, one for the officers, one
-    for the reviewers, then one notice per reviewer told.
+    do not grow with the entries or the people: one for the entries, one for the officers, then
+    `notify_many`'s few for all the notices (only the reviewers told are loaded).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -397,7 +393,9 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
             "person_id",
             "person__branch__secretary_id",
             "person__branch__is_active",
+            "person__branch__secretary__is_active",
             "person__group__leader_id",
+            "person__group__leader__is_active",
             "person__workstation_role",
         )
     )
@@ -407,33 +405,35 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
         ).values_list("pk", flat=True)
     )
     queues: dict[int, set[int]] = defaultdict(set)
-    for pk, author, secretary, branch_active, leader, role in waiting:
+    for (
+        pk,
+        author,
+        secretary,
+        branch_active,
+        secretary_active,
+        leader,
+        leader_active,
+        role,
+    ) in waiting:
         reviewers = set()
-        if secretary and branch_active:
+        if secretary and branch_active and secretary_active:
             reviewers.add(secretary)
-        if leader:
+        if leader and leader_active:
             reviewers.add(leader)
         if role:
             reviewers.update(officers)
         reviewers.discard(author)
         for reviewer in reviewers:
             queues[reviewer].add(pk)
-    keys = {f"study-queue:{pk}:{today.isoformat()}": pk for pk in queues}
-    already = set(Notice.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
-    to_tell = {key: pk for key, pk in keys.items() if key not in already}
-    if not to_tell:
-        return 0
-    reviewers = User.objects.filter(is_active=True).in_bulk(to_tell.values())
-    told = 0
-    for key, pk in to_tell.items():
-        if pk not in reviewers:
-            continue
-        notify(
-            recipient=reviewers[pk],
-            kind="study-queue",
-            key=key,
-            context={"count": len(queues[pk]), "days": QUEUE_WAIT_DAYS},
-            link=reverse("study:review"),
+    return notify_many(
+        reminders=(
+            Reminder(
+                recipient=reviewer,  # an id: only those told are loaded
+                kind="study-queue",
+                key=f"study-queue:{reviewer}:{today.isoformat()}",
+                context={"count": len(entries), "days": QUEUE_WAIT_DAYS},
+                link=reverse("study:review"),
+            )
+            for reviewer, entries in queues.items()
         )
-        told += 1
-    return told
+    )

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services as feedback_services
 from feedback import tasks
@@ -354,3 +355,22 @@ def test_the_author_cannot_report_or_support_his_own(services, student):
     suggestion.refresh_from_db()
     assert suggestion.report_count == 0 and suggestion.support_count == 0
     assert Suggestion.objects.get(pk=suggestion.pk).supports.count() == 0
+
+
+def test_a_handler_given_a_suggestion_back_is_told_again_in_the_same_second(
+    handler, services, staff, monkeypatch
+):
+    """Each assignment is its own event: even with a clock that stands still (two assignments
+    in one second), the handler who gets the suggestion back is told again."""
+    second = UserFactory(political_status=PoliticalStatus.FULL)
+    services.handlers.add(second)
+    suggestion = SuggestionFactory(category=services)
+    frozen = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    for assignee in (handler, second, handler):
+        feedback_services.assign_suggestions(
+            actor=staff, suggestions=[suggestion], assignee=assignee
+        )
+    told = Notice.objects.filter(kind="feedback-assigned")
+    assert told.filter(recipient=handler).count() == 2
+    assert told.filter(recipient=second).count() == 1

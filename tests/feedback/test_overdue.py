@@ -149,3 +149,22 @@ def test_the_sweep_the_statistics_and_the_queue_agree(handler, services, staff):
     assert {suggestion.pk for suggestion in queue.context["page"]} == expected
     page = client.get(reverse("feedback:queue"), {"status": ""}).content.decode()
     assert page.count('class="badge text-bg-danger"') == len(expected)
+
+
+def _queries() -> int:
+    with CaptureQueriesContext(connection) as queries:
+        feedback_services.remind_overdue(now=NOW)
+    return len(queries)
+
+
+def test_reminding_many_asks_as_often_as_reminding_few(handler, services, staff):
+    SuggestionFactory.create_batch(2, category=services, created_at=_days_ago(6))
+    first_few, again_few = _queries(), _queries()
+    Notice.objects.all().delete()
+    SuggestionFactory.create_batch(18, category=services, created_at=_days_ago(6))
+    first_many, again_many = _queries(), _queries()
+    assert first_few == first_many
+    assert again_few == again_many
+    # Each of the twenty: the handler reminded and staff told, once.
+    assert Notice.objects.filter(kind="feedback-overdue", recipient=handler).count() == 20
+    assert Notice.objects.filter(kind="feedback-escalated", recipient=staff).count() == 20

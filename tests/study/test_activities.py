@@ -422,3 +422,18 @@ def test_marking_oneself_present_goes_to_a_reviewer(branch, reviewer):
     own = RegistrationFactory(activity=activity, person=reviewer)
     mark_attendance(actor=reviewer, registration=own)
     assert entries_of(reviewer).get().status == "submitted"
+
+
+def test_each_change_is_told_even_within_the_same_instant(member, staff, monkeypatch):
+    """A change is named by the activity's history, not by the clock: two changes while the
+    clock stands still are both told."""
+    activity = ActivityFactory()
+    RegistrationFactory(activity=activity, person=member)
+    details = ActivityDetails(**{name: getattr(activity, name) for name in FIELDS})
+    frozen = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
+    update_activity(actor=staff, activity=activity, details=replace(details, place="一号楼"))
+    update_activity(actor=staff, activity=activity, details=replace(details, place="二号楼"))
+    told = Notice.objects.filter(kind="study-activity-changed", recipient=member)
+    assert told.count() == 2
+    assert "二号楼" in told.order_by("pk").last().body
