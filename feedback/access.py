@@ -35,7 +35,7 @@ def handled_categories(user) -> QuerySet[Category]:
     """The categories `user` handles: all for staff; those listing him for a member."""
     if is_staff(user):
         return Category.objects.all()
-    if not user.is_authenticated or not user.is_member:
+    if not user.is_authenticated or not user.in_workstation:
         return Category.objects.none()
     return Category.objects.filter(handlers=user)
 
@@ -53,7 +53,7 @@ def can_handle(user, suggestion: Suggestion) -> bool:
     """Staff, and the handlers of the suggestion's category, accept, answer and close it."""
     if is_staff(user):
         return True
-    if not user.is_authenticated or not user.is_member:
+    if not user.is_authenticated or not user.in_workstation:
         return False
     if not hasattr(user, "_feedback_category_ids"):
         user._feedback_category_ids = set(handled_categories(user).values_list("pk", flat=True))

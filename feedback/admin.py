@@ -36,7 +36,7 @@ class CategoryForm(forms.ModelForm):
 
     def clean_handlers(self):
         handlers = self.cleaned_data["handlers"]
-        refused = [person for person in handlers if not (person.is_staff or person.is_member)]
+        refused = [person for person in handlers if not (person.is_staff or person.in_workstation)]
         if refused:
             raise ValidationError(
                 gettext(

@@ -28,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import access, services
 from .admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
-from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
+from .models import Branch, Milestone, User, WorkstationGroup
 from .resources import ROSTER_FORMATS, RosterResource
 
 # --- history -----------------------------------------------------------------------------------
@@ -273,31 +273,11 @@ class EmailAddressAdmin(account_admin.EmailAddressAdmin):
 
 # --- branches and groups -----------------------------------------------------------------------
 
-PARTY_MEMBERS = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
-
-
-class BranchForm(forms.ModelForm):
-    class Meta:
-        model = Branch
-        fields = ["name", "secretary", "is_active"]
-
-    def clean_secretary(self) -> User | None:
-        secretary = self.cleaned_data["secretary"]
-        if secretary is not None and secretary.political_status not in PARTY_MEMBERS:
-            raise ValidationError(
-                _(
-                    "The secretary must be a Party member, probationary or full; "
-                    "%(name)s is “%(status)s”."
-                ),
-                code="not_a_party_member",
-                params={"name": secretary, "status": secretary.get_political_status_display()},
-            )
-        return secretary
-
 
 @admin.register(Branch)
 class BranchAdmin(HistoryAdmin):
-    form = BranchForm
+    # The secretary must be a Party member: `Branch.clean`, which the admin's form runs.
+    fields = ["name", "secretary", "is_active"]
     list_display = ["name", "secretary", "is_active", "people_count"]
     list_filter = ["is_active"]
     list_select_related = ["secretary"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import is_staff
-from members.models import MEMBER_STATUSES
+from members.models import WORKSTATION_STATUSES
 
 from .. import access
 from ..models import OPEN_STATUSES, Category, Status, Step, Suggestion, Support
@@ -30,7 +30,7 @@ def eligible_assignees(category: Category | None = None):
     """Who may be given suggestions: staff, and the members handling `category` (or any)."""
     User = get_user_model()
     handlers = Q(feedback_categories=category) if category else Q(feedback_categories__isnull=False)
-    members = handlers & Q(political_status__in=MEMBER_STATUSES)
+    members = handlers & Q(political_status__in=WORKSTATION_STATUSES)
     return (
         User.objects.filter(is_active=True)
         .filter(Q(is_staff=True) | members)

@@ -59,12 +59,12 @@ def test_members_and_students_review_nobody(member, student):
     for person in (member, student):
         assert not access.is_reviewer(person)
         assert list(access.people_visible_to(person)) == []
-    assert access.is_member(member)
-    assert not access.is_member(student)
+    assert access.in_workstation(member)
+    assert not access.in_workstation(student)
 
 
 def test_membership_starts_with_the_activist():
-    statuses = {s: access.is_member(UserFactory(political_status=s)) for s in PoliticalStatus}
+    statuses = {s: access.in_workstation(UserFactory(political_status=s)) for s in PoliticalStatus}
     assert [s for s, yes in statuses.items() if yes] == [
         PoliticalStatus.ACTIVIST,
         PoliticalStatus.CANDIDATE,
