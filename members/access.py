@@ -13,11 +13,11 @@ show or hide the way to it.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.lookups import In
+from django.db.models.lookups import Exact, In
 from django.http import Http404
 
 from .caching import cached_per_user
-from .models import OFFICERS_OVER_ALL_GROUPS, Branch, Milestone, User
+from .models import OFFICERS_OVER_ALL_GROUPS, Branch, Milestone, User, WorkstationRole
 
 
 def is_staff(user) -> bool:
@@ -58,11 +58,14 @@ def _in_scope_of(reviewer, via: str = "") -> Q:
     """The people in the branch, group or workstation `reviewer` oversees, himself included."""
     pk = _pk(reviewer)
     people = Q(**{f"{via}branch__secretary": pk, f"{via}branch__is_active": True})
-    people |= Q(**{f"{via}group__leader": pk})
     in_workstation = ~Q(**{f"{via}workstation_role": ""})
     if isinstance(reviewer, OuterRef):
+        leader = Exact(OuterRef("workstation_role"), WorkstationRole.LEADER)
+        people |= Q(leader) & Q(**{f"{via}group": OuterRef("group")})
         officer = In(OuterRef("workstation_role"), sorted(OFFICERS_OVER_ALL_GROUPS))
         people |= Q(officer) & in_workstation
+    elif reviewer.leads_group:
+        people |= Q(**{f"{via}group": reviewer.group_id})
     elif reviewer.workstation_role in OFFICERS_OVER_ALL_GROUPS:
         people |= in_workstation
     return people
@@ -82,19 +85,16 @@ def reviewers_of(people: QuerySet[User]) -> QuerySet[User]:
 
 @cached_per_user
 def is_reviewer(user) -> bool:
-    """Someone with people to review: a branch secretary or a workstation officer.
+    """Someone with people to review: the secretary of an active branch, a group leader with
+    a group, the head or a deputy.
 
     Remembered for the user object, so that a page asks the database once.
     """
     if not user.is_authenticated:
         return False
-    if user.workstation_role in OFFICERS_OVER_ALL_GROUPS:
+    if user.workstation_role in OFFICERS_OVER_ALL_GROUPS or user.leads_group:
         return True
-    return (
-        User.objects.filter(pk=user.pk)
-        .filter(Q(branches_led__is_active=True) | Q(groups_led__isnull=False))
-        .exists()
-    )
+    return Branch.objects.filter(secretary=user, is_active=True).exists()
 
 
 def reviews(user, person: User) -> bool:

@@ -16,7 +16,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import re_path, reverse
@@ -28,7 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import access, services
 from .admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
-from .models import Branch, Milestone, User, WorkstationGroup
+from .models import Branch, Milestone, User, WorkstationGroup, WorkstationRole
 from .resources import ROSTER_FORMATS, RosterResource
 
 # --- history -----------------------------------------------------------------------------------
@@ -294,13 +294,27 @@ class BranchAdmin(HistoryAdmin):
 
 @admin.register(WorkstationGroup)
 class WorkstationGroupAdmin(HistoryAdmin):
+    """Groups. A group's leader is chosen on his own page: the person's workstation role
+    "Group leader" and his group, the one place where who leads a group is stored."""
+
     list_display = ["name", "leader", "people_count"]
-    list_select_related = ["leader"]
     search_fields = ["name"]
-    autocomplete_fields = ["leader"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(people_count=Count("people"))
+        leaders = User.objects.filter(group=OuterRef("pk"), workstation_role=WorkstationRole.LEADER)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                people_count=Count("people"),
+                leader_name=Subquery(leaders.values("name")[:1]),
+                leader_email=Subquery(leaders.values("email")[:1]),
+            )
+        )
+
+    @admin.display(description=_("group leader"))
+    def leader(self, group: WorkstationGroup) -> str:
+        return group.leader_name or group.leader_email or "—"
 
     @admin.display(description=_("people"), ordering="people_count")
     def people_count(self, group: WorkstationGroup) -> int:

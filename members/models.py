@@ -200,6 +200,13 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="members_user_email_ci_unique",
                 violation_error_message=_("Another account already uses this e-mail address."),
             ),
+            # Who leads a group is stored once: the role of one person in it.
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(workstation_role="leader"),
+                name="members_one_leader_per_group",
+                violation_error_message=_("This workstation group has a leader already."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -275,6 +282,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.political_status in WORKSTATION_STATUSES
 
     @property
+    def leads_group(self) -> bool:
+        """A group leader with a group to lead."""
+        return self.workstation_role == WorkstationRole.LEADER and self.group_id is not None
+
+    @property
     def is_party_member(self) -> bool:
         """A Party member (党员), probationary or full."""
         return self.political_status in PARTY_MEMBER_STATUSES
@@ -345,17 +357,10 @@ class Branch(models.Model):
 
 
 class WorkstationGroup(models.Model):
-    """A group (小组) inside the workstation, led by a group leader (组长)."""
+    """A group (小组) inside the workstation, led by a group leader (组长): the one person of
+    the group whose workstation role is `WorkstationRole.LEADER` (stored there only)."""
 
     name = models.CharField(_("name"), max_length=64, unique=True)
-    leader = models.ForeignKey(
-        User,
-        verbose_name=_("group leader"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="groups_led",
-    )
 
     history = HistoricalRecords()
 

@@ -36,10 +36,8 @@ def test_an_inactive_branch_gives_its_secretary_nobody(reviewer, member, branch)
 
 
 def test_a_group_leader_reviews_his_group(member):
-    leader = UserFactory(workstation_role=WorkstationRole.LEADER)
     group = member.group
-    group.leader = leader
-    group.save(update_fields=["leader"])
+    leader = UserFactory(workstation_role=WorkstationRole.LEADER, group=group)
     other_group = WorkstationGroupFactory()
     outsider = UserFactory(workstation_role=WorkstationRole.MEMBER, group=other_group)
     assert access.is_reviewer(leader)
