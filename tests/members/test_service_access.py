@@ -98,12 +98,13 @@ def test_the_status_of_a_person_with_a_timeline_is_refused_by_the_model(student,
     record_milestone(actor=staff, person=student, kind="application", date=days_ago(5))
     person = User.objects.get(pk=student.pk)
     person.political_status = PoliticalStatus.FULL
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        person.full_clean()
-    assert refused.value.message_dict["political_status"] == [
-        "The development timeline makes this person “Party applicant”: record a milestone to "
-        "change the status."
-    ]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            person.full_clean()
+        assert refused.value.message_dict["political_status"] == [
+            "The development timeline makes this person “Party applicant”: record a milestone "
+            "to change the status."
+        ]
     # Asked of a copy that was not loaded from the database, the rule still holds.
     copy = User(**{f.attname: getattr(person, f.attname) for f in User._meta.concrete_fields})
     with pytest.raises(ValidationError):
