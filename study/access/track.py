@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.access import in_workstation, is_reviewer, is_staff, people_visible_to, reviews
+from members.access import in_workstation, is_reviewer, is_staff, people_reviewed_by, reviews
 from members.models import User
 
 from ..models import Enrollment, StudyEntry, StudyPlan
@@ -38,7 +38,7 @@ def entries_visible_to(user) -> QuerySet[StudyEntry]:
         return StudyEntry.objects.all()
     if not user.is_authenticated:
         return StudyEntry.objects.none()
-    reviewed = people_visible_to(user).exclude(pk=user.pk).values("pk")
+    reviewed = people_reviewed_by(user).values("pk")
     return StudyEntry.objects.filter(Q(person=user) | Q(person__in=reviewed))
 
 
@@ -48,7 +48,7 @@ def review_queue(user) -> QuerySet[StudyEntry]:
         return StudyEntry.objects.awaiting_review().exclude(person=user)
     if not user.is_authenticated:
         return StudyEntry.objects.none()
-    reviewed = people_visible_to(user).exclude(pk=user.pk).values("pk")
+    reviewed = people_reviewed_by(user).values("pk")
     return StudyEntry.objects.awaiting_review().filter(person__in=reviewed)
 
 
@@ -101,7 +101,7 @@ def enrollments_visible_to(user) -> QuerySet[Enrollment]:
         return Enrollment.objects.all()
     if not user.is_authenticated:
         return Enrollment.objects.none()
-    reviewed = people_visible_to(user).exclude(pk=user.pk).values("pk")
+    reviewed = people_reviewed_by(user).values("pk")
     return Enrollment.objects.filter(Q(person=user) | Q(person__in=reviewed))
 
 
