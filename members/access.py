@@ -44,7 +44,8 @@ def reviewed_by(reviewer, *, via: str = "") -> Q:
 
     The secretary of an active branch reviews its people, a group leader his group, and the
     head and deputies everyone with a workstation role; nobody reviews himself. `reviewer` is
-    a user, or `OuterRef("pk")` for the user row of an outer query (every reviewer at once);
+    a user, or `OuterRef("pk")` in a query over users (every reviewer at once: his role and
+    group are read from the same outer row);
     `via` reaches the person from another model, such as "person__" from a study entry.
     """
     return _in_scope_of(reviewer, via) & ~Q(**{f"{via}pk": _pk(reviewer)})
