@@ -121,7 +121,7 @@ def prepare_load() -> dict:
     from django.utils import timezone
 
     from feedback.models import Category
-    from members.models import MEMBER_STATUSES, User
+    from members.models import WORKSTATION_STATUSES, User
     from study.models import ActivityKind, Enrollment, Stage
     from study.services.activities import ActivityDetails, schedule_activity
     from workstation.management.commands.seed_demo import DEMO_ACCOUNTS
@@ -138,7 +138,7 @@ def prepare_load() -> dict:
     reviewers = list(User.objects.filter(pk__in=secretaries).order_by("pk"))
     students = list(
         User.objects.filter(is_active=True, is_staff=False)
-        .exclude(political_status__in=MEMBER_STATUSES)
+        .exclude(political_status__in=WORKSTATION_STATUSES)
         .order_by("pk")[:LOAD_PEOPLE]
     )
     now = timezone.now()

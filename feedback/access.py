@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from members.access import is_staff
-from members.models import MEMBER_STATUSES
+from members.models import WORKSTATION_STATUSES
 
 from .anonymity import author_token, is_token_of
 from .models import Category, Photo, Suggestion
@@ -42,7 +42,7 @@ def eligible_handlers() -> QuerySet:
     (activists onward; the categories listing them). The one rule: a category lists only them,
     only they are given suggestions, told of new ones, and handle them."""
     return get_user_model().objects.filter(
-        Q(is_staff=True) | Q(political_status__in=MEMBER_STATUSES), is_active=True
+        Q(is_staff=True) | Q(political_status__in=WORKSTATION_STATUSES), is_active=True
     )
 
 
@@ -51,7 +51,7 @@ def is_eligible_handler(user) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
-        and (user.is_staff or user.political_status in MEMBER_STATUSES)
+        and (user.is_staff or user.political_status in WORKSTATION_STATUSES)
     )
 
 

@@ -1,17 +1,24 @@
 """Who may see or change what: the portal's one definition of its roles and object rules.
 
-The roles come from data: staff from `is_staff`; a member is an activist onward; a reviewer is
-the secretary of an active branch or a workstation officer (the head and deputies over every
-group, a group leader over his own group). Views and the admin load people and branches only
-through the functions below.
+The roles come from data: staff from `is_staff`; someone in the workstation is an activist
+onward (`in_workstation`); a Party member is probationary or full (`is_party_member`); a
+reviewer is the secretary of an active branch or a workstation officer (the head and deputies
+over every group, a group leader over his own group). Views and the admin load people and
+branches only through the functions below.
+
+Each action has a `can_<action>(user, obj)` here (and in each app's `access.py`): the service
+that does it calls it and refuses with `PermissionDenied`; views and templates read it only to
+show or hide the way to it.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.lookups import Exact, In
 from django.http import Http404
 
-from .models import OFFICERS_OVER_ALL_GROUPS, Branch, User, WorkstationGroup
+from .caching import cached_per_user
+from .models import OFFICERS_OVER_ALL_GROUPS, Branch, Milestone, User, WorkstationRole
 
 
 def is_staff(user) -> bool:
@@ -19,49 +26,91 @@ def is_staff(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
-def is_member(user) -> bool:
-    """An activist, development candidate, probationary or full Party member."""
-    return bool(user.is_authenticated and user.is_member)
+def in_workstation(user) -> bool:
+    """An activist, development candidate, probationary or full Party member: one of the
+    people who study, serve and are reviewed."""
+    return bool(user.is_authenticated and user.in_workstation)
 
 
+def is_party_member(user) -> bool:
+    """A Party member (党员), probationary or full, as against the masses (群众)."""
+    return bool(user.is_authenticated and user.is_party_member)
+
+
+# --- who reviews whom: one relation -------------------------------------------------------------
+
+
+def reviewed_by(reviewer, *, via: str = "") -> Q:
+    """The one definition of "`reviewer` reviews this person", as a filter.
+
+    The secretary of an active branch reviews its people, a group leader his group, and the
+    head and deputies everyone with a workstation role; nobody reviews himself. `reviewer` is
+    a user, or `OuterRef("pk")` in a query over users (every reviewer at once: his role and
+    group are read from the same outer row);
+    `via` reaches the person from another model, such as "person__" from a study entry.
+    """
+    return _in_scope_of(reviewer, via) & ~Q(**{f"{via}pk": _pk(reviewer)})
+
+
+def _pk(reviewer):
+    return reviewer if isinstance(reviewer, OuterRef) else reviewer.pk
+
+
+def _in_scope_of(reviewer, via: str = "") -> Q:
+    """The people in the branch, group or workstation `reviewer` oversees, himself included."""
+    pk = _pk(reviewer)
+    if isinstance(reviewer, OuterRef):
+        people = Q(**{f"{via}branch__secretary": pk, f"{via}branch__is_active": True})
+    else:
+        # `branch = ANY(ARRAY(<the branches he leads>))` rather than a join: PostgreSQL then
+        # reads his few people through the index on branch, inside the OR, instead of every
+        # person (20,000 at a university).
+        led = Branch.objects.filter(secretary=pk, is_active=True).order_by().values("pk")
+        people = Q(**{f"{via}branch__any_of": ArraySubquery(led)})
+    in_workstation = ~Q(**{f"{via}workstation_role": ""})
+    if isinstance(reviewer, OuterRef):
+        leader = Exact(OuterRef("workstation_role"), WorkstationRole.LEADER)
+        people |= Q(leader) & Q(**{f"{via}group": OuterRef("group")})
+        officer = In(OuterRef("workstation_role"), sorted(OFFICERS_OVER_ALL_GROUPS))
+        people |= Q(officer) & in_workstation
+    elif reviewer.leads_group:
+        people |= Q(**{f"{via}group": reviewer.group_id})
+    elif reviewer.workstation_role in OFFICERS_OVER_ALL_GROUPS:
+        people |= in_workstation
+    return people
+
+
+def people_reviewed_by(user) -> QuerySet[User]:
+    """The people `user` reviews (never himself)."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(reviewed_by(user))
+
+
+def reviewers_of(people: QuerySet[User]) -> QuerySet[User]:
+    """Everyone who reviews at least one of `people`."""
+    return User.objects.filter(Exists(people.filter(reviewed_by(OuterRef("pk")))))
+
+
+@cached_per_user
 def is_reviewer(user) -> bool:
-    """Someone with people to review: a branch secretary or a workstation officer.
+    """Someone with people to review: the secretary of an active branch, a group leader with
+    a group, the head or a deputy.
 
-    Remembered on the user object, so that a page asks the database once.
+    Remembered for the user object, so that a page asks the database once.
     """
     if not user.is_authenticated:
         return False
-    if not hasattr(user, "_is_reviewer"):
-        user._is_reviewer = (
-            user.workstation_role in OFFICERS_OVER_ALL_GROUPS
-            or User.objects.filter(pk=user.pk)
-            .filter(Q(branches_led__is_active=True) | Q(groups_led__isnull=False))
-            .exists()
-        )
-    return user._is_reviewer
-
-
-def _reviewed_by(user) -> Q:
-    """The people `user` reviews, as a filter.
-
-    Written as `branch = ANY(ARRAY(<the branches he leads>)) OR group = ANY(...)` rather than
-    as joins: PostgreSQL then reads his few people through the indexes on branch and group
-    instead of every person (20,000 at a university).
-    """
-    led_branches = Branch.objects.filter(secretary=user, is_active=True).order_by().values("pk")
-    led_groups = WorkstationGroup.objects.filter(leader=user).order_by().values("pk")
-    people = Q(branch__any_of=ArraySubquery(led_branches))
-    people |= Q(group__any_of=ArraySubquery(led_groups))
-    if user.workstation_role in OFFICERS_OVER_ALL_GROUPS:
-        people |= ~Q(workstation_role="")
-    return people
+    if user.workstation_role in OFFICERS_OVER_ALL_GROUPS or user.leads_group:
+        return True
+    return Branch.objects.filter(secretary=user, is_active=True).exists()
 
 
 def reviews(user, person: User) -> bool:
     """Whether `user` reviews `person`: nobody reviews himself."""
-    if not user.is_authenticated or user.pk == person.pk:
+    if user.pk == person.pk:
         return False
-    return User.objects.filter(_reviewed_by(user), pk=person.pk).exists()
+    return people_reviewed_by(user).filter(pk=person.pk).exists()
 
 
 def people_visible_to(user) -> QuerySet[User]:
@@ -70,7 +119,7 @@ def people_visible_to(user) -> QuerySet[User]:
         return User.objects.all()
     if not user.is_authenticated:
         return User.objects.none()
-    return User.objects.filter(_reviewed_by(user))
+    return User.objects.filter(_in_scope_of(user))
 
 
 def get_person_for_user(user, pk: int, *, write: bool = False) -> User:
@@ -94,9 +143,14 @@ def may_open_directory(user) -> bool:
     return is_staff(user) or is_reviewer(user)
 
 
-def can_record_milestones(user, person: User) -> bool:
+def can_record_milestone(user, person: User) -> bool:
     """Staff and the person's reviewers record his development milestones."""
     return is_staff(user) or reviews(user, person)
+
+
+def can_remove_milestone(user, milestone: Milestone) -> bool:
+    """Whoever may record a person's milestones takes back the latest (a mistake)."""
+    return can_record_milestone(user, milestone.person)
 
 
 def can_export_people(user) -> bool:

@@ -16,7 +16,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -29,7 +29,7 @@ from common.admin_import import SpreadsheetExportForm, SpreadsheetImportForm, Sp
 from common.history import HistoryAdmin
 
 from . import access, services
-from .models import Branch, Milestone, PoliticalStatus, User, WorkstationGroup
+from .models import Branch, Milestone, User, WorkstationGroup, WorkstationRole
 from .resources import ROSTER_FORMATS, RosterResource
 
 # --- people ------------------------------------------------------------------------------------
@@ -259,31 +259,11 @@ class EmailAddressAdmin(account_admin.EmailAddressAdmin):
 
 # --- branches and groups -----------------------------------------------------------------------
 
-PARTY_MEMBERS = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
-
-
-class BranchForm(forms.ModelForm):
-    class Meta:
-        model = Branch
-        fields = ["name", "secretary", "is_active"]
-
-    def clean_secretary(self) -> User | None:
-        secretary = self.cleaned_data["secretary"]
-        if secretary is not None and secretary.political_status not in PARTY_MEMBERS:
-            raise ValidationError(
-                _(
-                    "The secretary must be a Party member, probationary or full; "
-                    "%(name)s is “%(status)s”."
-                ),
-                code="not_a_party_member",
-                params={"name": secretary, "status": secretary.get_political_status_display()},
-            )
-        return secretary
-
 
 @admin.register(Branch)
 class BranchAdmin(HistoryAdmin):
-    form = BranchForm
+    # The secretary must be a Party member: `Branch.clean`, which the admin's form runs.
+    fields = ["name", "secretary", "is_active"]
     list_display = ["name", "secretary", "is_active", "people_count"]
     list_filter = ["is_active"]
     list_select_related = ["secretary"]
@@ -300,13 +280,27 @@ class BranchAdmin(HistoryAdmin):
 
 @admin.register(WorkstationGroup)
 class WorkstationGroupAdmin(HistoryAdmin):
+    """Groups. A group's leader is chosen on his own page: the person's workstation role
+    "Group leader" and his group, the one place where who leads a group is stored."""
+
     list_display = ["name", "leader", "people_count"]
-    list_select_related = ["leader"]
     search_fields = ["name"]
-    autocomplete_fields = ["leader"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(people_count=Count("people"))
+        leaders = User.objects.filter(group=OuterRef("pk"), workstation_role=WorkstationRole.LEADER)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                people_count=Count("people"),
+                leader_name=Subquery(leaders.values("name")[:1]),
+                leader_email=Subquery(leaders.values("email")[:1]),
+            )
+        )
+
+    @admin.display(description=_("group leader"))
+    def leader(self, group: WorkstationGroup) -> str:
+        return group.leader_name or group.leader_email or "—"
 
     @admin.display(description=_("people"), ordering="people_count")
     def people_count(self, group: WorkstationGroup) -> int:

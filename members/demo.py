@@ -211,6 +211,4 @@ def _officers(rng: random.Random, people: list[User], branches: list[Branch]) ->
     for group, person in zip(groups, officers[3:], strict=False):
         person.workstation_role = WorkstationRole.LEADER
         person.group = group
-        group.leader = person
-        group.save(update_fields=["leader"])
     User.objects.bulk_update(in_workstation, ["workstation_role", "group"], batch_size=1000)

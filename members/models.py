@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -28,8 +29,13 @@ class PoliticalStatus(models.TextChoices):
     FULL = "full", _("Full Party member")
 
 
-# Activists onward are the workstation's members: they study, serve and are reviewed.
-MEMBER_STATUSES = frozenset(
+# Three meanings of "member", each with its own name:
+# - in the workstation: activists onward, who study, serve and are reviewed
+#   (`User.in_workstation`, `User.objects.in_workstation()`);
+# - a Party member (党员), probationary or full, as against the masses (群众)
+#   (`User.is_party_member`, `User.objects.party_members()`);
+# - `WorkstationRole.MEMBER`: a role in the workstation's groups.
+WORKSTATION_STATUSES = frozenset(
     {
         PoliticalStatus.ACTIVIST,
         PoliticalStatus.CANDIDATE,
@@ -37,6 +43,7 @@ MEMBER_STATUSES = frozenset(
         PoliticalStatus.FULL,
     }
 )
+PARTY_MEMBER_STATUSES = frozenset({PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL})
 
 
 class Gender(models.TextChoices):
@@ -67,8 +74,13 @@ class UserQuerySet(models.QuerySet):
             | models.Q(staff_number__icontains=text)
         )
 
-    def members(self) -> "UserQuerySet":
-        return self.filter(political_status__in=MEMBER_STATUSES)
+    def in_workstation(self) -> "UserQuerySet":
+        """Activists onward: the people who study, serve and are reviewed."""
+        return self.filter(political_status__in=WORKSTATION_STATUSES)
+
+    def party_members(self) -> "UserQuerySet":
+        """Party members (党员), probationary or full."""
+        return self.filter(political_status__in=PARTY_MEMBER_STATUSES)
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -189,16 +201,72 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="members_user_email_ci_unique",
                 violation_error_message=_("Another account already uses this e-mail address."),
             ),
+            # Who leads a group is stored once: the role of one person in it.
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=models.Q(workstation_role="leader"),
+                name="members_one_leader_per_group",
+                violation_error_message=_("This workstation group has a leader already."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        person = super().from_db(db, field_names, values)
+        # What the status was when loaded, to tell a change of it in `full_clean`.
+        person._loaded_status = person.__dict__.get("political_status")
+        return person
 
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         self.student_number = self.student_number.strip() or None if self.student_number else None
         self.staff_number = self.staff_number.strip() or None if self.staff_number else None
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True) -> None:
+        errors: dict = {}
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        refusal = self.status_change_refusal()
+        if refusal is not None:
+            # A form without the field (the admin shows it read-only) shows it above the form.
+            field = NON_FIELD_ERRORS if exclude and "political_status" in exclude else None
+            errors.setdefault(field or "political_status", []).append(refusal)
+        if errors:
+            raise ValidationError(errors)
+
+    def status_change_refusal(self) -> ValidationError | None:
+        """Once a development timeline is recorded it decides the status: any other change of
+        it (a roster, the admin, a history revert) is refused; record a milestone instead.
+
+        A roster annotates `has_timeline` on all its people at once; otherwise it is asked.
+        """
+        if self.pk is None:
+            return None
+        before = self.__dict__.get("_loaded_status")
+        if before is None:
+            before = User.objects.filter(pk=self.pk).values_list("political_status", flat=True)
+            before = before.first()
+        if before is None or before == self.political_status:
+            return None
+        has_timeline = getattr(self, "has_timeline", None)
+        if has_timeline is None:
+            has_timeline = self.milestones.exists()
+        if not has_timeline:
+            return None
+        return ValidationError(
+            _(
+                "The development timeline makes this person “%(status)s”: record a "
+                "milestone to change the status."
+            ),
+            code="follows_timeline",
+            params={"status": PoliticalStatus(before).label},
+        )
 
     @property
     def display_name(self) -> str:
@@ -210,9 +278,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.student_number or self.staff_number or ""
 
     @property
-    def is_member(self) -> bool:
-        """Activist onward: a member of the workstation's study and service."""
-        return self.political_status in MEMBER_STATUSES
+    def in_workstation(self) -> bool:
+        """Activist onward: one of the people of the workstation's study and service."""
+        return self.political_status in WORKSTATION_STATUSES
+
+    @property
+    def leads_group(self) -> bool:
+        """A group leader with a group to lead."""
+        return self.workstation_role == WorkstationRole.LEADER and self.group_id is not None
+
+    @property
+    def is_party_member(self) -> bool:
+        """A Party member (党员), probationary or full."""
+        return self.political_status in PARTY_MEMBER_STATUSES
 
     def get_absolute_url(self) -> str:
         return reverse("members:person", kwargs={"pk": self.pk})
@@ -258,19 +336,32 @@ class Branch(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("members:branch", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        super().clean()
+        secretary = self.secretary
+        if secretary is not None and not secretary.is_party_member:
+            raise ValidationError(
+                {
+                    "secretary": ValidationError(
+                        _(
+                            "The secretary must be a Party member, probationary or full; "
+                            "%(name)s is “%(status)s”."
+                        ),
+                        code="not_a_party_member",
+                        params={
+                            "name": secretary,
+                            "status": secretary.get_political_status_display(),
+                        },
+                    )
+                }
+            )
+
 
 class WorkstationGroup(models.Model):
-    """A group (小组) inside the workstation, led by a group leader (组长)."""
+    """A group (小组) inside the workstation, led by a group leader (组长): the one person of
+    the group whose workstation role is `WorkstationRole.LEADER` (stored there only)."""
 
     name = models.CharField(_("name"), max_length=64, unique=True)
-    leader = models.ForeignKey(
-        User,
-        verbose_name=_("group leader"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="groups_led",
-    )
 
     history = HistoricalRecords()
 

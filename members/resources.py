@@ -272,7 +272,6 @@ class RosterResource(SpreadsheetResource):
         self.user: User | None = None
         self.people: dict[str, User] = {}
         self.handed_out: set[str] = set()
-        self.people_with_timeline: set[int] = set()
         # The roster's fields of each person already known, as loaded: to see what changed.
         self.original: dict[int, dict[str, object]] = {}
         self.email_owners: dict[str, tuple[int, str]] = {}
@@ -305,8 +304,6 @@ class RosterResource(SpreadsheetResource):
             ):
                 self.people[person.student_number] = person
                 self.original[person.pk] = {name: getattr(person, name) for name in ROSTER_ATTNAMES}
-                if person.has_timeline:
-                    self.people_with_timeline.add(person.pk)
         email_column = self.fields["email"].column_name
         emails = (
             [email.lower() for email in dataset[email_column] if email]
@@ -345,7 +342,10 @@ class RosterResource(SpreadsheetResource):
         return person
 
     def check_row(self, person: User, row_number: int | None, errors: dict) -> None:
-        """The rules that look beyond one cell: required values, repeats, the timeline."""
+        """The rules that look beyond one cell: required values, repeats, the branch.
+
+        The timeline's hold on the status is the model's (`User.status_change_refusal`), which
+        reads the `has_timeline` loaded here for all rows at once."""
         number = person.student_number
         if not number:
             errors.setdefault("student_number", _invalid(_("Enter the student number.")))
@@ -357,19 +357,6 @@ class RosterResource(SpreadsheetResource):
             errors["name"] = _invalid(_("Enter the name."))
         self._check_email(person, row_number, errors)
         original = self.original.get(person.pk, {})
-        original_status = original.get("political_status")
-        if (
-            person.pk in self.people_with_timeline
-            and person.political_status != original_status
-            and "political_status" not in errors
-        ):
-            errors["political_status"] = _invalid(
-                _(
-                    "The development timeline makes this person “%(status)s”: record a "
-                    "milestone to change the status."
-                ),
-                status=PoliticalStatus(original_status).label,
-            )
         branch = person.branch if "branch" not in errors else None
         if branch is not None and not branch.is_active and branch.pk != original.get("branch_id"):
             errors["branch"] = _invalid(

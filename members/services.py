@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import Reminder, notify, notify_many
 
+from .access import can_record_milestone, can_remove_milestone
 from .models import (
     MILESTONE_ORDER,
     MILESTONE_STATUS,
@@ -88,7 +89,12 @@ def check_milestone(*, person: User, kind: str, date: datetime.date) -> None:
 def record_milestone(
     *, actor: User | None, person: User, kind: str, date: datetime.date, note: str = ""
 ) -> Milestone:
-    """Add a step to `person`'s timeline; his political status follows it forward."""
+    """Add a step to `person`'s timeline; his political status follows it forward.
+
+    `actor` is staff or one of the person's reviewers; None is the system (the demo's seed).
+    """
+    if actor is not None and not can_record_milestone(actor, person):
+        raise PermissionDenied
     # One timeline change at a time per person, so two reviewers cannot both add a step.
     person = User.objects.select_for_update().get(pk=person.pk)
     check_milestone(person=person, kind=kind, date=date)
@@ -107,7 +113,10 @@ def remove_latest_milestone(*, actor: User | None, milestone: Milestone) -> None
     """Take back the latest step of a timeline (a mistake); the status steps back with it.
 
     Only the latest step can go: removing one in the middle would leave a broken timeline.
+    `actor` is staff or one of the person's reviewers; None is the system.
     """
+    if actor is not None and not can_remove_milestone(actor, milestone):
+        raise PermissionDenied
     person = User.objects.select_for_update().get(pk=milestone.person_id)
     latest = person.milestones.order_by("-date", "-id").first()
     if latest is None or latest.pk != milestone.pk:

@@ -124,7 +124,7 @@ def _render_person(
     context = _person_context(request, person)
     recorded = {milestone.kind for milestone in context["timeline"]}
     next_kind = next((kind for kind in MILESTONE_ORDER if kind not in recorded), None)
-    may_record = access.can_record_milestones(request.user, person)
+    may_record = access.can_record_milestone(request.user, person)
     if may_record and form is None and next_kind is not None:
         form = MilestoneForm(
             person=person, initial={"kind": next_kind, "date": timezone.localdate()}

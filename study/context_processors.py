@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from members.access import is_member, is_staff
+from members.access import in_workstation, is_staff
 
 from .access.track import may_review
 
@@ -12,7 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_my_study": is_member(user),
+        "nav_my_study": in_workstation(user),
         "nav_review": SimpleLazyObject(lambda: may_review(user)),
         "nav_study_overview": is_staff(user),
     }

@@ -333,7 +333,7 @@ def seed_study(
         created_by=staff,
     )
     people = list(
-        User.objects.members()
+        User.objects.in_workstation()
         .filter(is_active=True)
         .select_related("branch__secretary")
         .order_by("pk")

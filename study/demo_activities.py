@@ -263,7 +263,8 @@ def _schedule(plan, organiser, spec, now, rng, *, starts_at=None, branch=None) -
         capacity=capacity,
         hours=Decimal(str(hours)),
         plan=plan,
-        branch=branch,
+        # A reviewer schedules for his branch, as the page asks of him; staff for everyone.
+        branch=branch if branch is not None or organiser.is_staff else organiser.branch,
     )
     return services.schedule_activity(actor=organiser, details=details)
 

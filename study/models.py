@@ -5,6 +5,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -174,6 +175,30 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} · {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        """A detail belongs to the one kind it describes (the readings: `check_readings`)."""
+        super().clean()
+        errors = {}
+        if self.activity_kind and self.kind != self.Kind.ACTIVITIES:
+            errors["activity_kind"] = _("An activity type is only for activities.")
+        if self.practice_source and self.kind != self.Kind.PRACTICE:
+            errors["practice_source"] = _("A practice source is only for practice.")
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def check_readings(cls, kind: str, readings) -> None:
+        """A reading list names its readings, and only a reading list names any: the one rule
+        for the readings of a requirement, which are saved after the requirement itself."""
+        if readings and kind != cls.Kind.READINGS:
+            raise ValidationError(
+                {"readings": _("Readings are only for a reading list.")}, code="not_a_list"
+            )
+        if kind == cls.Kind.READINGS and not readings:
+            raise ValidationError(
+                {"readings": _("Choose the readings of the list.")}, code="no_readings"
+            )
 
 
 class Reading(models.Model):

@@ -248,7 +248,7 @@ class EnrollmentProgress:
         return self.overall < self.elapsed - BEHIND_TOLERANCE
 
     @property
-    def may_sign_off(self) -> bool:
+    def can_sign_off(self) -> bool:
         """The current stage's requirements are all met and it is not signed off yet."""
         return not self.completed and self.current.met and not self.current.signed_off
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.access import is_member, is_reviewer, is_staff
+from members.access import in_workstation, is_reviewer, is_staff
 from members.models import Branch
 
 from ..models import Activity, Reading, Registration
@@ -37,7 +37,7 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     if not user.is_authenticated:
         return Activity.objects.none()
     shown = _runs(user)
-    if is_member(user):
+    if in_workstation(user):
         shown |= _audience(user)
     # The plan's join can repeat an activity; the subquery keeps the rows single and orderable.
     return Activity.objects.filter(pk__in=Activity.objects.filter(shown).values("pk"))
@@ -45,12 +45,12 @@ def activities_visible_to(user) -> QuerySet[Activity]:
 
 def is_in_audience(user, activity: Activity) -> bool:
     """Whether `user` is one of the members the activity is for (and so may sign up)."""
-    if not is_member(user):
+    if not in_workstation(user):
         return False
     return Activity.objects.filter(_audience(user), pk=activity.pk).exists()
 
 
-def may_run_activity(user, activity: Activity) -> bool:
+def can_run_activity(user, activity: Activity) -> bool:
     """Staff, the organiser, and the secretary of the activity's branch run it."""
     if is_staff(user):
         return True
@@ -74,21 +74,29 @@ def get_activity_for_user(user, pk: int, *, write: bool = False) -> Activity:
     )
     if activity is None:
         raise Http404
-    if write and not may_run_activity(user, activity):
+    if write and not can_run_activity(user, activity):
         raise PermissionDenied
     return activity
 
 
-def may_schedule_activities(user) -> bool:
+def can_schedule_activities(user) -> bool:
     """Staff and reviewers schedule activities."""
     return is_staff(user) or is_reviewer(user)
+
+
+def can_schedule_activity(user, branch: Branch | None) -> bool:
+    """Staff schedule an activity for any active branch or for everyone (no branch); a
+    reviewer only for one of `schedulable_branches`, never for everyone."""
+    if branch is None:
+        return is_staff(user)
+    return schedulable_branches(user).filter(pk=branch.pk).exists()
 
 
 def schedulable_branches(user) -> QuerySet[Branch]:
     """The branches `user` may schedule for: any for staff; a reviewer's own and those he leads."""
     if is_staff(user):
         return Branch.objects.filter(is_active=True)
-    if not may_schedule_activities(user):
+    if not can_schedule_activities(user):
         return Branch.objects.none()
     own = Q(secretary=user)
     if user.branch_id is not None:
@@ -98,7 +106,7 @@ def schedulable_branches(user) -> QuerySet[Branch]:
 
 def get_registration_for_user(user, activity: Activity, pk: int) -> Registration:
     """A registration of `activity` for the people who run it (to mark attendance), else 404."""
-    if not may_run_activity(user, activity):
+    if not can_run_activity(user, activity):
         raise PermissionDenied
     registration = activity.registrations.select_related("person", "activity").filter(pk=pk).first()
     if registration is None:
@@ -106,14 +114,14 @@ def get_registration_for_user(user, activity: Activity, pk: int) -> Registration
     return registration
 
 
-def may_read_readings(user) -> bool:
+def can_read_readings(user) -> bool:
     """Members and staff read the readings and open their PDFs."""
-    return is_staff(user) or is_member(user)
+    return is_staff(user) or in_workstation(user)
 
 
 def readings_visible_to(user) -> QuerySet[Reading]:
     """Every reading for members and staff; none for anybody else."""
-    if may_read_readings(user):
+    if can_read_readings(user):
         return Reading.objects.all()
     return Reading.objects.none()
 

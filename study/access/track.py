@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.access import is_member, is_reviewer, is_staff, people_visible_to, reviews
+from members.access import in_workstation, is_reviewer, is_staff, people_reviewed_by, reviews
 from members.models import User
 
 from ..models import Enrollment, StudyEntry, StudyPlan
@@ -17,9 +17,9 @@ from ..models import Enrollment, StudyEntry, StudyPlan
 EDITABLE_STATUSES = frozenset({StudyEntry.Status.DRAFT, StudyEntry.Status.RETURNED})
 
 
-def may_log_study(user) -> bool:
+def can_log_study(user) -> bool:
     """Members keep a study log."""
-    return is_member(user)
+    return in_workstation(user)
 
 
 def may_review(user) -> bool:
@@ -38,7 +38,7 @@ def entries_visible_to(user) -> QuerySet[StudyEntry]:
         return StudyEntry.objects.all()
     if not user.is_authenticated:
         return StudyEntry.objects.none()
-    reviewed = people_visible_to(user).exclude(pk=user.pk).values("pk")
+    reviewed = people_reviewed_by(user).values("pk")
     return StudyEntry.objects.filter(Q(person=user) | Q(person__in=reviewed))
 
 
@@ -48,11 +48,18 @@ def review_queue(user) -> QuerySet[StudyEntry]:
         return StudyEntry.objects.awaiting_review().exclude(person=user)
     if not user.is_authenticated:
         return StudyEntry.objects.none()
-    reviewed = people_visible_to(user).exclude(pk=user.pk).values("pk")
+    reviewed = people_reviewed_by(user).values("pk")
     return StudyEntry.objects.awaiting_review().filter(person__in=reviewed)
 
 
-def may_review_entry(user, entry: StudyEntry) -> bool:
+def can_change_entry(user, entry: StudyEntry) -> bool:
+    """The author changes, submits or deletes his own drafts and returned entries."""
+    if entry.person_id != user.pk:
+        return False
+    return entry.status in EDITABLE_STATUSES
+
+
+def can_review_entry(user, entry: StudyEntry) -> bool:
     """Staff and the author's reviewers review an entry; nobody his own."""
     if entry.person_id == user.pk:
         return False
@@ -75,9 +82,7 @@ def get_entry_for_user(user, pk: int, *, write: bool = False) -> StudyEntry:
     )
     if entry is None:
         raise Http404
-    if write and entry.person_id != user.pk:
-        raise PermissionDenied
-    if write and entry.status not in EDITABLE_STATUSES:
+    if write and not can_change_entry(user, entry):
         raise PermissionDenied
     return entry
 
@@ -85,7 +90,7 @@ def get_entry_for_user(user, pk: int, *, write: bool = False) -> StudyEntry:
 def get_entry_for_review(user, pk: int) -> StudyEntry:
     """The entry `pk` for `user` to approve or return: 404 if unseen, 403 if not his to review."""
     entry = get_entry_for_user(user, pk)
-    if not may_review_entry(user, entry):
+    if not can_review_entry(user, entry):
         raise PermissionDenied
     return entry
 
@@ -96,11 +101,16 @@ def enrollments_visible_to(user) -> QuerySet[Enrollment]:
         return Enrollment.objects.all()
     if not user.is_authenticated:
         return Enrollment.objects.none()
-    reviewed = people_visible_to(user).exclude(pk=user.pk).values("pk")
+    reviewed = people_reviewed_by(user).values("pk")
     return Enrollment.objects.filter(Q(person=user) | Q(person__in=reviewed))
 
 
-def may_sign_off(user, person: User) -> bool:
+def can_choose_participants(user, plan: StudyPlan) -> bool:
+    """Staff choose who follows a plan, and take people out of it."""
+    return is_staff(user)
+
+
+def can_sign_off(user, person: User) -> bool:
     """Staff and the person's reviewers sign his stages off; nobody his own."""
     if person.pk == user.pk:
         return False
@@ -119,7 +129,7 @@ def get_participant_for_user(user, pk: int) -> User:
         raise Http404
     if person.pk == user.pk:
         return person
-    if not may_sign_off(user, person):
+    if not can_sign_off(user, person):
         raise Http404
     return person
 
@@ -129,7 +139,7 @@ def get_enrollment_for_user(user, pk: int, *, write: bool = False) -> Enrollment
     enrollment = enrollments_visible_to(user).select_related("plan", "person").filter(pk=pk).first()
     if enrollment is None:
         raise Http404
-    if write and not may_sign_off(user, enrollment.person):
+    if write and not can_sign_off(user, enrollment.person):
         raise PermissionDenied
     return enrollment
 

@@ -9,6 +9,7 @@ only, because the rule that every requirement is met lives in the service.
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,16 +28,14 @@ class RequirementForm(forms.ModelForm):
         fields = ["stage", "kind", "minimum", "activity_kind", "practice_source", "readings"]
 
     def clean(self) -> dict:
+        # The rules are the model's: `Requirement.clean` (run by the form) and its readings'.
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        if cleaned.get("activity_kind") and kind != Requirement.Kind.ACTIVITIES:
-            self.add_error("activity_kind", _("An activity type is only for activities."))
-        if cleaned.get("practice_source") and kind != Requirement.Kind.PRACTICE:
-            self.add_error("practice_source", _("A practice source is only for practice."))
-        if cleaned.get("readings") and kind != Requirement.Kind.READINGS:
-            self.add_error("readings", _("Readings are only for a reading list."))
-        if kind == Requirement.Kind.READINGS and not cleaned.get("readings"):
-            self.add_error("readings", _("Choose the readings of the list."))
+        if kind:
+            try:
+                Requirement.check_readings(kind, cleaned.get("readings"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.forms import BootstrapForm
-from members.models import MEMBER_STATUSES, Branch, PoliticalStatus, User
+from members.models import WORKSTATION_STATUSES, Branch, PoliticalStatus, User
 
 from ..models import Stage, StudyEntry, StudyPlan
 from ..services.track import LOGGABLE_KINDS, check_entry
@@ -226,9 +226,11 @@ class EnrolForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["grades"].choices = [(grade, grade) for grade in grades]
         self.fields["statuses"].choices = [
-            (value, label) for value, label in PoliticalStatus.choices if value in MEMBER_STATUSES
+            (value, label)
+            for value, label in PoliticalStatus.choices
+            if value in WORKSTATION_STATUSES
         ]
-        self.fields["people"].queryset = User.objects.members()
+        self.fields["people"].queryset = User.objects.in_workstation()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -250,4 +252,4 @@ class PersonSearchForm(BootstrapForm):
     def people(self) -> QuerySet[User]:
         if not self.is_valid() or not self.cleaned_data["q"]:
             return User.objects.none()
-        return User.objects.members().search(self.cleaned_data["q"]).filter(is_active=True)
+        return User.objects.in_workstation().search(self.cleaned_data["q"]).filter(is_active=True)

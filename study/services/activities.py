@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from members.models import Branch, User
 from notifications.services import Reminder, notify, notify_many
 
-from ..access.activities import is_in_audience, may_run_activity
+from ..access.activities import (
+    can_read_readings,
+    can_run_activity,
+    can_schedule_activity,
+    is_in_audience,
+)
 from ..models import (
     Activity,
     Reading,
@@ -104,7 +109,12 @@ def check_activity_details(details: ActivityDetails, activity: Activity | None =
 
 @transaction.atomic
 def schedule_activity(*, actor: User, details: ActivityDetails) -> Activity:
-    """Schedule an activity; `actor` becomes its organiser."""
+    """Schedule an activity; `actor` becomes its organiser.
+
+    Staff schedule for any branch or for everyone; a reviewer only for a branch of his.
+    """
+    if not can_schedule_activity(actor, details.branch):
+        raise PermissionDenied
     check_activity_details(details)
     activity = Activity(organiser=actor, **{name: getattr(details, name) for name in FIELDS})
     activity._history_user = actor
@@ -117,6 +127,10 @@ def update_activity(*, actor: User, activity: Activity, details: ActivityDetails
     """Change an activity; places it gains go to the waiting list in order, and the people on
     its list are told when its time or place changes."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not can_run_activity(actor, activity):
+        raise PermissionDenied
+    if details.branch != activity.branch and not can_schedule_activity(actor, details.branch):
+        raise PermissionDenied
     check_activity_details(details, activity)
     changed = [name for name in FIELDS if getattr(activity, name) != getattr(details, name)]
     for name in changed:
@@ -158,6 +172,8 @@ def _tell_of_change(activity: Activity) -> None:
 def renew_sign_in_code(*, actor: User, activity: Activity) -> Activity:
     """Give the activity a new sign-in code (the old one was shared too widely)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not can_run_activity(actor, activity):
+        raise PermissionDenied
     activity.sign_in_code = new_sign_in_code()
     activity._history_user = actor
     activity.save(update_fields=["sign_in_code"])
@@ -170,7 +186,10 @@ def renew_sign_in_code(*, actor: User, activity: Activity) -> Activity:
 @transaction.atomic
 def fill_places_from_waiting_list(*, actor: User, activity: Activity) -> list[Registration]:
     """Give an activity's free places (after a change in the admin) to the people waiting."""
-    return _fill_from_waiting_list(_lock(activity))
+    activity = _lock(activity)
+    if not can_run_activity(actor, activity):
+        raise PermissionDenied
+    return _fill_from_waiting_list(activity)
 
 
 def _lock(activity: Activity) -> Activity:
@@ -291,7 +310,7 @@ def _credit(
     other submitted entry.
     """
     activity = registration.activity
-    vouches_for_himself = may_run_activity(registration.person, activity)
+    vouches_for_himself = can_run_activity(registration.person, activity)
     registration.status = Registration.Status.REGISTERED
     registration.attended_at = now
     registration.attendance_marked_by = marked_by
@@ -383,6 +402,8 @@ def mark_attendance(
     """The organiser marks a person present by hand; the hours are credited as by sign-in."""
     now = now or timezone.now()
     activity = _lock(registration.activity)
+    if not can_run_activity(actor, activity):
+        raise PermissionDenied
     registration = Registration.objects.select_related("person").get(pk=registration.pk)
     registration.activity = activity
     opens, _closes = sign_in_window(activity)
@@ -404,7 +425,8 @@ def mark_attendance(
 @transaction.atomic
 def unmark_attendance(*, actor: User, registration: Registration) -> Registration:
     """Take back a mistaken attendance, and the hours it credited."""
-    _lock(registration.activity)
+    if not can_run_activity(actor, _lock(registration.activity)):
+        raise PermissionDenied
     registration = Registration.objects.select_related("person").get(pk=registration.pk)
     if registration.attended_at is None:
         raise ValidationError(
@@ -429,6 +451,8 @@ def unmark_attendance(*, actor: User, registration: Registration) -> Registratio
 @transaction.atomic
 def confirm_reading(*, actor: User, reading: Reading, note: str) -> ReadingConfirmation:
     """Confirm one has read a reading, with a short note of what one took from it; once."""
+    if not can_read_readings(actor):
+        raise PermissionDenied
     note = note.strip()
     if len(note) < READING_NOTE_MIN_LENGTH:
         raise ValidationError(

@@ -2,22 +2,29 @@
 a plan, and the reminders of the track."""
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, F, Func, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from members.models import OFFICERS_OVER_ALL_GROUPS, User
+from members.access import reviewed_by
+from members.models import User
 from notifications.services import Reminder, notify, notify_many
 
-from ..access.track import EDITABLE_STATUSES, may_review_entry, may_sign_off, review_queue
+from ..access.track import (
+    EDITABLE_STATUSES,
+    can_choose_participants,
+    can_log_study,
+    can_review_entry,
+    can_sign_off,
+    review_queue,
+)
 from ..models import Enrollment, Stage, StageSignOff, StudyEntry, StudyPlan
 from ..progress import progress_of, progress_of_one
 
@@ -68,6 +75,8 @@ def create_entry(
     submit: bool = False,
 ) -> StudyEntry:
     """Log a piece of study as a draft, or submit it to the reviewer at once."""
+    if not can_log_study(actor):
+        raise PermissionDenied
     check_entry(date=date, stage=stage, kind=kind, hours=hours, notes=notes)
     entry = StudyEntry(
         person=actor,
@@ -156,7 +165,7 @@ def delete_entry(*, actor: User, entry: StudyEntry) -> None:
 
 
 def _check_reviewable(actor: User, entry: StudyEntry) -> None:
-    if not may_review_entry(actor, entry):
+    if not can_review_entry(actor, entry):
         raise PermissionDenied
     if entry.status != StudyEntry.Status.SUBMITTED:
         raise ValidationError(
@@ -245,7 +254,7 @@ def sign_off_stage(*, actor: User, enrollment: Enrollment, comment: str) -> Stag
         .select_related("plan", "person")
         .get(pk=enrollment.pk)
     )
-    if not may_sign_off(actor, enrollment.person):
+    if not can_sign_off(actor, enrollment.person):
         raise PermissionDenied
     if not comment.strip():
         raise ValidationError(_("Write a comment to sign the stage off."), code="comment")
@@ -296,7 +305,7 @@ def people_to_enrol(
     person_ids: Iterable[int] = (),
 ) -> QuerySet[User]:
     """The members matching every filter given (none given: nobody), active people only."""
-    people = User.objects.members().filter(is_active=True)
+    people = User.objects.in_workstation().filter(is_active=True)
     branch_ids, grades, statuses, person_ids = (
         list(branch_ids),
         list(grades),
@@ -322,10 +331,12 @@ def enrol_people(*, actor: User, plan: StudyPlan, people: QuerySet[User]) -> int
 
     Returns how many were added.
     """
+    if not can_choose_participants(actor, plan):
+        raise PermissionDenied
     already = set(plan.enrollments.values_list("person_id", flat=True))
     new = [
         Enrollment(plan=plan, person_id=pk)
-        for pk in people.members().values_list("pk", flat=True)
+        for pk in people.in_workstation().values_list("pk", flat=True)
         if pk not in already
     ]
     # One insert for all, each with its history row (who added him, when).
@@ -336,6 +347,8 @@ def enrol_people(*, actor: User, plan: StudyPlan, people: QuerySet[User]) -> int
 @transaction.atomic
 def remove_enrollment(*, actor: User, enrollment: Enrollment) -> None:
     """Take a person out of a plan (his log stays; his sign-offs in this plan go)."""
+    if not can_choose_participants(actor, enrollment.plan):
+        raise PermissionDenied
     enrollment._history_user = actor
     enrollment.delete()
 
@@ -377,9 +390,8 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
 def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
     """Daily: tell each reviewer whose queue has entries waiting more than three days, once a day.
 
-    An entry waits for the secretary of its author's active branch, the leader of his group and,
-    for workstation people, the head and deputies (as `members.access.reviews` has it). Queries
-    do not grow with the entries or the people: one for the entries, one for the officers, then
+    An entry waits for its author's reviewers (`members.access.reviewed_by`). Queries do not
+    grow with the entries or the people: one for the reviewers with their counts, then
     `notify_many`'s few for all the notices (only the reviewers told are loaded).
     """
     now = now or timezone.now()
@@ -388,52 +400,25 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
     waiting = (
         StudyEntry.objects.awaiting_review()
         .filter(submitted_at__lt=cutoff)
-        .values_list(
-            "pk",
-            "person_id",
-            "person__branch__secretary_id",
-            "person__branch__is_active",
-            "person__branch__secretary__is_active",
-            "person__group__leader_id",
-            "person__group__leader__is_active",
-            "person__workstation_role",
-        )
+        .filter(reviewed_by(OuterRef("pk"), via="person__"))
+        .order_by()
     )
-    officers = list(
-        User.objects.filter(
-            workstation_role__in=OFFICERS_OVER_ALL_GROUPS, is_active=True
-        ).values_list("pk", flat=True)
+    counted = waiting.annotate(total=Func(F("pk"), function="COUNT")).values("total")
+    queues: dict[int, int] = dict(
+        User.objects.filter(is_active=True)
+        .filter(Exists(waiting))
+        .annotate(waiting=Subquery(counted))
+        .values_list("pk", "waiting")
     )
-    queues: dict[int, set[int]] = defaultdict(set)
-    for (
-        pk,
-        author,
-        secretary,
-        branch_active,
-        secretary_active,
-        leader,
-        leader_active,
-        role,
-    ) in waiting:
-        reviewers = set()
-        if secretary and branch_active and secretary_active:
-            reviewers.add(secretary)
-        if leader and leader_active:
-            reviewers.add(leader)
-        if role:
-            reviewers.update(officers)
-        reviewers.discard(author)
-        for reviewer in reviewers:
-            queues[reviewer].add(pk)
     return notify_many(
         reminders=(
             Reminder(
                 recipient=reviewer,  # an id: only those told are loaded
                 kind="study-queue",
                 key=f"study-queue:{reviewer}:{today.isoformat()}",
-                context={"count": len(entries), "days": QUEUE_WAIT_DAYS},
+                context={"count": count, "days": QUEUE_WAIT_DAYS},
                 link=reverse("study:review"),
             )
-            for reviewer, entries in queues.items()
+            for reviewer, count in queues.items()
         )
     )

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import is_member, is_reviewer, is_staff
+from members.access import in_workstation, is_reviewer, is_staff
 
 from ..access import activities as access
 from ..forms.activities import (
@@ -44,7 +44,7 @@ SIGN_IN_FAILURE_MINUTES = 15
 
 def may_open_activities(user) -> bool:
     """Members (the audience), reviewers and staff open the activity list."""
-    return is_staff(user) or is_member(user) or is_reviewer(user)
+    return is_staff(user) or in_workstation(user) or is_reviewer(user)
 
 
 def _with_places(activities: QuerySet[Activity], user) -> QuerySet[Activity]:
@@ -98,7 +98,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "when": values["when"],
         "page": page,
-        "may_schedule": access.may_schedule_activities(request.user),
+        "may_schedule": access.can_schedule_activities(request.user),
         "now": now,
     }
     return render(request, "study/activity_list.html", context)
@@ -153,7 +153,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_sign_in": in_audience
         and opens <= now <= closes
         and (mine is None or mine.attended_at is None),
-        "may_run": access.may_run_activity(request.user, activity),
+        "may_run": access.can_run_activity(request.user, activity),
     }
     return render(request, "study/activity_detail.html", context)
 
@@ -180,7 +180,7 @@ def _activity_form(request: HttpRequest, activity: Activity | None = None) -> Ac
 @require_http_methods(["GET", "POST"])
 def activity_create(request: HttpRequest) -> HttpResponse:
     """Staff and reviewers schedule an activity, and organise it."""
-    if not access.may_schedule_activities(request.user):
+    if not access.can_schedule_activities(request.user):
         raise PermissionDenied
     form = _activity_form(request)
     if request.method == "POST" and form.is_valid():
@@ -391,7 +391,7 @@ def activity_unmark(request: HttpRequest, pk: int, registration_pk: int) -> Http
 @require_GET
 def reading_list(request: HttpRequest) -> HttpResponse:
     """The readings by stage, each with whether the viewer has confirmed it."""
-    if not access.may_read_readings(request.user):
+    if not access.can_read_readings(request.user):
         raise PermissionDenied
     form = ReadingFilterForm(request.GET)
     form.is_valid()

@@ -71,7 +71,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     context = {
         "plans": plans,
         "current": plans[0] if plans else None,
-        "may_log": access.may_log_study(user),
+        "may_log": access.can_log_study(user),
         "under_way": [activity for activity in coming if activity.is_under_way(now)],
         "upcoming": [activity for activity in coming if not activity.is_under_way(now)][:5],
         "log_form": log_form,
@@ -113,7 +113,7 @@ def _saved_message(request: HttpRequest, entry: StudyEntry) -> None:
 
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest) -> HttpResponse:
-    if not access.may_log_study(request.user):
+    if not access.can_log_study(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = EntryForm(request.POST)
@@ -194,9 +194,9 @@ def _entry_context(request: HttpRequest, entry: StudyEntry) -> dict:
         "entry": entry,
         "steps": steps,
         "mine": entry.person_id == request.user.pk,
-        "editable": entry.person_id == request.user.pk and entry.status in access.EDITABLE_STATUSES,
+        "editable": access.can_change_entry(request.user, entry),
         "may_review": entry.status == StudyEntry.Status.SUBMITTED
-        and access.may_review_entry(request.user, entry),
+        and access.can_review_entry(request.user, entry),
     }
 
 
@@ -347,7 +347,7 @@ def _render_person(
     request: HttpRequest, person, form: SignOffForm | None = None, form_for: int | None = None
 ) -> HttpResponse:
     plans = _progress_of_person(person)
-    may_sign = access.may_sign_off(request.user, person)
+    may_sign = access.can_sign_off(request.user, person)
     entries = (
         access.entries_visible_to(request.user)
         .filter(person=person)
@@ -530,7 +530,7 @@ def _render_participants(
 
 
 def _grades() -> list[int]:
-    grades = User.objects.members().exclude(grade=None).values_list("grade", flat=True)
+    grades = User.objects.in_workstation().exclude(grade=None).values_list("grade", flat=True)
     return sorted(set(grades.order_by().distinct()), reverse=True)
 
 

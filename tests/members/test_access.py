@@ -36,10 +36,8 @@ def test_an_inactive_branch_gives_its_secretary_nobody(reviewer, member, branch)
 
 
 def test_a_group_leader_reviews_his_group(member):
-    leader = UserFactory(workstation_role=WorkstationRole.LEADER)
     group = member.group
-    group.leader = leader
-    group.save(update_fields=["leader"])
+    leader = UserFactory(workstation_role=WorkstationRole.LEADER, group=group)
     other_group = WorkstationGroupFactory()
     outsider = UserFactory(workstation_role=WorkstationRole.MEMBER, group=other_group)
     assert access.is_reviewer(leader)
@@ -59,12 +57,12 @@ def test_members_and_students_review_nobody(member, student):
     for person in (member, student):
         assert not access.is_reviewer(person)
         assert list(access.people_visible_to(person)) == []
-    assert access.is_member(member)
-    assert not access.is_member(student)
+    assert access.in_workstation(member)
+    assert not access.in_workstation(student)
 
 
 def test_membership_starts_with_the_activist():
-    statuses = {s: access.is_member(UserFactory(political_status=s)) for s in PoliticalStatus}
+    statuses = {s: access.in_workstation(UserFactory(political_status=s)) for s in PoliticalStatus}
     assert [s for s, yes in statuses.items() if yes] == [
         PoliticalStatus.ACTIVIST,
         PoliticalStatus.CANDIDATE,

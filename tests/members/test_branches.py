@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from members.models import PoliticalStatus
+from members.models import PoliticalStatus, WorkstationRole
 from tests.factories import BranchFactory, UserFactory
 
 BRANCHES = "/branches/"
@@ -170,8 +170,9 @@ def test_the_home_page_links_a_member_to_his_branch(member_client, branch):
 def test_directory_links_the_branches_the_reader_may_open(
     reviewer_client, reviewer, branch, member
 ):
-    member.group.leader = reviewer  # he also leads a group that spans branches
-    member.group.save(update_fields=["leader"])
+    # He also leads a group that spans branches.
+    reviewer.workstation_role, reviewer.group = WorkstationRole.LEADER, member.group
+    reviewer.save(update_fields=["workstation_role", "group"])
     other = BranchFactory(name="研究生党支部", secretary=UserFactory())
     UserFactory(branch=other, workstation_role="member", group=member.group)
     page = reviewer_client.get(reverse("members:directory")).content.decode()

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from members.models import PoliticalStatus
+from members.models import PoliticalStatus, WorkstationRole
 from tests.factories import BranchFactory, UserFactory, WorkstationGroupFactory
 
 DIRECTORY = "/people/"
@@ -122,8 +122,10 @@ def test_a_reviewer_filters_only_by_branches_he_may_see(
 
 @pytest.mark.django_db
 def test_a_group_leader_sees_and_filters_his_group_across_branches(branch, other_branch):
-    leader = UserFactory(branch=branch, party_member=True)
-    group = WorkstationGroupFactory(leader=leader)
+    group = WorkstationGroupFactory()
+    leader = UserFactory(
+        branch=branch, party_member=True, workstation_role=WorkstationRole.LEADER, group=group
+    )
     in_other_branch = UserFactory(branch=other_branch, group=group, party_member=True)
     client = Client()
     client.force_login(leader)

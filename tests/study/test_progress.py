@@ -166,7 +166,7 @@ def test_a_stage_is_met_when_all_its_requirements_are(plan, enrollment):
     stage = progress.current
     assert stage.fraction == 0.5
     assert not stage.met
-    assert not progress.may_sign_off
+    assert not progress.can_sign_off
     # A stage without requirements is met.
     assert progress.stages[1].met
     assert progress.stages[1].fraction == 1.0

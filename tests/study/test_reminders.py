@@ -106,12 +106,13 @@ def test_nobody_is_told_of_fresh_entries_or_his_own(reviewer, member):
 
 
 def test_group_leaders_and_officers_are_reviewers_too():
-    group = WorkstationGroupFactory(leader=UserFactory(party_member=True))
+    group = WorkstationGroupFactory()
+    leader = UserFactory(party_member=True, group=group, workstation_role=WorkstationRole.LEADER)
     head = UserFactory(party_member=True, workstation_role=WorkstationRole.HEAD)
     person = UserFactory(party_member=True, group=group, workstation_role=WorkstationRole.MEMBER)
     StudyEntryFactory(person=person, submitted=True, submitted_at=OLD)
     assert remind_review_queue() == 2
-    assert set(Notice.objects.values_list("recipient", flat=True)) == {group.leader_id, head.pk}
+    assert set(Notice.objects.values_list("recipient", flat=True)) == {leader.pk, head.pk}
 
 
 def _grow_queue(count: int) -> None:
