@@ -17,21 +17,31 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Enrollment, Requirement, StageSignOff, StudyEntry, StudyPlan
+from ..practice import practice_source_choices
 from ..services import track as services
 
 
 class RequirementForm(forms.ModelForm):
+    # Ticked boxes of the registered sources, rather than the array field's comma-separated text.
+    practice_sources = forms.MultipleChoiceField(
+        label=Requirement._meta.get_field("practice_sources").verbose_name,
+        help_text=Requirement._meta.get_field("practice_sources").help_text,
+        choices=practice_source_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Requirement
-        fields = ["stage", "kind", "minimum", "activity_kind", "practice_source", "readings"]
+        fields = ["stage", "kind", "minimum", "activity_kind", "practice_sources", "readings"]
 
     def clean(self) -> dict:
         cleaned = super().clean()
         kind = cleaned.get("kind")
         if cleaned.get("activity_kind") and kind != Requirement.Kind.ACTIVITIES:
             self.add_error("activity_kind", _("An activity type is only for activities."))
-        if cleaned.get("practice_source") and kind != Requirement.Kind.PRACTICE:
-            self.add_error("practice_source", _("A practice source is only for practice."))
+        if cleaned.get("practice_sources") and kind != Requirement.Kind.PRACTICE:
+            self.add_error("practice_sources", _("A practice source is only for practice."))
         if cleaned.get("readings") and kind != Requirement.Kind.READINGS:
             self.add_error("readings", _("Readings are only for a reading list."))
         if kind == Requirement.Kind.READINGS and not cleaned.get("readings"):
