@@ -53,7 +53,7 @@ MATERIALS = {
     # it happens (the practice requirement), never logged again as hours of study.
     Stage.PRACTICE: [
         "《中国共产党党员教育管理工作条例》",
-        "《中国共产党支部工作条例（试行）》",
+        "《中国共产党支部工作条例》",
         "《关于新形势下党内政治生活的若干准则》",
     ],
 }

@@ -223,7 +223,7 @@ def test_the_check_fails_on_an_unknown_source(plan):
     (error,) = practice_requirements_hold()
     assert error.id == "study.E001"
     assert "'tutoring'" in error.msg
-    with pytest.raises(CommandError, match="study.E001"):
+    with pytest.raises(CommandError, match=r"study\.E001"):
         call_command("check")
 
 
@@ -239,7 +239,7 @@ def test_the_check_fails_on_practice_in_stage_one(plan):
     requirement = _practice(plan, "suggestions")
     Requirement.objects.filter(pk=requirement.pk).update(stage=Stage.THEORY)
     assert _error_ids() == ["study.E002"]
-    with pytest.raises(CommandError, match="study.E002"):
+    with pytest.raises(CommandError, match=r"study\.E002"):
         call_command("check")
 
 
@@ -250,4 +250,3 @@ def test_the_check_waits_for_the_table_to_be_migrated(plan):
             "ALTER TABLE study_requirement RENAME COLUMN practice_sources TO practice_source"
         )
     assert _error_ids() == []
-

@@ -99,7 +99,8 @@ def test_a_practice_requirement_names_its_sources(admin_client_):
     requirement = Requirement.objects.get()
     assert (requirement.stage, requirement.practice_sources) == (3, ["suggestions"])
     page = admin_client_.get(f"{PLANS}{requirement.plan_id}/change/", **EN).content.decode()
-    assert re.search(r'name="requirements-0-practice_sources" value="suggestions"[^>]* checked', page)
+    box = r'name="requirements-0-practice_sources" value="suggestions"[^>]* checked'
+    assert re.search(box, page)
 
 
 def test_a_reading_list_requirement(admin_client_):
