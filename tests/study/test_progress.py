@@ -212,6 +212,13 @@ def test_progress_of_many_takes_the_same_queries_for_more_people(plan):
     RequirementFactory(plan=plan, kind=Requirement.Kind.REFLECTION, minimum=10)
     reading = RequirementFactory(plan=plan, kind=Requirement.Kind.READINGS, minimum=0)
     reading.readings.set(ReadingFactory.create_batch(2))
+    RequirementFactory(
+        plan=plan,
+        stage=Stage.PRACTICE,
+        kind=Requirement.Kind.PRACTICE,
+        minimum=1,
+        practice_sources=["suggestions"],
+    )
 
     def measure(people: int) -> int:
         for _ in range(people):
