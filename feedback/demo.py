@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from members.demo import DEMO_EMAIL_DOMAIN
 from members.models import User
 
 from .anonymity import author_token
@@ -171,11 +172,28 @@ def seed_suggestions(*, accounts: dict[str, User], scale: int = 1, seed: int = 2
         categories = _categories()
         for name, roles in HANDLERS.items():
             add_handlers(category=categories[name], people=[accounts[role] for role in roles])
+        _every_member_handles(categories)
         if Suggestion.objects.exists():
             return SeedReport(suggestions=Suggestion.objects.count(), created=False)
         return SeedReport(
             suggestions=_create(accounts, categories, scale=scale, seed=seed), created=True
         )
+
+
+def _every_member_handles(categories: dict[str, Category]) -> None:
+    """Each demo person from activist onward handles one category, in turn, so that each can
+    answer suggestions: stage 3 of the study track counts the answers as practice."""
+    members = (
+        User.objects.in_workstation()
+        .filter(is_active=True, email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+        .order_by("pk")
+    )
+    ordered = [categories[name] for name in sorted(categories)]
+    share: dict[int, list[User]] = {category.pk: [] for category in ordered}
+    for number, person in enumerate(members):
+        share[ordered[number % len(ordered)].pk].append(person)
+    for category in ordered:
+        category.handlers.add(*share[category.pk])
 
 
 def _categories() -> dict[str, Category]:

@@ -2,34 +2,53 @@
 
 A person "handled" a suggestion when he gave its current official answer: each answered
 suggestion counts once, for the person who answered it, on the day of that answer (in the
-portal's time zone). A suggestion reopened and answered again counts for whoever answered last.
+portal's time zone). Only an answer that stands counts: the suggestion is answered or closed
+and not hidden by moderation. A suggestion reopened is owed a new answer and counts again for
+whoever answers it; a declined or merged one never counts.
+
+This is a practice source as `study.practice` describes it; the study app registers it.
 """
 
 import datetime
 from collections.abc import Collection
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from .models import Suggestion
+from .models import Status, Suggestion
+
+ANSWER_STANDS = (Status.ANSWERED, Status.CLOSED)
 
 
-def handled_counts(
-    person_ids: Collection[int], start: datetime.date, end: datetime.date
-) -> dict[int, int]:
-    """For each person, the suggestions he answered between `start` and `end` (inclusive).
-
-    One query whatever the number of people; people with none are absent.
-    """
-    if not person_ids:
-        return {}
-    rows = (
-        Suggestion.objects.filter(
-            answered_by_id__in=list(person_ids),
-            answered_at__date__gte=start,
-            answered_at__date__lte=end,
-        )
-        .order_by()
-        .values("answered_by_id")
-        .annotate(count=Count("pk"))
+class SuggestionsAnswered:
+    key = "suggestions"
+    label = _("Suggestions answered")
+    counts_what = _(
+        "Suggestions you gave the official answer to, answered or closed and not hidden."
     )
-    return {row["answered_by_id"]: row["count"] for row in rows}
+
+    def count(
+        self, person_ids: Collection[int], start: datetime.date, end: datetime.date
+    ) -> dict[int, int]:
+        """For each person, the suggestions he answered between `start` and `end` (inclusive).
+
+        One query whatever the number of people; people with none are absent.
+        """
+        if not person_ids:
+            return {}
+        rows = (
+            Suggestion.objects.shown()
+            .filter(
+                status__in=ANSWER_STANDS,
+                answered_by_id__in=list(person_ids),
+                answered_at__date__gte=start,
+                answered_at__date__lte=end,
+            )
+            .order_by()
+            .values("answered_by_id")
+            .annotate(count=Count("pk"))
+        )
+        return {row["answered_by_id"]: row["count"] for row in rows}
+
+
+suggestions_answered = SuggestionsAnswered()

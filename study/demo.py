@@ -33,7 +33,7 @@ from .models import (
     StudyEntry,
     StudyPlan,
 )
-from .practice import PRACTICE_SOURCES
+from .practice import practice_sources
 
 MATERIALS = {
     Stage.THEORY: [
@@ -49,8 +49,17 @@ MATERIALS = {
         "在纪念五四运动100周年大会上的讲话",
         "在全国高校思想政治工作会议上的讲话",
     ],
-    Stage.PRACTICE: ["朋辈辅导记录", "宿舍走访记录", "群众议事回复"],
+    # Study of what a qualified member does; the practice itself is counted by the apps where
+    # it happens (the practice requirement), never logged again as hours of study.
+    Stage.PRACTICE: [
+        "《中国共产党党员教育管理工作条例》",
+        "《中国共产党支部工作条例》",
+        "《关于新形势下党内政治生活的若干准则》",
+    ],
 }
+# Stage 3's practice records, from any registered source: every participant handles
+# suggestions in the demo (see feedback.demo), so each can meet it.
+PRACTICE_MINIMUM = 2
 NOTES = [
     "学习了党的性质和宗旨。",
     "结合支部讨论整理了学习笔记。",
@@ -114,14 +123,13 @@ def _requirements(plan: StudyPlan) -> None:
         Requirement.objects.create(
             plan=plan, stage=stage, kind=kind, minimum=minimum, activity_kind=activity_kind
         )
-    for key in PRACTICE_SOURCES:
-        Requirement.objects.create(
-            plan=plan,
-            stage=Stage.PRACTICE,
-            kind=Requirement.Kind.PRACTICE,
-            minimum=3,
-            practice_source=key,
-        )
+    Requirement.objects.create(
+        plan=plan,
+        stage=Stage.PRACTICE,
+        kind=Requirement.Kind.PRACTICE,
+        minimum=PRACTICE_MINIMUM,
+        practice_sources=[source.key for source in practice_sources()],
+    )
     for stage in (Stage.THEORY, Stage.SPEECHES):
         readings = list(Reading.objects.filter(stage=stage).order_by("pk")[:4])
         if readings:

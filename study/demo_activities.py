@@ -134,7 +134,16 @@ UPCOMING = [
         120,
     ),
     ("朋辈辅导经验交流会", ActivityKind.OTHER, Stage.PRACTICE, 9, 19, 1.5, "书院活动室", 30),
-    ("宿舍安全检查培训", ActivityKind.BRANCH_STUDY, Stage.PRACTICE, 13, 16, 1, "书院会议室", 40),
+    (
+        "支部学习会 学习《中国共产党支部工作条例》",
+        ActivityKind.BRANCH_STUDY,
+        Stage.PRACTICE,
+        13,
+        16,
+        1,
+        "书院会议室",
+        40,
+    ),
 ]
 RUNNING_TITLE = "支部学习会 学习《关于新形势下党内政治生活的若干准则》"
 

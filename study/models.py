@@ -5,6 +5,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
@@ -143,12 +144,16 @@ class Requirement(models.Model):
         choices=ActivityKind.choices,
         help_text=_("For activities: the type that counts; empty counts every type."),
     )
-    practice_source = models.CharField(
-        _("practice"),
-        max_length=32,
+    # Keys of `study.practice` sources; records from any of them count, added together.
+    practice_sources = ArrayField(
+        models.CharField(max_length=32, choices=practice_source_choices),
+        verbose_name=_("practice"),
+        default=list,
         blank=True,
-        choices=practice_source_choices,
-        help_text=_("For practice records: where they come from."),
+        help_text=_(
+            "For practice records: where they come from. Records from any of the sources "
+            "chosen count, added together."
+        ),
     )
     readings = models.ManyToManyField(
         "Reading", verbose_name=_("readings"), blank=True, related_name="requirements"
@@ -162,9 +167,15 @@ class Requirement(models.Model):
         ordering = ["plan", "stage", "kind", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="practice") | ~Q(practice_source=""),
-                name="study_practice_requirement_has_source",
+                condition=~Q(kind="practice") | ~Q(practice_sources=[]),
+                name="study_practice_requirement_has_sources",
                 violation_error_message=_("Choose where the practice records come from."),
+            ),
+            # Practice is what stage 3 (做合格党员) is about; the stages before it are study.
+            models.CheckConstraint(
+                condition=~Q(kind="practice") | Q(stage=Stage.PRACTICE),
+                name="study_practice_requirement_in_stage_three",
+                violation_error_message=_("Practice records are asked for in stage 3 only."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="readings") | Q(minimum__gt=0),
@@ -182,8 +193,8 @@ class Requirement(models.Model):
         errors = {}
         if self.activity_kind and self.kind != self.Kind.ACTIVITIES:
             errors["activity_kind"] = _("An activity type is only for activities.")
-        if self.practice_source and self.kind != self.Kind.PRACTICE:
-            errors["practice_source"] = _("A practice source is only for practice.")
+        if self.practice_sources and self.kind != self.Kind.PRACTICE:
+            errors["practice_sources"] = _("A practice source is only for practice.")
         if errors:
             raise ValidationError(errors)
 

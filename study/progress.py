@@ -12,7 +12,8 @@ The rules:
   began within the plan's period and that the person attended.
 - REFLECTION: met by an APPROVED reflection entry of that stage within the period whose notes
   are at least `minimum` characters long; progress is the longest such text over the minimum.
-- PRACTICE: the records counted by the requirement's practice source (see `study.practice`).
+- PRACTICE: the records counted by the requirement's practice sources (see `study.practice`),
+  added together: a requirement naming several sources is met by records of any of them.
 
 A stage is met when all its requirements are; a stage without requirements is met. A stage's
 progress is the mean of its requirements' fractions (each capped at 1).
@@ -50,7 +51,7 @@ from .models import (
     StudyEntry,
     StudyPlan,
 )
-from .practice import PRACTICE_SOURCES, practice_counter
+from .practice import practice_counts, practice_label
 
 BEHIND_TOLERANCE = 0.10
 STAGES: tuple[int, ...] = tuple(Stage.values)
@@ -116,7 +117,7 @@ class RequirementProgress:
             }
         return _("At least %(count)d practice records: %(source)s") % {
             "count": requirement.minimum,
-            "source": _practice_label(requirement.practice_source),
+            "source": practice_label(requirement.practice_sources),
         }
 
     @property
@@ -257,11 +258,6 @@ def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _practice_label(key: str) -> str:
-    source = PRACTICE_SOURCES.get(key)
-    return str(source[0]) if source else key
-
-
 def _period(plan: StudyPlan) -> tuple[datetime.date, datetime.date]:
     return plan.starts_on, plan.ends_on
 
@@ -335,16 +331,13 @@ def _plan_counts(
         )
         counts["reflection"] = {(row["person_id"], row["stage"]): row["longest"] for row in rows}
     if Requirement.Kind.PRACTICE in kinds:
-        sources = {
-            requirement.practice_source
+        keys = {
+            key
             for requirement in requirements
             if requirement.kind == Requirement.Kind.PRACTICE
+            for key in requirement.practice_sources
         }
-        counts["practice"] = {
-            source: practice_counter(source)(person_ids, start, end)
-            for source in sorted(sources)
-            if source in PRACTICE_SOURCES
-        }
+        counts["practice"] = practice_counts(keys, person_ids, start, end)
     return counts
 
 
@@ -373,8 +366,10 @@ def _requirement_progress(
     if kind == Requirement.Kind.REFLECTION:
         longest = counts["reflection"].get((person_id, stage)) or 0
         return RequirementProgress(requirement, longest, requirement.minimum)
-    per_person = counts["practice"].get(requirement.practice_source, {})
-    return RequirementProgress(requirement, per_person.get(person_id, 0), requirement.minimum)
+    done = sum(
+        counts["practice"].get(key, {}).get(person_id, 0) for key in requirement.practice_sources
+    )
+    return RequirementProgress(requirement, done, requirement.minimum)
 
 
 def progress_of(

@@ -19,13 +19,23 @@ from django.utils.translation import gettext_lazy as _
 from common.history import HistoryAdmin
 
 from ..models import Enrollment, Requirement, StageSignOff, StudyEntry, StudyPlan
+from ..practice import practice_source_choices
 from ..services import track as services
 
 
 class RequirementForm(forms.ModelForm):
+    # Ticked boxes of the registered sources, rather than the array field's comma-separated text.
+    practice_sources = forms.MultipleChoiceField(
+        label=Requirement._meta.get_field("practice_sources").verbose_name,
+        help_text=Requirement._meta.get_field("practice_sources").help_text,
+        choices=practice_source_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Requirement
-        fields = ["stage", "kind", "minimum", "activity_kind", "practice_source", "readings"]
+        fields = ["stage", "kind", "minimum", "activity_kind", "practice_sources", "readings"]
 
     def clean(self) -> dict:
         # The rules are the model's: `Requirement.clean` (run by the form) and its readings'.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from members.models import User
 from study.models import Enrollment, Stage, StudyEntry, StudyPlan
 from study.progress import progress_of_one
+from tests.feedback.factories import SuggestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,51 @@ def test_the_demo_runs_twice_without_change_and_staff_get_the_study_permissions(
     assert again == first
     staff = User.objects.get(email="staff@demo.edu.cn")
     assert staff.has_perm("study.change_studyplan")
+
+
+def test_every_demo_participant_can_meet_stage_three(demo):
+    """Stage 3 asks for study, a reflection and practice counted by the apps where it happens,
+    never practice logged again as hours; each participant can answer suggestions."""
+    from feedback.models import Category
+    from feedback.services import answer_suggestion
+    from study.checks import practice_requirements_hold
+    from study.demo import PRACTICE_MINIMUM
+    from study.models import Activity, Requirement
+
+    plan = StudyPlan.objects.get()
+    practice = Requirement.objects.get(plan=plan, kind=Requirement.Kind.PRACTICE)
+    assert (practice.stage, practice.minimum, practice.practice_sources) == (
+        Stage.PRACTICE,
+        PRACTICE_MINIMUM,
+        ["suggestions"],
+    )
+    assert practice_requirements_hold() == []
+    assert not StudyEntry.objects.filter(
+        material__in=["朋辈辅导记录", "宿舍走访记录", "群众议事回复"]
+    )
+    assert not Activity.objects.filter(title__contains="宿舍安全")
+    participants = Enrollment.objects.filter(plan=plan).values_list("person", flat=True)
+    assert participants
+    not_handling = User.objects.filter(pk__in=participants, feedback_categories__isnull=True)
+    assert list(not_handling) == []
+
+    # A participant at stage 3 meets it by answering the suggestions students raise in his
+    # category.
+    enrollment = (
+        Enrollment.objects.select_related("plan", "person")
+        .filter(plan=plan, stage=Stage.PRACTICE)
+        .exclude(person__in=demo.values())
+        .first()
+    )
+    person = enrollment.person
+    category = Category.objects.get(handlers=person)
+    before = progress_of_one(enrollment).current.requirements
+    (item,) = [r for r in before if r.requirement.kind == Requirement.Kind.PRACTICE]
+    assert not item.met
+    for suggestion in SuggestionFactory.create_batch(
+        PRACTICE_MINIMUM - item.done, category=category
+    ):
+        answer_suggestion(actor=person, suggestion=suggestion, answer="已联系相关部门处理。")
+    after = progress_of_one(enrollment).current.requirements
+    (item,) = [r for r in after if r.requirement.kind == Requirement.Kind.PRACTICE]
+    assert item.met

@@ -29,7 +29,7 @@ def test_suggestions_a_member_answers_count_towards_stage_three():
         stage=Stage.PRACTICE,
         kind=Requirement.Kind.PRACTICE,
         minimum=3,
-        practice_source="suggestions",
+        practice_sources=["suggestions"],
     )
     category = CategoryFactory(handlers=[member])
     for suggestion in SuggestionFactory.create_batch(2, category=category):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from study.models import ActivityKind, Requirement, Stage, StudyEntry
-from study.practice import PRACTICE_SOURCES
+from study.practice import registered
 from study.progress import progress_of, progress_of_one
 from tests.factories import UserFactory
 
@@ -212,6 +212,13 @@ def test_progress_of_many_takes_the_same_queries_for_more_people(plan):
     RequirementFactory(plan=plan, kind=Requirement.Kind.REFLECTION, minimum=10)
     reading = RequirementFactory(plan=plan, kind=Requirement.Kind.READINGS, minimum=0)
     reading.readings.set(ReadingFactory.create_batch(2))
+    RequirementFactory(
+        plan=plan,
+        stage=Stage.PRACTICE,
+        kind=Requirement.Kind.PRACTICE,
+        minimum=1,
+        practice_sources=["suggestions"],
+    )
 
     def measure(people: int) -> int:
         for _ in range(people):
@@ -226,32 +233,41 @@ def test_progress_of_many_takes_the_same_queries_for_more_people(plan):
     assert measure(2) == measure(20)
 
 
-def group_study_counts(person_ids, start, end) -> dict[int, int]:
+class GroupStudy:
     """A practice source for the test: approved group-study entries, counted in one query."""
-    rows = (
-        StudyEntry.objects.approved()
-        .filter(
-            person_id__in=person_ids, kind=StudyEntry.Kind.GROUP_STUDY, date__range=(start, end)
+
+    key = "group-study"
+    label = "Group study sessions"
+    counts_what = "Approved group-study entries."
+
+    def count(self, person_ids, start, end) -> dict[int, int]:
+        rows = (
+            StudyEntry.objects.approved()
+            .filter(
+                person_id__in=person_ids,
+                kind=StudyEntry.Kind.GROUP_STUDY,
+                date__range=(start, end),
+            )
+            .values("person_id")
+            .annotate(count=Count("pk"))
+            .order_by()
         )
-        .values("person_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    return {row["person_id"]: row["count"] for row in rows}
+        return {row["person_id"]: row["count"] for row in rows}
 
 
-def test_practice_counts_come_from_the_registered_source(plan, enrollment, monkeypatch):
-    monkeypatch.setitem(
-        PRACTICE_SOURCES,
-        "group-study",
-        ("Group study sessions", "tests.study.test_progress.group_study_counts"),
-    )
+@pytest.fixture
+def group_study():
+    with registered(GroupStudy()) as source:
+        yield source
+
+
+def test_practice_counts_come_from_the_registered_source(plan, enrollment, group_study):
     RequirementFactory(
         plan=plan,
         stage=Stage.PRACTICE,
         kind=Requirement.Kind.PRACTICE,
         minimum=3,
-        practice_source="group-study",
+        practice_sources=["group-study"],
     )
     person = enrollment.person
     StudyEntryFactory.create_batch(

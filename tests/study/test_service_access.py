@@ -173,7 +173,11 @@ def test_only_readers_of_the_readings_confirm_them(student, member):
     ("kind", "detail", "field"),
     [
         (Requirement.Kind.HOURS, {"activity_kind": "lecture"}, "activity_kind"),
-        (Requirement.Kind.ACTIVITIES, {"practice_source": "suggestions"}, "practice_source"),
+        (
+            Requirement.Kind.ACTIVITIES,
+            {"practice_sources": ["suggestions"]},
+            "practice_sources",
+        ),
     ],
 )
 def test_a_requirement_detail_of_another_kind_is_refused_by_the_model(kind, detail, field):

@@ -1,5 +1,7 @@
 """Plans, requirements, participants, entries and sign-offs in the admin."""
 
+import re
+
 import pytest
 
 from members.models import User
@@ -41,7 +43,6 @@ def _plan_data(**changes) -> dict:
         f"{prefix}-0-kind": "hours",
         f"{prefix}-0-minimum": "6",
         f"{prefix}-0-activity_kind": "",
-        f"{prefix}-0-practice_source": "",
     }
     return data | changes
 
@@ -64,6 +65,18 @@ def test_staff_create_a_plan_with_its_requirements(admin_client_, staff):
         ({"requirements-0-activity_kind": "lecture"}, "An activity type is only for activities."),
         ({"requirements-0-kind": "readings"}, "Choose the readings of the list."),
         ({"requirements-0-kind": "practice"}, "Choose where the practice records come from."),
+        (
+            {"requirements-0-kind": "practice", "requirements-0-practice_sources": "suggestions"},
+            "Practice records are asked for in stage 3 only.",
+        ),
+        (
+            {
+                "requirements-0-stage": "3",
+                "requirements-0-kind": "practice",
+                "requirements-0-practice_sources": "tutoring",
+            },
+            "Select a valid choice. tutoring is not one of the available choices.",
+        ),
     ],
 )
 def test_bad_plans_are_refused(admin_client_, changes, message):
@@ -71,6 +84,23 @@ def test_bad_plans_are_refused(admin_client_, changes, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not StudyPlan.objects.exists()
+
+
+def test_a_practice_requirement_names_its_sources(admin_client_):
+    data = _plan_data(
+        **{
+            "requirements-0-stage": "3",
+            "requirements-0-kind": "practice",
+            "requirements-0-minimum": "2",
+            "requirements-0-practice_sources": ["suggestions"],
+        }
+    )
+    assert admin_client_.post(f"{PLANS}add/", data).status_code == 302
+    requirement = Requirement.objects.get()
+    assert (requirement.stage, requirement.practice_sources) == (3, ["suggestions"])
+    page = admin_client_.get(f"{PLANS}{requirement.plan_id}/change/", **EN).content.decode()
+    box = r'name="requirements-0-practice_sources" value="suggestions"[^>]* checked'
+    assert re.search(box, page)
 
 
 def test_a_reading_list_requirement(admin_client_):

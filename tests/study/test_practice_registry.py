@@ -1,0 +1,252 @@
+"""Every registered practice source counts only approved or confirmed records, for any number of
+people in a fixed number of queries; a requirement names registered sources (any of them
+counts) in stage 3 only, and the start-up check refuses one that does not."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from feedback.models import Status
+from feedback.services import answer_suggestion
+from study.checks import practice_requirements_hold
+from study.models import Requirement, Stage, StageSignOff, StudyEntry
+from study.practice import practice_sources, registered
+from study.progress import progress_of_one
+from tests.factories import UserFactory
+from tests.feedback.factories import CategoryFactory, SuggestionFactory
+
+from .factories import (
+    EnrollmentFactory,
+    RequirementFactory,
+    StudyEntryFactory,
+    StudyPlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+START, END = datetime.date(2026, 3, 1), datetime.date(2026, 6, 30)
+INSIDE = timezone.make_aware(datetime.datetime(2026, 4, 15, 10, 0))
+
+
+def _suggestion_records(people) -> dict[int, int]:
+    """Per person: two answers that stand, and answers that do not count."""
+    category = CategoryFactory()
+    author = UserFactory()
+
+    def answered(person, status, **fields):
+        SuggestionFactory(
+            category=category,
+            author=author,
+            status=status,
+            answer="已处理。",
+            answered_by=person,
+            answered_at=INSIDE,
+            **fields,
+        )
+
+    for person in people:
+        answered(person, Status.ANSWERED)
+        answered(person, Status.CLOSED)
+        answered(person, Status.ANSWERED, hidden=True)  # hidden by moderation
+        answered(person, Status.IN_PROGRESS, reopened_at=INSIDE)  # reopened: owed a new answer
+        answered(person, Status.DECLINED)  # reopened, then declined
+        answered(person, Status.MERGED)
+        SuggestionFactory(category=category, author=author, status=Status.ACCEPTED)  # pending
+    return {person.pk: 2 for person in people}
+
+
+# key -> what makes, for each of the people, records that count and records that do not; a
+# registered source missing here fails the run.
+RECORDS = {"suggestions": _suggestion_records}
+
+
+def test_every_registered_source_is_tested_here():
+    assert {source.key for source in practice_sources()} == set(RECORDS)
+
+
+@pytest.mark.parametrize("key", sorted(RECORDS))
+def test_a_source_counts_only_approved_records(key):
+    (source,) = [source for source in practice_sources() if source.key == key]
+    counted, idle = UserFactory(), UserFactory()
+    expected = RECORDS[key]([counted])
+    assert source.count([counted.pk, idle.pk], START, END) == expected
+    assert source.count([counted.pk], END + datetime.timedelta(days=1), END.replace(year=2027)) in (
+        {},
+        {counted.pk: 0},
+    )
+    assert str(source.label) and str(source.counts_what)
+
+
+@pytest.mark.parametrize("key", sorted(RECORDS))
+def test_a_source_answers_in_the_same_queries_for_one_and_fifty_people(
+    key, django_assert_num_queries
+):
+    (source,) = [source for source in practice_sources() if source.key == key]
+    one = [UserFactory()]
+    fifty = UserFactory.create_batch(50)
+    expected_one = RECORDS[key](one)
+    expected_fifty = RECORDS[key](fifty)
+    with CaptureQueriesContext(connection) as queries:
+        assert source.count([p.pk for p in one], START, END) == expected_one
+    assert len(queries) >= 1
+    with django_assert_num_queries(len(queries)):
+        assert source.count([p.pk for p in fifty], START, END) == expected_fifty
+
+
+# --- requirements naming sources -----------------------------------------------------------
+
+
+class GroupStudy:
+    """A second source for the tests: approved group-study entries."""
+
+    key = "group-study"
+    label = "Group study sessions"
+    counts_what = "Approved group-study entries."
+
+    def count(self, person_ids, start, end) -> dict[int, int]:
+        entries = StudyEntry.objects.approved().filter(
+            person_id__in=person_ids, kind=StudyEntry.Kind.GROUP_STUDY, date__range=(start, end)
+        )
+        counts: dict[int, int] = {}
+        for person_id in entries.values_list("person_id", flat=True):
+            counts[person_id] = counts.get(person_id, 0) + 1
+        return counts
+
+
+@pytest.fixture
+def group_study():
+    with registered(GroupStudy()) as source:
+        yield source
+
+
+@pytest.fixture
+def plan():
+    return StudyPlanFactory()
+
+
+def _practice(plan, *keys, minimum=2) -> Requirement:
+    return RequirementFactory(
+        plan=plan,
+        stage=Stage.PRACTICE,
+        kind=Requirement.Kind.PRACTICE,
+        minimum=minimum,
+        practice_sources=list(keys),
+    )
+
+
+def _answer(person, count: int) -> None:
+    category = person.feedback_categories.first() or CategoryFactory(handlers=[person])
+    for suggestion in SuggestionFactory.create_batch(count, category=category):
+        answer_suggestion(actor=person, suggestion=suggestion, answer="已反馈。")
+
+
+def _practice_progress(enrollment):
+    (item,) = progress_of_one(enrollment).stages[Stage.PRACTICE - 1].requirements
+    return item
+
+
+def test_an_any_of_requirement_is_met_through_either_source_and_both_add_up(group_study):
+    answers, study, both, short = EnrollmentFactory.create_batch(4, stage=Stage.PRACTICE)
+    for enrollment in (study, both, short):
+        enrollment.plan = answers.plan
+        enrollment.save(update_fields=["plan"])
+    _practice(answers.plan, "suggestions", "group-study")
+    _answer(answers.person, 2)
+    StudyEntryFactory.create_batch(
+        2, person=study.person, kind=StudyEntry.Kind.GROUP_STUDY, approved=True
+    )
+    _answer(both.person, 1)
+    StudyEntryFactory(person=both.person, kind=StudyEntry.Kind.GROUP_STUDY, approved=True)
+    StudyEntryFactory(person=short.person, kind=StudyEntry.Kind.GROUP_STUDY, approved=True)
+    StudyEntryFactory(person=short.person, kind=StudyEntry.Kind.GROUP_STUDY)  # a draft
+
+    assert _practice_progress(answers).met
+    assert _practice_progress(study).met
+    assert _practice_progress(both).met
+    item = _practice_progress(short)
+    assert (item.done, item.needed, item.met) == (1, 2, False)
+    with translation.override("en"):
+        assert item.title == (
+            "At least 2 practice records: Suggestions answered / Group study sessions"
+        )
+
+
+def test_stage_three_is_signed_off_once_the_practice_is_done(staff_client, member):
+    enrollment = EnrollmentFactory(person=member, stage=Stage.PRACTICE)
+    _practice(enrollment.plan, "suggestions")
+    url = reverse("study:sign-off", args=[enrollment.pk])
+    _answer(member, 1)
+    response = staff_client.post(url, {"comment": "完成"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "The stage cannot be signed off yet: 1 more practice record." in (
+        response.content.decode()
+    )
+    assert not StageSignOff.objects.exists()
+    _answer(member, 1)
+    assert staff_client.post(url, {"comment": "完成"}).status_code == 302
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at is not None
+
+
+def test_practice_is_refused_outside_stage_three(plan):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RequirementFactory(
+            plan=plan,
+            stage=Stage.THEORY,
+            kind=Requirement.Kind.PRACTICE,
+            minimum=1,
+            practice_sources=["suggestions"],
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _practice(plan)  # no source
+
+
+# --- the start-up check ---------------------------------------------------------------------
+
+
+def _error_ids() -> list[str]:
+    return [message.id for message in practice_requirements_hold()]
+
+
+def test_the_check_passes_registered_sources_in_stage_three(plan):
+    _practice(plan, "suggestions")
+    assert _error_ids() == []
+    call_command("check")
+
+
+def test_the_check_fails_on_an_unknown_source(plan):
+    _practice(plan, "suggestions", "tutoring")
+    (error,) = practice_requirements_hold()
+    assert error.id == "study.E001"
+    assert "'tutoring'" in error.msg
+    with pytest.raises(CommandError, match=r"study\.E001"):
+        call_command("check")
+
+
+def test_the_check_fails_on_practice_in_stage_one(plan):
+    # A requirement written before the database kept the rule, or around it.
+    constraint = next(
+        c
+        for c in Requirement._meta.constraints
+        if c.name == "study_practice_requirement_in_stage_three"
+    )
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(Requirement, constraint)
+    requirement = _practice(plan, "suggestions")
+    Requirement.objects.filter(pk=requirement.pk).update(stage=Stage.THEORY)
+    assert _error_ids() == ["study.E002"]
+    with pytest.raises(CommandError, match=r"study\.E002"):
+        call_command("check")
+
+
+def test_the_check_waits_for_the_table_to_be_migrated(plan):
+    _practice(plan, "tutoring-unknown")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE study_requirement RENAME COLUMN practice_sources TO practice_source"
+        )
+    assert _error_ids() == []
