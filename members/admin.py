@@ -219,9 +219,8 @@ def _without_rights(names):
 admin.site.unregister(Group)
 
 
-@admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin):
-    """Groups carry permissions: only superusers add, change or delete them."""
+class SuperusersChangeMixin:
+    """An admin that staff may read but only those who may change rights write to."""
 
     def has_add_permission(self, request) -> bool:
         return access.may_change_rights(request.user)
@@ -231,24 +230,20 @@ class GroupAdmin(DjangoGroupAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return access.may_change_rights(request.user)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperusersChangeMixin, DjangoGroupAdmin):
+    """Groups carry permissions: only superusers add, change or delete them."""
 
 
 admin.site.unregister(EmailAddress)
 
 
 @admin.register(EmailAddress)
-class EmailAddressAdmin(account_admin.EmailAddressAdmin):
+class EmailAddressAdmin(SuperusersChangeMixin, account_admin.EmailAddressAdmin):
     """Which addresses people have, and which are verified: staff read it; only superusers
     change it, so that no one marks an address he reads verified on someone's account."""
-
-    def has_add_permission(self, request) -> bool:
-        return access.may_change_rights(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return access.may_change_rights(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return access.may_change_rights(request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
