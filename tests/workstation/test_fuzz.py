@@ -12,18 +12,16 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from .fingerprint import fingerprint
 from .test_url_access import EXPECTED, ROLES, url_kwargs  # noqa: F401
 
 EXAMPLES_PER_ROLE = 150
 # Parameters any page might read, tried on every page besides its own forms' fields.
 COMMON_PARAMETERS = ("q", "page", "next", "status", "show", "sort", "stage", "category", "code")
-# Tables a refused request may still write: the rate-limit counters and the session.
-WRITABLE_TABLES = {"django_cache", "django_session"}
 # Following this would end the role's session for the rest of the run.
 SKIPPED_PATHS = {reverse("account_logout")}
 
@@ -133,20 +131,6 @@ def targets_of(client, url_kwargs) -> list[Target]:  # noqa: F811
     generic = tuple((field, ()) for field in sorted(field_names - {"csrfmiddlewaretoken"}))
     targets.update(Target("POST", path, generic) for path in posted)
     return sorted(targets, key=lambda target: (target.method, target.path))
-
-
-def fingerprint() -> str:
-    """A digest of every row of every table a refused request must leave alone."""
-    tables = sorted(set(connection.introspection.table_names()) - WRITABLE_TABLES)
-    quote = connection.ops.quote_name
-    digests = " UNION ALL ".join(
-        "SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "  # noqa: S608
-        f"FROM {quote(table)} t"
-        for table in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT md5(string_agg(d, ',')) FROM ({digests}) AS x(d)")  # noqa: S608
-        return cursor.fetchone()[0]
 
 
 REFUSED = re.compile(r"is-invalid|errorlist|alert-danger")
