@@ -154,7 +154,7 @@ def test_notices_read_in_my_language_and_settle_together(
 
     visit = Visit(browser, viewport)
     page = visit.sign_in(portal, "20230003", "en")  # he chose English on the way in
-    badge = "unread-count-mobile" if viewport is PHONE else "unread-count-desktop"
+    badge = "unread-count-nav"  # in sight on a phone and a desktop alike
     expect(page.get_by_test_id(badge)).to_have_text("2")  # the welcome, and the suggestion once
     page.goto(portal.url + "/notifications/")
     expect(page.get_by_test_id("inbox")).to_contain_text("Welcome to")
