@@ -66,6 +66,7 @@ def test_a_secretary_reaches_his_branch(
     expect(page.get_by_role("heading", level=1)).to_have_text("本科生第一党支部")
     # And from the navigation.
     open_menu(page, viewport)
+    page.get_by_test_id("menu-study").click()
     page.locator("#main-nav").get_by_role("link", name=TEXT[language]["branches"]).click()
     page.get_by_test_id("branches").get_by_role("link", name="本科生第一党支部").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("本科生第一党支部")
