@@ -4,6 +4,7 @@ wraps onto a second line, the inbox count is in sight without opening anything, 
 and their links lead to the pages, and on a phone every target is big enough for a thumb."""
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -39,16 +40,18 @@ MENUS = {
 }
 THUMB = 44  # px: the smallest target a thumb hits reliably
 
-# Each top-level item of the bar and its height against one line of its own text.
+# Each top-level item of the bar and the number of lines its text takes (line boxes whose tops
+# lie more than half a line apart).
 ITEM_LINES = """
 () => [...document.querySelectorAll(
     '.portal-navbar .navbar-brand, .portal-navbar .nav-link, .portal-navbar form .btn'
   )].filter(el => el.offsetParent !== null && !el.closest('.dropdown-menu')).map(el => {
-    const style = getComputedStyle(el);
-    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
-    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
-    const text = el.getBoundingClientRect().height - padding;
-    return {item: el.innerText.trim(), lines: Math.max(1, Math.round(text / line))};
+    const line = parseFloat(getComputedStyle(el).fontSize) * 1.5;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const tops = [...range.getClientRects()].filter(r => r.height > 0).map(r => r.top);
+    const rows = tops.sort((a, b) => a - b).filter((top, i) => i === 0 || top - tops[i - 1] > line / 2);
+    return {item: el.innerText.trim(), lines: rows.length};
   })
 """
 
@@ -95,7 +98,7 @@ def check_menus(page: Page, role: str, language: str, *, phone: bool) -> None:
         assert menu_links(page, key) == links
         for test_id in links:
             href = page.get_by_test_id(test_id).get_attribute("href")
-            assert page.request.get(href).status == 200, (role, test_id, href)
+            assert page.request.get(urljoin(page.url, href)).status == 200, (role, test_id, href)
         if phone:
             for target in page.locator("#main-nav .nav-link, #main-nav .dropdown-item").all():
                 if target.is_visible():
