@@ -79,6 +79,11 @@ def cast(role: str, language: str) -> str:
     return login
 
 
+def open_phone_menu(page: Page) -> None:
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#main-nav.show:not(.collapsing)")).to_be_visible()
+
+
 def menu_links(page: Page, key: str) -> list[str]:
     menu = page.get_by_test_id(f"menu-{key}").locator("xpath=..").locator(".dropdown-menu")
     expect(menu).to_be_visible()
@@ -109,7 +114,7 @@ def check_menus(page: Page, role: str, language: str, *, phone: bool) -> None:
         expect(page).to_have_url(re.compile(re.escape(href) + "$"))
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         if phone:
-            page.locator(".navbar-toggler").click()
+            open_phone_menu(page)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -144,9 +149,10 @@ def test_each_role_finds_its_menus(browser: Browser, portal, artifacts, role, la
     assert page.get_by_test_id("nav-inbox").bounding_box()["height"] >= THUMB
     assert page.locator(".navbar-toggler").bounding_box()["height"] >= THUMB
     page.screenshot(path=artifacts / f"nav-{role}-{language}-390.png")
-    page.locator(".navbar-toggler").click()
+    open_phone_menu(page)
     page.get_by_test_id(f"menu-{last}").click()
-    page.screenshot(path=artifacts / f"nav-{role}-{language}-390-open.png")
+    expect(page.get_by_test_id(MENUS[role][last][-1])).to_be_visible()
+    page.screenshot(path=artifacts / f"nav-{role}-{language}-390-open.png", full_page=True)
     page.get_by_test_id(f"menu-{last}").click()
     check_menus(page, role, language, phone=True)
     page.get_by_test_id("nav-inbox").click()
