@@ -49,8 +49,9 @@ ITEM_LINES = """
     const line = parseFloat(getComputedStyle(el).fontSize) * 1.5;
     const range = document.createRange();
     range.selectNodeContents(el);
-    const tops = [...range.getClientRects()].filter(r => r.height > 0).map(r => r.top);
-    const rows = tops.sort((a, b) => a - b).filter((top, i) => i === 0 || top - tops[i - 1] > line / 2);
+    const tops = [...range.getClientRects()].filter(r => r.height > 0).map(r => r.top)
+      .sort((a, b) => a - b);
+    const rows = tops.filter((top, i) => i === 0 || top - tops[i - 1] > line / 2);
     return {item: el.innerText.trim(), lines: rows.length};
   })
 """
