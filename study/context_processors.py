@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from members.access import in_workstation, is_staff
 
 from .access.track import may_review
+from .views.activities import may_open_activities
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -15,4 +16,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_my_study": in_workstation(user),
         "nav_review": SimpleLazyObject(lambda: may_review(user)),
         "nav_study_overview": is_staff(user),
+        "nav_activities": SimpleLazyObject(lambda: may_open_activities(user)),
     }

@@ -66,6 +66,7 @@ def test_a_secretary_reaches_his_branch(
     expect(page.get_by_role("heading", level=1)).to_have_text("本科生第一党支部")
     # And from the navigation.
     open_menu(page, viewport)
+    page.get_by_test_id("menu-study").click()
     page.locator("#main-nav").get_by_role("link", name=TEXT[language]["branches"]).click()
     page.get_by_test_id("branches").get_by_role("link", name="本科生第一党支部").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("本科生第一党支部")
@@ -154,7 +155,7 @@ def test_notices_read_in_my_language_and_settle_together(
 
     visit = Visit(browser, viewport)
     page = visit.sign_in(portal, "20230003", "en")  # he chose English on the way in
-    badge = "unread-count-mobile" if viewport is PHONE else "unread-count-desktop"
+    badge = "unread-count-nav"  # in sight on a phone and a desktop alike
     expect(page.get_by_test_id(badge)).to_have_text("2")  # the welcome, and the suggestion once
     page.goto(portal.url + "/notifications/")
     expect(page.get_by_test_id("inbox")).to_contain_text("Welcome to")

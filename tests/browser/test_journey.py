@@ -42,7 +42,7 @@ def test_sign_in_home_inbox(browser: Browser, portal, artifacts, language, viewp
     )
     page.screenshot(path=artifacts / f"journey-{shot}-3-home.png", full_page=True)
 
-    badge = "unread-count-mobile" if viewport is PHONE else "unread-count-desktop"
+    badge = "unread-count-nav"  # in sight on a phone and a desktop alike
     expect(page.get_by_test_id(badge)).to_have_text("1")
     page.get_by_test_id(badge).click()
     expect(page).to_have_url(re.compile(r"/notifications/$"))

@@ -64,6 +64,7 @@ def test_the_organiser_shows_the_code_and_a_member_signs_in(
     # The organiser, at the front of the room, opens the sign-in screen from the activity list.
     organiser = Visit(browser, DESKTOP)
     page = organiser.sign_in(portal, "20230001", language)
+    page.get_by_test_id("menu-study").click()
     page.get_by_test_id("nav-activities").click()
     page.get_by_test_id("activity-list").get_by_role("link", name=re.compile("支部学习会")).click()
     page.get_by_test_id("show-code").click()

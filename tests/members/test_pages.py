@@ -377,7 +377,7 @@ def test_the_navigation_and_home_offer_the_pages_each_role_may_open(
 ):
     """The navigation lists the branches; the home page opens a member's own branch at once."""
     page = request.getfixturevalue(f"{role}_client").get("/").content.decode()
-    nav = page.split('id="main-nav"', 1)[1].split("</ul>", 1)[0]
+    nav = page.split('id="main-nav"', 1)[1].split("</nav>", 1)[0]
     home = page.split('data-testid="home-members-links"', 1)[1].split("</div>\n    </div>", 1)[0]
     urls = {name: name for name in ["/me/", "/people/", "/branches/"]}
     urls["own branch"] = f"/branches/{branch.pk}/"

@@ -40,8 +40,7 @@ def test_inbox_is_paginated(student_client, student):
 def test_unread_count_shows_in_the_navigation(student_client, student):
     NoticeFactory.create_batch(3, recipient=student)
     page = student_client.get("/").content.decode()
-    assert 'data-testid="unread-count-desktop">3<' in page
-    assert 'data-testid="unread-count-mobile">3<' in page
+    assert 'data-testid="unread-count-nav">3<' in page
 
 
 @pytest.mark.django_db
@@ -71,7 +70,7 @@ def test_marking_read_with_htmx_redraws_the_row(student_client, student):
     assert "Row title" in response.content.decode()
     assert "notice-unread" not in response.content.decode()
     assert 'hx-swap-oob="true"' in response.content.decode()
-    assert "unread-count-desktop" not in response.content.decode()  # none left: badge cleared
+    assert "unread-count-nav" not in response.content.decode()  # none left: badge cleared
 
 
 @pytest.mark.django_db

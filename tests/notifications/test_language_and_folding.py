@@ -74,7 +74,7 @@ def test_the_badge_counts_notices_about_one_thing_once(student_client, student):
     NoticeFactory(recipient=student, link="/study/")
     NoticeFactory(recipient=student)  # no link: a thing of its own
     page = student_client.get("/").content.decode()
-    assert 'data-testid="unread-count-desktop">3<' in page
+    assert 'data-testid="unread-count-nav">3<' in page
 
 
 @pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_opening_the_answer_settles_the_earlier_notices_about_it(student_client,
     other.refresh_from_db()
     assert not other.is_read
     page = student_client.get("/").content.decode()
-    assert 'data-testid="unread-count-desktop">1<' in page
+    assert 'data-testid="unread-count-nav">1<' in page
 
 
 @pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_marking_read_in_place_redraws_the_settled_rows(student_client, student)
     for notice in earlier:
         assert f'id="notice-{notice.pk}" hx-swap-oob="true"' in html
     assert "notice-unread" not in html
-    assert "unread-count-desktop" not in html
+    assert "unread-count-nav" not in html
 
 
 @pytest.mark.django_db

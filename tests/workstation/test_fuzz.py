@@ -12,18 +12,16 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from .fingerprint import changed_tables, fingerprint
 from .test_url_access import EXPECTED, ROLES, url_kwargs  # noqa: F401
 
 EXAMPLES_PER_ROLE = 150
 # Parameters any page might read, tried on every page besides its own forms' fields.
 COMMON_PARAMETERS = ("q", "page", "next", "status", "show", "sort", "stage", "category", "code")
-# Tables a refused request may still write: the rate-limit counters and the session.
-WRITABLE_TABLES = {"django_cache", "django_session"}
 # Following this would end the role's session for the rest of the run.
 SKIPPED_PATHS = {reverse("account_logout")}
 
@@ -133,28 +131,6 @@ def targets_of(client, url_kwargs) -> list[Target]:  # noqa: F811
     generic = tuple((field, ()) for field in sorted(field_names - {"csrfmiddlewaretoken"}))
     targets.update(Target("POST", path, generic) for path in posted)
     return sorted(targets, key=lambda target: (target.method, target.path))
-
-
-def fingerprint() -> dict[str, str]:
-    """A digest of the rows of each table a refused request must leave alone, by table, so that
-    a failure names the tables that changed."""
-    tables = sorted(set(connection.introspection.table_names()) - WRITABLE_TABLES)
-    quote = connection.ops.quote_name
-    digests = " UNION ALL ".join(
-        f"SELECT '{table}', "  # noqa: S608
-        "md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "
-        f"FROM {quote(table)} t"
-        for table in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(digests)
-        return dict(cursor.fetchall())
-
-
-def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    return sorted(
-        table for table in before.keys() | after.keys() if before.get(table) != after.get(table)
-    )
 
 
 REFUSED = re.compile(r"is-invalid|errorlist|alert-danger")

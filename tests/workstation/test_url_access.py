@@ -1,11 +1,17 @@
-"""Every URL of the portal, for every role, against the expected-access table.
+"""Every URL of the portal, for every role, against the expected-access tables: one for GET,
+one for POST.
 
-A URL pattern missing from the table fails the run: a new page must state who may open it.
-The admin has its own permission model and is covered by its own tests.
+A URL pattern missing from the GET table fails the run: a new page must state who may open it.
+A URL that takes a POST and is missing from the POST table fails too, and a POST that is
+refused must leave the database as it was. The admin has its own permission model and is
+covered by its own tests.
 """
+
+import copy
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import NoticeFactory
@@ -17,6 +23,8 @@ from tests.study.factories import (
     RegistrationFactory,
     StudyEntryFactory,
 )
+
+from .fingerprint import changed_tables, fingerprint
 
 ROLES = ["visitor", "student", "member", "reviewer", "staff"]
 THIRD_PARTY_PREFIXES = ("admin/",)
@@ -154,6 +162,83 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 
+def row(*outcomes: str) -> dict[str, str]:
+    """A row of the POST table, one outcome per role in the order of ROLES."""
+    assert len(outcomes) == len(ROLES)
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+# What a POST with no data does, for each role (visitor, student, member, reviewer, staff):
+# "done" changed the database (the role may do this), "ok" a form shown again and "away" a
+# redirect, both with nothing changed; "login", "403", "404", "405" refused, nothing changed.
+# The objects are those of `url_kwargs`: the student's notice and suggestion, the member's
+# draft entry, enrolment and registration for an activity of his branch organised by staff.
+# A URL missing here must refuse a POST with 405 (a visitor may be sent to sign in first).
+POSTED: dict[str, dict[str, str]] = {
+    "set_language": row("away", "away", "away", "away", "away"),  # no language: kept as it was
+    "notifications:open": row("login", "done", "404", "404", "404"),
+    "notifications:read-all": row("login", "done", "away", "away", "away"),  # nothing unread
+    "members:me": row("login", "done", "done", "done", "done"),  # an empty phone clears it
+    "members:add-milestone": row("login", "404", "403", "ok", "ok"),
+    "study:entry-new": row("login", "403", "ok", "ok", "403"),
+    "study:entry-edit": row("login", "404", "ok", "403", "403"),
+    "study:entry-submit": row("login", "404", "done", "403", "403"),
+    "study:entry-delete": row("login", "404", "done", "403", "403"),
+    "study:entry-approve": row("login", "404", "403", "away", "away"),  # a draft: not yet
+    "study:entry-return": row("login", "404", "403", "away", "away"),
+    "study:review-approve-selected": row("login", "403", "403", "away", "away"),  # none chosen
+    "study:sign-off": row("login", "404", "403", "ok", "ok"),
+    "study:participant-remove": row("login", "403", "403", "403", "done"),
+    "study:participants": row("login", "403", "403", "403", "ok"),
+    "study:activity-create": row("login", "403", "403", "ok", "ok"),
+    "study:activity-edit": row("login", "404", "403", "ok", "ok"),
+    # The member is registered already; staff organise it.
+    "study:activity-sign-up": row("login", "404", "away", "done", "away"),
+    "study:activity-cancel": row("login", "404", "done", "away", "away"),
+    "study:activity-sign-in": row("login", "404", "ok", "ok", "ok"),
+    "study:activity-mark": row("login", "404", "403", "away", "away"),  # no choice: no change
+    "study:activity-unmark": row("login", "404", "403", "away", "away"),
+    "study:reading": row("login", "404", "ok", "ok", "ok"),
+    "feedback:submit": row("login", "ok", "ok", "ok", "ok"),
+    # The student wrote the suggestion: he may not support or report his own.
+    "feedback:support": row("login", "away", "done", "done", "done"),
+    "feedback:report": row("login", "away", "done", "done", "done"),
+    "feedback:handle": row("login", "403", "403", "403", "away"),  # no answer written
+    "feedback:rate": row("login", "away", "403", "403", "403"),  # not answered yet
+    "feedback:reopen": row("login", "away", "403", "403", "403"),
+    "feedback:moderate": row("login", "403", "403", "403", "away"),
+    "feedback:bulk-assign": row("login", "403", "403", "403", "away"),
+    "account_login": row("ok", "away", "away", "away", "away"),
+    "account_signup": row("ok", "away", "away", "away", "away"),
+    "account_request_login_code": row("ok", "away", "away", "away", "away"),
+    "account_confirm_login_code": row("away", "away", "away", "away", "away"),
+    "account_logout": row("away", "away", "away", "away", "away"),  # the session only
+    "account_reset_password": row("ok", "ok", "ok", "ok", "ok"),
+    "account_reset_password_from_key": row("ok", "ok", "ok", "ok", "ok"),  # "link invalid"
+    "account_confirm_email": row("404", "404", "404", "404", "404"),
+    "account_email": row("login", "away", "away", "away", "away"),
+    "account_change_password": row("login", "ok", "ok", "ok", "ok"),
+    "account_set_password": row("login", "away", "away", "away", "away"),
+    "account_reauthenticate": row("login", "ok", "ok", "ok", "ok"),
+    "account_request_reauthentication_code": row("login", "ok", "ok", "ok", "ok"),
+    "account_confirm_reauthentication_code": row("login", "away", "away", "away", "away"),
+    "mfa_authenticate": row("away", "away", "away", "away", "away"),
+    "mfa_reauthenticate": row("login", "away", "away", "away", "away"),
+    "mfa_activate_totp": row("login", "away", "away", "away", "away"),
+    "mfa_deactivate_totp": row("login", "404", "404", "404", "404"),
+    "mfa_generate_recovery_codes": row("login", "away", "away", "away", "away"),
+    "mfa_download_recovery_codes": row("login", "404", "404", "404", "404"),
+}
+
+
+def expected_post(name: str, role: str) -> set[str]:
+    """What a POST to `name` may answer `role`; a page that only shows refuses it (a visitor
+    may be sent to sign in first)."""
+    if name in POSTED:
+        return {POSTED[name][role]}
+    return {"405", "login"} if role == "visitor" else {"405"}
+
+
 def portal_url_names() -> set[str]:
     names: set[str] = set()
 
@@ -175,6 +260,7 @@ def portal_url_names() -> set[str]:
 
 def test_every_url_is_in_the_table():
     assert portal_url_names() == set(EXPECTED)
+    assert set(POSTED) <= set(EXPECTED)
 
 
 @pytest.fixture
@@ -243,6 +329,36 @@ def test_access_table(role, request, url_kwargs):
         if outcome == "away" and response["Location"].startswith("/accounts/login/?next="):
             outcome = "login"
         assert outcome == expected[role], f"{role} GET {url}: {response.status_code}"
+
+
+def outcome_of(response, *, changed: bool) -> str:
+    outcome = {200: "ok", 302: "away", 403: "403", 404: "404", 405: "405"}.get(
+        response.status_code, str(response.status_code)
+    )
+    if outcome == "away" and response["Location"].startswith("/accounts/login/?next="):
+        outcome = "login"
+    if changed:
+        return "done" if outcome in ("ok", "away") else f"{outcome}, and the database changed"
+    return outcome
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_post_access_table(role, request, url_kwargs):
+    """Every URL, posted to with no data: each POST is undone before the next (and the client's
+    cookies put back, as signing out drops them), so each row starts from the same data."""
+    client = request.getfixturevalue(f"{role}_client")
+    for name in EXPECTED:
+        url = reverse(name, kwargs=url_kwargs.get(name))
+        cookies = copy.deepcopy(client.cookies)
+        with transaction.atomic():
+            before = fingerprint()
+            response = client.post(url)
+            changed = changed_tables(before, fingerprint())
+            transaction.set_rollback(True)
+        client.cookies = cookies
+        outcome = outcome_of(response, changed=bool(changed))
+        assert outcome in expected_post(name, role), f"{role} POST {url}: {outcome} {changed}"
 
 
 @pytest.mark.django_db
