@@ -201,8 +201,9 @@ POSTED: dict[str, dict[str, str]] = {
     "study:reading": row("login", "404", "ok", "ok", "ok"),
     "feedback:submit": row("login", "ok", "ok", "ok", "ok"),
     # The student wrote the suggestion: he may not support or report his own.
-    "feedback:support": row("login", "away", "done", "done", "done"),
-    "feedback:report": row("login", "away", "done", "done", "done"),
+    # The student wrote it: nobody supports or reports his own suggestion.
+    "feedback:support": row("login", "403", "done", "done", "done"),
+    "feedback:report": row("login", "403", "done", "done", "done"),
     "feedback:handle": row("login", "403", "403", "403", "away"),  # no answer written
     "feedback:rate": row("login", "away", "403", "403", "403"),  # not answered yet
     "feedback:reopen": row("login", "away", "403", "403", "403"),
