@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from members.access import is_staff
+from members.caching import cached_per_user
 from members.models import WORKSTATION_STATUSES
 
 from .anonymity import author_token, is_token_of
@@ -73,11 +74,10 @@ def handled_categories(user) -> QuerySet[Category]:
     return Category.objects.filter(handlers=user)
 
 
+@cached_per_user
 def _handled_category_ids(user) -> set[int]:
     """The ids of `handled_categories(user)`, remembered on the user for the request."""
-    if not hasattr(user, "_feedback_category_ids"):
-        user._feedback_category_ids = set(handled_categories(user).values_list("pk", flat=True))
-    return user._feedback_category_ids
+    return set(handled_categories(user).values_list("pk", flat=True))
 
 
 def is_handler(user) -> bool:
