@@ -62,15 +62,24 @@ def _tell_author(suggestion: Suggestion, step: Step) -> None:
 def tell_each(
     recipients: Iterable, *, suggestion: Suggestion, kind: str, key: str, **context
 ) -> None:
-    """Tell each of `recipients` about `suggestion`, once: his id completes the notice `key`."""
-    for person in recipients:
-        notify(
-            recipient=person,
-            kind=kind,
-            key=f"{key}:{person.pk}",
-            context={"suggestion": suggestion, **context},
-            link=suggestion.get_absolute_url(),
+    """Tell each of `recipients` about `suggestion`, once: his id completes the notice `key`.
+
+    In bulk, as a sweep does: a suggestion with hundreds of supporters costs its answer the same
+    few queries as one with none.
+    """
+    link = suggestion.get_absolute_url()
+    notify_many(
+        reminders=(
+            Reminder(
+                recipient=person,
+                kind=kind,
+                key=f"{key}:{person.pk}",
+                context={"suggestion": suggestion, **context},
+                link=link,
+            )
+            for person in recipients
         )
+    )
 
 
 def tell_assignee(suggestion: Suggestion, assignee, step: Step) -> None:

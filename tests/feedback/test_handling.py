@@ -4,7 +4,9 @@ rating and reopening; notices to the author and supporters; moderation and repor
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -374,3 +376,24 @@ def test_a_handler_given_a_suggestion_back_is_told_again_in_the_same_second(
     told = Notice.objects.filter(kind="feedback-assigned")
     assert told.filter(recipient=handler).count() == 2
     assert told.filter(recipient=second).count() == 1
+
+
+def _answer_queries(handler, services, supporters: int) -> tuple[int, int]:
+    suggestion = SuggestionFactory(category=services)
+    for person in UserFactory.create_batch(supporters):
+        Support.objects.create(suggestion=suggestion, supporter=person)
+    actor = type(handler).objects.get(pk=handler.pk)  # as a new request loads him
+    with CaptureQueriesContext(connection) as queries:
+        feedback_services.answer_suggestion(actor=actor, suggestion=suggestion, answer="已处理")
+    told = Notice.objects.filter(kind="feedback-answered", link=suggestion.get_absolute_url())
+    return len(queries), told.count()
+
+
+@pytest.mark.django_db
+def test_answering_a_much_supported_suggestion_asks_as_often_as_a_little_supported_one(
+    handler, services
+):
+    few, few_told = _answer_queries(handler, services, 2)
+    many, many_told = _answer_queries(handler, services, 20)
+    assert (few_told, many_told) == (2, 20)  # every supporter
+    assert few == many
