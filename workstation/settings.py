@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     # The portal's own apps, top to bottom: a lower app never imports a higher one.
     "workstation",
     "study",
+    "tutoring",
+    "dorms",
     "feedback",
     "members",
     "notifications",
