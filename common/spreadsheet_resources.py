@@ -161,7 +161,10 @@ class SpreadsheetResource(FormulaSafeResource):
         for field in self.fields.values():
             field.column_name = str(field.column_name)
         kwargs.update(use_transactions=True, rollback_on_validation_errors=True)
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        # How the file was read, for the preview: the sheet, what was ignored and why.
+        result.report = getattr(dataset, "report", None)
+        return result
 
     def import_instance(self, instance, row, **kwargs) -> None:
         errors: dict[str, ValidationError] = {}

@@ -256,7 +256,7 @@ EXPECTED_EN = {
     "Party applicant, Party activist, Development candidate, Probationary Party member, "
     "Full Party member.",
     8: "Unknown gender “未知”: use one of Male, Female.",
-    9: "Enter the grade as an entry year, e.g. 2023 or 2023级.",
+    9: "Enter the grade as an entry year, e.g. 2023, 2023级 or 2023.09.01.",
     10: "Enter the student number.",
     11: "Enter the name.",
     12: "A new person needs an e-mail address.",
@@ -410,7 +410,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(importer_client
         {
             "resource": "0",
             "format": xlsx,
-            "import_file": SimpleUploadedFile("r.xlsx", b"not a zip"),
+            "import_file": SimpleUploadedFile("r.xlsx", b"PK\x03\x04 not a zip"),
         },
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -418,9 +418,12 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(importer_client
     assert file_errors(response) == ["This file could not be read as an Excel workbook (.xlsx)."]
 
 
-def test_a_file_of_another_kind_needs_its_format_chosen(importer_client):
-    response = upload(importer_client, "roster.txt", csv_bytes(HEADER), language="en")
-    assert response.context["form"].errors["format"] == ["Choose the format of the file."]
+def test_a_file_is_read_as_what_it_is_whatever_its_name(importer_client, branches):
+    # A workbook named .csv, and CSV text named .txt: the content decides, not the name.
+    workbook = (DATA / "roster-good.xlsx").read_bytes()
+    assert upload(importer_client, "roster.csv", workbook).context["result"].totals["new"] == 6
+    text = (DATA / "roster-good-utf8.csv").read_bytes()
+    assert upload(importer_client, "roster.txt", text).context["result"].totals["new"] == 6
 
 
 # --- who may import --------------------------------------------------------------------------
