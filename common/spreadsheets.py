@@ -217,7 +217,8 @@ def read_table(
     What was not read is reported (`dataset.report`, a `TableReport`): the columns ignored
     (those named in `later` apart, for a part of the portal that will read them), the hidden
     rows skipped, and the footer — rows under the table with none of the `identity` fields,
-    such as 制表人 and 制表日期 (without `identity`, every row of the table is a row). The
+    or only labelled text such as "制表人: 王老师" (without `identity`, every
+    row of the table is a row). The
     cells of the `raw` fields are given as the spreadsheet holds them, numbers as numbers; the
     others as text (`cell_text`).
     """
@@ -266,7 +267,10 @@ def read_table(
                 report.hidden_rows.append(line)
             continue
         by_name = dict(zip(positions, cells, strict=True))
-        if identity and not any(by_name.get(name) not in (None, "") for name in identity):
+        if identity and (
+            not any(by_name.get(name) not in (None, "") for name in identity)
+            or _is_signature(values)
+        ):
             text = " ".join(filter(None, (cell_text(value) for value in values)))
             if text:
                 held.append((line, cells, text))
@@ -291,6 +295,13 @@ def read_table(
             target.append(name)
     dataset.report = report
     return dataset
+
+
+def _is_signature(values: Sequence[object]) -> bool:
+    """A row of labelled text only, such as "制表人: 王老师" or "制表日期: 2024年10月8日", with a
+    colon of either width."""
+    texts = [cell_text(value) for value in values if cell_text(value)]
+    return bool(texts) and all(":" in text or "\uff1a" in text for text in texts)
 
 
 def _under(above: Sequence[object], values: Sequence[object]) -> list[object]:
