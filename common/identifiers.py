@@ -118,10 +118,10 @@ def validate_name(value: str) -> None:
     if any(mark in value for mark in LOST_CHARACTERS):
         raise ValidationError(
             _(
-                "The name “%(value)s” has a “?” or “\ufffd” where a character was lost, as "
-                "happens when Excel saves a rare character in GBK. Type the name again, and "
-                "save the file as “CSV UTF-8” or as a workbook."
+                "The name “%(value)s” has %(marks)s where a character was lost, as happens "
+                "when Excel saves a rare character in GBK. Type the name again, and save the "
+                "file as “CSV UTF-8” or as a workbook."
             )
-            % {"value": value},
+            % {"value": value, "marks": "“?”/“\ufffd”"},
             code="lost_character",
         )

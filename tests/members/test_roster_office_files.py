@@ -146,9 +146,9 @@ def test_a_name_with_a_lost_character_is_refused(importer_client, branches, name
     shown = "刘?" if name == "刘\uff1f" else name  # the full-width mark is made plain
     assert refused(importer_client, "gbk.csv", content) == {
         2: [
-            f"The name “{shown}” has a “?” or “\ufffd” where a character was lost, as happens "
-            "when Excel saves a rare character in GBK. Type the name again, and save the file "
-            "as “CSV UTF-8” or as a workbook."
+            f"The name “{shown}” has “?”/“\ufffd” where a character was lost, as happens when "
+            "Excel saves a rare character in GBK. Type the name again, and save the file as "
+            "“CSV UTF-8” or as a workbook."
         ]
     }
 
@@ -185,8 +185,8 @@ def test_columns_not_read_are_listed_as_ignored(importer_client, branches):
     assert report(preview).ignored_columns == ["序号", "备注"]
     assert report(preview).later_columns == ["出生日期", "入党时间", "转正时间"]
     page = preview.content.decode()
-    assert "Columns not read, ignored: 序号、备注" in page
-    assert "Date columns not read for now" in page and "出生日期、入党时间、转正时间" in page
+    assert "Columns not read, ignored: 序号, 备注" in page
+    assert "Date columns not read for now" in page and "出生日期, 入党时间, 转正时间" in page
 
 
 def test_a_signature_footer_is_recognised_and_ignored(importer_client, branches):
