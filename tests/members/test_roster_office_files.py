@@ -342,3 +342,22 @@ def test_excels_unicode_text_is_read(importer_client, branches):
     text = "学号\t姓名\t邮箱\r\n2023010115\t丁一\tding@example.edu.cn\r\n"
     imported(importer_client, "unicode.txt", text.encode("utf-16"))
     assert User.objects.get(student_number="2023010115").name == "丁一"
+
+
+# --- the same rules in the admin -----------------------------------------------------------------
+
+
+def test_the_admin_keeps_the_same_rules_for_numbers_and_names(settings):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    person.student_number = "\uff12\uff10\uff12\uff13 0101\u300001"
+    person.name = "\u90ed\u3000\u5b50"
+    person.full_clean()
+    assert (person.student_number, person.name) == ("2023010101", "郭子")
+    person.student_number, person.name = "2023-01", "刘?"
+    with pytest.raises(ValidationError) as refused_edit:
+        person.full_clean()
+    assert set(refused_edit.value.message_dict) == {"student_number", "name"}
