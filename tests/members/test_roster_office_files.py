@@ -11,9 +11,11 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from members.models import PoliticalStatus, User
+from tests.factories import UserFactory
 
 from .test_roster_import import DATA, IMPORT, confirm, csv_bytes, reasons, upload
 
@@ -347,11 +349,7 @@ def test_excels_unicode_text_is_read(importer_client, branches):
 # --- the same rules in the admin -----------------------------------------------------------------
 
 
-def test_the_admin_keeps_the_same_rules_for_numbers_and_names(settings):
-    from django.core.exceptions import ValidationError
-
-    from tests.factories import UserFactory
-
+def test_the_admin_keeps_the_same_rules_for_numbers_and_names():
     person = UserFactory()
     person.student_number = "\uff12\uff10\uff12\uff13 0101\u300001"
     person.name = "\u90ed\u3000\u5b50"
