@@ -472,3 +472,29 @@ def test_the_benchmark_runs_and_leaves_the_database_as_it_was(capsys):
     assert "bare bulk_create" in out
     assert "peak RSS" in out
     assert (User.objects.count(), Branch.objects.count(), User.history.count()) == before
+
+
+# --- a large roster's preview ------------------------------------------------------------------
+
+
+def test_a_large_preview_shows_counts_and_its_first_rows(importer_client, branches, monkeypatch):
+    monkeypatch.setattr("common.spreadsheet_resources.PREVIEW_ROWS", 3)
+    lines = [f"20230911{index:02d},生{index},s{index}@example.edu.cn" for index in range(8)]
+    preview = upload(importer_client, "eight.csv", csv_bytes("学号,姓名,邮箱", *lines), "en")
+    page = preview.content.decode()
+    assert "New: 8. Changed: 0. Unchanged, left as they are: 0." in page
+    assert "Below are the first 3 new or changed rows; 5 more are imported the same way." in page
+    assert page.count('<tr class="new">') == 3
+    assert "生2" in page and "生3" not in page
+    confirm(importer_client, preview, "en")
+    assert User.objects.filter(student_number__startswith="20230911").count() == 8
+
+
+def test_unchanged_rows_are_counted_not_listed(importer_client, branches):
+    import_file(importer_client, "roster-good.xlsx")
+    changed = (DATA / "roster-good-utf8.csv").read_text().replace("计科2301班", "计科2302班", 1)
+    page = upload(importer_client, "changed.csv", changed.encode(), "en").content.decode()
+    assert "New: 0. Changed: 1. Unchanged, left as they are: 5." in page
+    assert page.count('<tr class="update">') == 1
+    assert "王思远" in page and "李雨桐" not in page
+    assert "more are imported the same way" not in page
