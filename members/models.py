@@ -14,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.identifiers import (
+    normalize_identifier,
+    normalize_name,
+    validate_identifier,
+    validate_name,
+)
+
 from .validators import validate_grade, validate_mobile
 
 
@@ -221,10 +228,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         return person
 
     def clean(self) -> None:
+        """The plain form of the number and name, in the shape the college set (see
+        `common.identifiers`), whichever way they come in: the roster, the admin."""
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-        self.student_number = self.student_number.strip() or None if self.student_number else None
+        self.student_number = normalize_identifier(self.student_number or "") or None
         self.staff_number = self.staff_number.strip() or None if self.staff_number else None
+        self.name = normalize_name(self.name)
+        errors = {}
+        try:
+            if self.student_number:
+                validate_identifier(self.student_number, settings.STUDENT_NUMBER_PATTERN)
+        except ValidationError as error:
+            errors["student_number"] = error
+        try:
+            validate_name(self.name)
+        except ValidationError as error:
+            errors["name"] = error
+        if errors:
+            raise ValidationError(errors)
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True) -> None:
         errors: dict = {}
