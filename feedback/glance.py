@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 
@@ -83,7 +83,7 @@ class FeedbackGlance(GlanceSource):
             return None
         period = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
         stats_url = reverse("feedback:statistics")
-        hours = _("%(hours)s h")
+        hours = pgettext("time taken", "%(hours)s h")
         by_status = [
             Figure(
                 f"status-{value}",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 
@@ -131,7 +131,7 @@ class MembersGlance(GlanceSource):
                 ),
                 Table(
                     _("Confirmations due within 30 days"),
-                    [_("Name"), _("Number"), _("Probation ends")],
+                    [pgettext("report column", "Name"), _("Number"), _("Probation ends")],
                     figures["due_people"],
                 ),
             ],

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 from members.access import in_workstation, is_reviewer, people_reviewed_by
@@ -105,7 +105,7 @@ def _percent(part: int, whole: int) -> int | None:
 
 class StudyGlance(GlanceSource):
     key = "study"
-    title = gettext_lazy("Study")
+    title = pgettext_lazy("glance panel", "Study")
     order = 20
     heavy = True  # every participant's progress
 
@@ -398,7 +398,13 @@ class StudyGlance(GlanceSource):
             ),
             Table(
                 _("Behind schedule"),
-                [_("Name"), _("Number"), _("Branch"), _("Progress %"), _("Time passed %")],
+                [
+                    pgettext("report column", "Name"),
+                    _("Number"),
+                    _("Branch"),
+                    _("Progress %"),
+                    _("Time passed %"),
+                ],
                 figures["behind_people"],
             ),
             Table(

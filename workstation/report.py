@@ -4,6 +4,7 @@ the tables behind them, every text cell formula-safe (`common.exports.formula_sa
 import io
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -45,7 +46,8 @@ def workbook(panels: list[Panel], *, title: str) -> bytes:
         sheet.append(formula_safe([panel.title]))
         sheet["A1"].font = sheet["A2"].font = bold
         if panel.computed_at is not None:
-            sheet.append(formula_safe([_("Computed at"), panel.computed_at.isoformat()]))
+            computed_at = timezone.localtime(panel.computed_at).strftime("%Y-%m-%d %H:%M")
+            sheet.append(formula_safe([_("Computed at"), computed_at]))
         sheet.append([])
         sheet.append(formula_safe([_("Figure"), _("Value")]))
         sheet.cell(row=sheet.max_row, column=1).font = bold
