@@ -3,7 +3,7 @@ semester report (a workbook and a printable page): panels from every registered 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -89,15 +89,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "workstation/scope.html", _scope_context(request, None))
 
 
+def _branch_id(value: str) -> int:
+    """A branch id from a query or form; 404 for anything that cannot be one."""
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise Http404
+    return int(value)
+
+
 def _report_branch(request: HttpRequest) -> Branch | None:
     """The branch of the report (`?branch=`), 404 if the reader may not see it; None for the
     college, which only staff may read."""
     value = request.GET.get("branch", "")
     branch = None
     if value:
-        if not value.isdigit():
-            raise PermissionDenied
-        branch = access.get_branch_view_for_user(request.user, int(value))
+        branch = access.get_branch_view_for_user(request.user, _branch_id(value))
     if not access.can_download_report(request.user, branch):
         raise PermissionDenied
     return branch
@@ -129,9 +134,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.POST)
     branch_id = request.POST.get("branch", "")
     branch = (
-        access.get_branch_view_for_user(request.user, int(branch_id))
-        if branch_id.isdigit()
-        else None
+        access.get_branch_view_for_user(request.user, _branch_id(branch_id)) if branch_id else None
     )
     back = (
         reverse("workstation:branch", args=[branch.pk])

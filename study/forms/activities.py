@@ -149,7 +149,9 @@ class ActivityFilterForm(BootstrapForm):
     # The period and branch of a figure of the branch view or the dashboard (see study.glance).
     start = forms.DateField(required=False, widget=forms.HiddenInput)
     end = forms.DateField(required=False, widget=forms.HiddenInput)
-    branch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    branch = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
