@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 
@@ -39,6 +39,35 @@ class MembersGlance(GlanceSource):
     order = 10
 
     def actions(self, user, now: datetime.datetime) -> list[Action]:
+        return self._own_step(user, now) + self._branch_steps(user, now)
+
+    def _branch_steps(self, user, now: datetime.datetime) -> list[Action]:
+        """For a secretary, the confirmations due in each branch he leads (1 query)."""
+        horizon = timezone.localdate(now) + datetime.timedelta(days=PROBATION_REMINDER_DAYS)
+        rows = (
+            User.objects.probation_ending_by(horizon)
+            .filter(branch__secretary=user, branch__is_active=True)
+            .values("branch_id", "branch__name")
+            .annotate(count=Count("pk"))
+            .order_by("branch__name")
+        )
+        return [
+            Action(
+                urgency=Urgency.SOON,
+                when=now,
+                label=ngettext(
+                    "%(branch)s: %(count)d confirmation due within 30 days",
+                    "%(branch)s: %(count)d confirmations due within 30 days",
+                    row["count"],
+                )
+                % {"branch": row["branch__name"], "count": row["count"]},
+                url=directory_url(Scope(row["branch_id"], horizon, horizon), due=DUE_PROBATION),
+                link_text=_("See who"),
+            )
+            for row in rows
+        ]
+
+    def _own_step(self, user, now: datetime.datetime) -> list[Action]:
         """His confirmation as a full member, when his probation ends within 30 days (1 query)."""
         today = timezone.localdate(now)
         horizon = today + datetime.timedelta(days=PROBATION_REMINDER_DAYS)

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
-from members.access import in_workstation, is_reviewer, people_reviewed_by
+from members.access import in_workstation, is_reviewer
 
-from .access.track import review_queue
+from .access.track import enrollments_visible_to, review_queue
 from .models import Activity, Enrollment, Registration, Stage, StudyEntry
 from .progress import EnrollmentProgress, progress_of
 from .services.activities import sign_in_window
@@ -45,6 +45,20 @@ def scope_enrollments(
     if branch_id is not None:
         enrollments = enrollments.filter(person__branch_id=branch_id)
     return enrollments
+
+
+def visible_progress(
+    user, branch_id: int | None, start: datetime.date, end: datetime.date
+) -> list[EnrollmentProgress]:
+    """The progress of the participants of a scope that `user` may see (his own and his
+    people's; everyone's for staff): the rows of the list behind a figure."""
+    enrollments = (
+        scope_enrollments(branch_id, start, end)
+        .filter(pk__in=enrollments_visible_to(user).values("pk"))
+        .select_related("plan", "person__branch")
+        .order_by("person__branch__name", "person__student_number", "plan__starts_on", "pk")
+    )
+    return progress_of(enrollments)
 
 
 def band_of(percent: int) -> str:
@@ -200,14 +214,8 @@ class StudyGlance(GlanceSource):
                 )
             )
         today = timezone.localdate(now)
-        rows = progress_of(
-            Enrollment.objects.filter(
-                person__in=people_reviewed_by(user).values("pk"),
-                completed_at__isnull=True,
-                plan__starts_on__lte=today,
-                plan__ends_on__gte=today,
-            ).select_related("plan")
-        )
+        # The same participants as the list the actions link to.
+        rows = visible_progress(user, None, today, today)
         scope = Scope(None, today, today)
         ready = sum(item.can_sign_off for item in rows)
         behind = sum(item.behind for item in rows)

@@ -13,8 +13,7 @@ from members.access import branches_visible_to, people_visible_to
 
 from ..access import track as access
 from ..forms.track import ProgressListForm
-from ..glance import BANDS, band_label, matches, scope_enrollments
-from ..progress import progress_of
+from ..glance import BANDS, band_label, matches, visible_progress
 
 PAGE_SIZE = 25
 
@@ -39,15 +38,9 @@ def progress_list(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         start, end = data["start"] or today, data["end"] or data["start"] or today
         branch = data["branch"]
-        enrollments = (
-            scope_enrollments(branch.pk if branch else None, start, end)
-            .filter(pk__in=access.enrollments_visible_to(request.user).values("pk"))
-            .select_related("plan", "person__branch")
-            .order_by("person__branch__name", "person__student_number", "plan__starts_on", "pk")
-        )
         rows = [
             item
-            for item in progress_of(enrollments)
+            for item in visible_progress(request.user, branch.pk if branch else None, start, end)
             if matches(
                 item,
                 stage=data["stage"],

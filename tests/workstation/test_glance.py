@@ -371,6 +371,11 @@ def test_a_reviewers_next_actions(reviewer_client, member, branch, branch_data):
     response = reviewer_client.get(reverse("home"))
     actions = {action.url: action.label for action in response.context["actions"]}
     assert actions[reverse("study:review")].startswith("1")
+    due = next(url for url in actions if "due=probation" in url)
+    assert actions[due].startswith("本科生第一党支部") and actions[due].endswith(
+        "30天内有1人应转正"
+    )
+    assert _list_count(reviewer_client, due) == 1
     ready = next(url for url in actions if "ready=1" in url)
     behind = next(url for url in actions if "behind=1" in url)
     assert _list_count(reviewer_client, ready) == 1
@@ -411,7 +416,7 @@ def test_queries_stay_flat(
     pages = [
         (staff_client, reverse("workstation:dashboard"), 24),
         (reviewer_client, reverse("workstation:branch", args=[branch.pk]), 21),
-        (reviewer_client, reverse("home"), 19),
+        (reviewer_client, reverse("home"), 20),
         (member_client, reverse("home"), 18),
         (staff_client, reverse("workstation:report-xlsx"), 11),
     ]
