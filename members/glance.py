@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 
+from .access import is_reviewer
 from .forms import DUE_PROBATION
 from .models import Milestone, PoliticalStatus, User, one_year_after
 from .services import PROBATION_REMINDER_DAYS
@@ -43,6 +44,8 @@ class MembersGlance(GlanceSource):
 
     def _branch_steps(self, user, now: datetime.datetime) -> list[Action]:
         """For a secretary, the confirmations due in each branch he leads (1 query)."""
+        if not is_reviewer(user):
+            return []
         horizon = timezone.localdate(now) + datetime.timedelta(days=PROBATION_REMINDER_DAYS)
         rows = (
             User.objects.probation_ending_by(horizon)
