@@ -157,9 +157,9 @@ class StudyGlance(GlanceSource):
                 urgency, url = Urgency.NOW, reverse("study:activity-sign-in", args=[activity.pk])
                 link_text = _("Sign in")
             else:
-                urgency = Urgency.TODAY if starts.date() == today else Urgency.SOON
+                urgency = Urgency.TODAY if starts.date() <= today else Urgency.SOON
                 url, link_text = reverse("study:activity", args=[activity.pk]), _("Open")
-            when = _("today") if starts.date() == today else _("tomorrow")
+            when = _("today") if starts.date() <= today else _("tomorrow")
             actions.append(
                 Action(
                     urgency=urgency,

@@ -2,6 +2,8 @@
 drawn, follows a figure to the list behind it (as many people as the figure says), and
 downloads the semester report. In Chinese on a phone and in English on a desktop."""
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
@@ -60,6 +62,7 @@ def test_a_secretary_follows_a_figure_and_downloads_the_report(
         page.get_by_test_id("report-xlsx").click()
     download = download_info.value
     assert download.suggested_filename.startswith("semester-report-")
-    book = load_workbook(download.path())
+    with open(download.path(), "rb") as workbook:
+        book = load_workbook(io.BytesIO(workbook.read()))
     assert book.sheetnames == text["sheets"]
     visit.close()
