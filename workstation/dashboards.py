@@ -32,6 +32,13 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Period]:
     return form, form.chosen()
 
 
+def _page_of(branch: Branch | None) -> str:
+    """The branch view or the dashboard a report belongs to."""
+    if branch is None:
+        return reverse("workstation:dashboard")
+    return reverse("workstation:branch", args=[branch.pk])
+
+
 def _charts(panels: list[Panel]) -> list[dict]:
     """The charts' data for the page's script (json_script; no inline script)."""
     return [
@@ -119,7 +126,12 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     """The semester report as a workbook: one sheet per part, figures and tables."""
     branch = _report_branch(request)
-    _form, period = _period(request)
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        # Back to the page, which says what was wrong; no workbook of another period.
+        query = urlencode({k: v for k, v in request.GET.items() if k != "branch"})
+        return redirect(f"{_page_of(branch)}?{query}")
+    period = form.chosen()
     scope = Scope(branch.pk if branch else None, period.start, period.end)
     where = branch.name if branch else site_names()["college_name"]
     content = workbook(figures.panels(scope), title=f"{where} · {period.label}")
@@ -136,11 +148,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
     branch = (
         access.get_branch_view_for_user(request.user, _branch_id(branch_id)) if branch_id else None
     )
-    back = (
-        reverse("workstation:branch", args=[branch.pk])
-        if branch
-        else reverse("workstation:dashboard")
-    )
+    back = _page_of(branch)
     if not form.is_valid():
         messages.error(request, _("The period was not understood; nothing was computed."))
         return redirect(back)

@@ -288,6 +288,14 @@ def test_the_report_workbook_has_a_sheet_per_part(reviewer_client, member, branc
     assert not any(isinstance(cell, str) and cell.startswith("=") for row in study for cell in row)
 
 
+def test_a_report_of_a_bad_period_is_refused(reviewer_client, branch, branch_data):
+    query = {"branch": branch.pk, "period": "range", "start": "2026-09-30", "end": "2026-09-01"}
+    response = reviewer_client.get(reverse("workstation:report-xlsx"), query, follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("workstation:branch", args=[branch.pk]))
+    assert "application/vnd" not in response["Content-Type"]
+    assert "结束日期早于开始日期" in response.text
+
+
 def test_the_report_in_english(reviewer, branch, branch_data):
     reviewer.language = "en"
     reviewer.save(update_fields=["language"])
@@ -419,6 +427,7 @@ def test_queries_stay_flat(
         (reviewer_client, reverse("home"), 20),
         (member_client, reverse("home"), 18),
         (staff_client, reverse("workstation:report-xlsx"), 11),
+        (staff_client, reverse("workstation:report"), 24),
     ]
     for client, url, most in pages:
         # The first request computes the heavy figures (and keeps them); the second reads them.
