@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -318,6 +319,9 @@ def test_the_printable_report(staff_client, branch, branch_data, suggestions):
     assert text.count('class="report-part"') == 3  # people, study, suggestions
     assert "崇实书院" in text
     assert semester_before(semester_of(_today())).label in text
+    css = (settings.BASE_DIR / "static/css/report-print.css").read_text()
+    assert "size: A4" in css
+    assert ".report-part + .report-part" in css and "break-before: page" in css
     branch_page = staff_client.get(reverse("workstation:report"), {"branch": branch.pk})
     assert branch_page.text.count('class="report-part"') == 2
     assert "本科生第一党支部" in branch_page.text
