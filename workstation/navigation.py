@@ -57,6 +57,8 @@ MENUS: tuple[Menu, ...] = (
             Link("study:overview", _("Study overview"), "nav_study_overview", "nav-study-overview"),
             Link("feedback:queue", _("Suggestion queue"), "nav_feedback_queue", "nav-queue"),
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
+            Link("workstation:branches", _("Branch view"), "nav_branch_views", "nav-branch-views"),
+            Link("workstation:dashboard", _("Staff dashboard"), "nav_dashboard", "nav-dashboard"),
             Link("admin:index", _("Administration"), "user.is_staff", "nav-admin"),
         ),
     ),

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "workstation.context_processors.portal",
+                "workstation.context_processors.navigation",
                 "notifications.context_processors.unread_notices",
                 "members.context_processors.navigation",
                 "study.context_processors.navigation",

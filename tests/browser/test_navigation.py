@@ -30,12 +30,20 @@ MENUS = {
     "reviewer": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
         "suggestions": ["nav-board"],
-        "manage": ["nav-review", "nav-directory"],
+        "manage": ["nav-review", "nav-directory", "nav-branch-views"],
     },
     "staff": {
         "study": ["nav-activities", "nav-branches"],
         "suggestions": ["nav-board"],
-        "manage": ["nav-review", "nav-study-overview", "nav-queue", "nav-directory", "nav-admin"],
+        "manage": [
+            "nav-review",
+            "nav-study-overview",
+            "nav-queue",
+            "nav-directory",
+            "nav-branch-views",
+            "nav-dashboard",
+            "nav-admin",
+        ],
     },
 }
 THUMB = 44  # px: the smallest target a thumb hits reliably

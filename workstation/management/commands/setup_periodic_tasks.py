@@ -30,6 +30,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Checked hourly; a batch goes only when its time has come and it has enough authors (the
     # FEEDBACK_ANONYMOUS_NEWS_* settings), however often or by whom it is run.
     gettext_noop("Tell anonymous authors of news"): ("feedback.deliver_anonymous_news", 60),
+    gettext_noop("Compute the dashboards' figures"): ("workstation.refresh_figures", 60),
 }
 
 
