@@ -35,7 +35,7 @@ from .queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 EMAIL_BATCH_SIZE = 200
-# A sweep records its notices this many to an insert, and sends their e-mails in one task each.
+# A sweep sends the e-mails of its notices this many to a task (one broker message each).
 NOTICE_BATCH_SIZE = 500
 
 
@@ -110,14 +110,14 @@ def notify_many(*, reminders: Iterable[Reminder], batch_size: int = NOTICE_BATCH
 
     What every reminder sweep does once it has found who is due: one query finds the keys
     already recorded (the people already told), the others are rendered as `notify` renders
-    them and inserted `batch_size` to a statement, and the e-mails of each batch go to the
-    broker as one task after commit. A concurrent run that records the same key first wins
+    them and inserted in one statement, and their e-mails go to the broker `batch_size` to a
+    task, after commit. A concurrent run that records the same key first wins
     (the key is unique; this run's row is dropped), and its e-mail is still sent once: sending
     locks the notice. If the broker is down the notices stay pending and `send_pending_emails`
     sends them. Of reminders with the same key, the first is kept.
 
-    The queries do not grow with the number told: one to look the keys up, one insert per
-    batch and one to find the new notices' ids for the e-mail task.
+    The queries do not grow with the number told: one to look the keys up, one insert and one
+    to find the new notices' ids for the e-mail tasks.
     """
     due: dict[str, Reminder] = {}
     for reminder in reminders:
@@ -129,7 +129,8 @@ def notify_many(*, reminders: Iterable[Reminder], batch_size: int = NOTICE_BATCH
     if not drafts:
         return 0
     with transaction.atomic():
-        Notice.objects.bulk_create(drafts, batch_size=batch_size, ignore_conflicts=True)
+        # No batch size: PostgreSQL takes any number of rows in one INSERT.
+        Notice.objects.bulk_create(drafts, ignore_conflicts=True)
         emailed = [draft.dedup_key for draft in drafts if draft.email_wanted]
         if emailed:
             pending = list(
