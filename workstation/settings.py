@@ -136,7 +136,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
-    }
+    },
+    # Each process's own memory, for figures that change slowly, may be a few minutes late and
+    # must cost no query at all (the directory's choices over everyone).
+    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
