@@ -3,10 +3,13 @@
 from django.urls import re_path
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_lists import LeanChangelistMixin
 
-class HistoryAdmin(SimpleHistoryAdmin):
+
+class HistoryAdmin(LeanChangelistMixin, SimpleHistoryAdmin):
     """simple-history's admin whose version ids are numbers: `<id>/history/password/` (or any
-    other word) is not a version, and so a 404 rather than a failed lookup."""
+    other word) is not a version, and so a 404 rather than a failed lookup; its changelist is
+    lean (`LeanChangelistMixin`)."""
 
     def get_urls(self):
         opts = self.model._meta

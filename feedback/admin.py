@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_lists import LeanChangelistMixin
 from common.history import HistoryAdmin
 
 from . import services
@@ -81,7 +82,7 @@ class PhotoInline(ReadOnlyInline):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(LeanChangelistMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "title",

@@ -380,7 +380,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         (suggestion, workflow.may_take(request.user, suggestion, Step.Action.ASSIGN))
         for suggestion in page
     ]
-    assign_form = AssignForm(assignees=access.eligible_assignees())
+    # Only shown here (the bulk assignment posts elsewhere): the names of hundreds of people.
+    assign_form = AssignForm(assignees=access.eligible_assignees().only("pk", "name", "email"))
     context = {
         "form": form,
         "page": page,

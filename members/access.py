@@ -103,7 +103,14 @@ def is_reviewer(user) -> bool:
         return False
     if user.workstation_role in OFFICERS_OVER_ALL_GROUPS or user.leads_group:
         return True
-    return Branch.objects.filter(secretary=user, is_active=True).exists()
+    return any(_led_branches_active(user))
+
+
+@cached_per_user
+def _led_branches_active(user) -> list[bool]:
+    """Whether each branch `user` is the secretary of is active: one query for the navigation's
+    two questions (does he review a branch, may he list branches), remembered for the request."""
+    return list(Branch.objects.filter(secretary=user).values_list("is_active", flat=True))
 
 
 def reviews(user, person: User) -> bool:
@@ -207,7 +214,7 @@ def may_list_branches(user) -> bool:
         return False
     if user.branch_id is not None:
         return True
-    return Branch.objects.filter(secretary=user).exists()
+    return bool(_led_branches_active(user))
 
 
 def get_branch_for_user(user, pk: int) -> Branch:

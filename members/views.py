@@ -3,6 +3,7 @@ development timeline, and the branches."""
 
 from django.contrib import messages
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
@@ -55,11 +56,7 @@ def _filtered_people(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySe
         Q(pk__in=access.branches_visible_to(request.user).values("pk"))
         | Q(pk__in=people.values("branch_id"))
     )
-    # The filters' choices: the grades and majors of the people he sees, in one pass over them.
-    choices = people.order_by().aggregate(
-        grades=ArrayAgg("grade", distinct=True, filter=Q(grade__isnull=False), default=[]),
-        majors=ArrayAgg("major", distinct=True, filter=~Q(major=""), default=[]),
-    )
+    choices = _filter_choices(request.user, people)
     form = DirectoryFilterForm(
         request.GET,
         branches=branches,
@@ -72,6 +69,28 @@ def _filtered_people(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySe
         .order_by("branch__name", F("grade").desc(nulls_last=True), "student_number", "pk")
     )
     return form, people
+
+
+# Everyone's grades and majors (the staff's choices) are kept this long: a pass over all the
+# people of a university on every request is what made the directory slow.
+EVERYONE_CHOICES_SECONDS = 5 * 60
+
+
+def _filter_choices(user, people: QuerySet[User]) -> dict[str, list]:
+    """The grades and majors of the people `user` sees, in one pass over them. A reviewer's
+    people are read through the index on their branch or group; everyone's (staff) are read once
+    every few minutes and kept in the process's memory, so a grade or major that has just
+    appeared may be offered a few minutes late."""
+    everyone = access.is_staff(user)
+    if everyone and (choices := caches["process"].get("members-directory-choices")) is not None:
+        return choices
+    choices = people.order_by().aggregate(
+        grades=ArrayAgg("grade", distinct=True, filter=Q(grade__isnull=False), default=[]),
+        majors=ArrayAgg("major", distinct=True, filter=~Q(major=""), default=[]),
+    )
+    if everyone:
+        caches["process"].set("members-directory-choices", choices, EVERYONE_CHOICES_SECONDS)
+    return choices
 
 
 @require_GET

@@ -35,8 +35,11 @@ from .queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 EMAIL_BATCH_SIZE = 200
-# A sweep records its notices this many to an insert, and sends their e-mails in one task each.
+# A sweep sends the e-mails of its notices this many to a task (one broker message each)...
 NOTICE_BATCH_SIZE = 500
+# ...and inserts its notices this many to a statement: a sweep telling up to this many asks
+# the database as often as one telling a few, and a larger one keeps its memory bounded.
+NOTICE_INSERT_SIZE = 5000
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,14 +113,16 @@ def notify_many(*, reminders: Iterable[Reminder], batch_size: int = NOTICE_BATCH
 
     What every reminder sweep does once it has found who is due: one query finds the keys
     already recorded (the people already told), the others are rendered as `notify` renders
-    them and inserted `batch_size` to a statement, and the e-mails of each batch go to the
-    broker as one task after commit. A concurrent run that records the same key first wins
+    them and inserted NOTICE_INSERT_SIZE to a statement, and their e-mails go to the broker
+    `batch_size` to a task, after commit. A concurrent run that records the same key first wins
     (the key is unique; this run's row is dropped), and its e-mail is still sent once: sending
     locks the notice. If the broker is down the notices stay pending and `send_pending_emails`
     sends them. Of reminders with the same key, the first is kept.
 
-    The queries do not grow with the number told: one to look the keys up, one insert per
-    batch and one to find the new notices' ids for the e-mail task.
+    Up to NOTICE_INSERT_SIZE people told, the queries do not grow with their number: one to
+    look the keys up, one for the recipients given by id, one insert and one to find the new
+    notices' ids for the e-mail tasks. Beyond, each further NOTICE_INSERT_SIZE costs an insert
+    and a look-up, so that a sweep's memory stays bounded.
     """
     due: dict[str, Reminder] = {}
     for reminder in reminders:
@@ -125,22 +130,33 @@ def notify_many(*, reminders: Iterable[Reminder], batch_size: int = NOTICE_BATCH
     if not due:
         return 0
     recorded = set(Notice.objects.filter(dedup_key__in=due).values_list("dedup_key", flat=True))
-    drafts = _drafts(_with_recipients([r for key, r in due.items() if key not in recorded]))
-    if not drafts:
+    new = _with_recipients([r for key, r in due.items() if key not in recorded])
+    if not new:
         return 0
+    told = 0
     with transaction.atomic():
-        Notice.objects.bulk_create(drafts, batch_size=batch_size, ignore_conflicts=True)
-        emailed = [draft.dedup_key for draft in drafts if draft.email_wanted]
-        if emailed:
-            pending = list(
-                Notice.objects.email_pending()
-                .filter(dedup_key__in=emailed)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            for start in range(0, len(pending), batch_size):
-                enqueue_on_commit(tasks.send_notice_emails, pending[start : start + batch_size])
-    return len(drafts)
+        for start in range(0, len(new), NOTICE_INSERT_SIZE):
+            drafts = _drafts(new[start : start + NOTICE_INSERT_SIZE])
+            Notice.objects.bulk_create(drafts, batch_size=NOTICE_INSERT_SIZE, ignore_conflicts=True)
+            told += len(drafts)
+            _send_emails_of(drafts, batch_size)
+    return told
+
+
+def _send_emails_of(drafts: Sequence[Notice], batch_size: int) -> None:
+    """Enqueue, after commit, the e-mails of the notices just inserted from `drafts` (those a
+    concurrent run recorded first are not pending here), `batch_size` to a task."""
+    emailed = [draft.dedup_key for draft in drafts if draft.email_wanted]
+    if not emailed:
+        return
+    pending = list(
+        Notice.objects.email_pending()
+        .filter(dedup_key__in=emailed)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(pending), batch_size):
+        enqueue_on_commit(tasks.send_notice_emails, pending[start : start + batch_size])
 
 
 def _with_recipients(reminders: list[Reminder]) -> list[Reminder]:

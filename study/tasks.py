@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import overview
 from .services import activities, track
 
 
@@ -21,3 +22,9 @@ def remind_behind_schedule() -> int:
 def remind_review_queue() -> int:
     """Daily: reviewers with entries waiting more than three days, once a day."""
     return track.remind_review_queue()
+
+
+@shared_task(name="study.refresh_overviews")
+def refresh_overviews() -> int:
+    """Every few minutes: the staff overview's figures of the plans under way, computed again."""
+    return overview.refresh()

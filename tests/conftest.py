@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 
@@ -30,16 +30,19 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 @pytest.fixture(autouse=True)
 def _clear_cache(request) -> Iterator[None]:
-    """Rate-limit counters live in the (database) cache; every database test starts with none."""
+    """Rate-limit counters live in the (database) cache, slow figures in each process's memory;
+    every database test starts with none."""
     db_fixture = next((n for n in ("transactional_db", "db") if n in request.fixturenames), None)
     if db_fixture is None and not request.node.get_closest_marker("django_db"):
         yield  # no database, no cache
         return
     if db_fixture is not None:
         request.getfixturevalue(db_fixture)  # set up before the fixture that asked for it
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -137,7 +137,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
-    }
+    },
+    # Each process's own memory, for figures that change slowly, may be a few minutes late and
+    # must cost no query at all (the directory's choices over everyone).
+    "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -252,9 +255,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
+# Uploaded files (suggestion photos): every web process and worker must see the same files, so
+# with several machines MEDIA_ROOT is a shared mount (NFS, CephFS), or MEDIA_STORAGE names
+# another storage class (one that needs no MEDIA_ROOT).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

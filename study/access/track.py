@@ -5,6 +5,7 @@ else gets 404, a reviewer of another branch or group included. The author change
 drafts and returned entries (403 otherwise); only his reviewers and staff review it.
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -32,14 +33,20 @@ def may_see_overview(user) -> bool:
     return is_staff(user)
 
 
+def _reviewed(user) -> Q:
+    """Rows of the people `user` reviews, as `person = ANY(ARRAY(<his people>))`: PostgreSQL
+    then reads their rows through the index on the person, however many people and rows the
+    portal holds, instead of joining every row to a guess at how many people he reviews."""
+    return Q(person__any_of=ArraySubquery(people_reviewed_by(user).order_by().values("pk")))
+
+
 def entries_visible_to(user) -> QuerySet[StudyEntry]:
     """Everything for staff; his own entries and his people's for anyone else."""
     if is_staff(user):
         return StudyEntry.objects.all()
     if not user.is_authenticated:
         return StudyEntry.objects.none()
-    reviewed = people_reviewed_by(user).values("pk")
-    return StudyEntry.objects.filter(Q(person=user) | Q(person__in=reviewed))
+    return StudyEntry.objects.filter(Q(person=user) | _reviewed(user))
 
 
 def review_queue(user) -> QuerySet[StudyEntry]:
@@ -48,8 +55,7 @@ def review_queue(user) -> QuerySet[StudyEntry]:
         return StudyEntry.objects.awaiting_review().exclude(person=user)
     if not user.is_authenticated:
         return StudyEntry.objects.none()
-    reviewed = people_reviewed_by(user).values("pk")
-    return StudyEntry.objects.awaiting_review().filter(person__in=reviewed)
+    return StudyEntry.objects.awaiting_review().filter(_reviewed(user))
 
 
 def can_change_entry(user, entry: StudyEntry) -> bool:
@@ -101,8 +107,7 @@ def enrollments_visible_to(user) -> QuerySet[Enrollment]:
         return Enrollment.objects.all()
     if not user.is_authenticated:
         return Enrollment.objects.none()
-    reviewed = people_reviewed_by(user).values("pk")
-    return Enrollment.objects.filter(Q(person=user) | Q(person__in=reviewed))
+    return Enrollment.objects.filter(Q(person=user) | _reviewed(user))
 
 
 def can_choose_participants(user, plan: StudyPlan) -> bool:

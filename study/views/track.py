@@ -1,7 +1,6 @@
 """The study track's pages: my study, the log and its entries, the reviewer queue, a person's
 progress with the sign-off, the staff overview with its exports, and a plan's participants."""
 
-from collections import defaultdict
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from common.exports import xlsx_response
 from members.access import is_staff
 from members.models import User
 
+from .. import overview as overview_figures
 from ..access import track as access
 from ..access.activities import activities_visible_to
 from ..exports import entries_dataset, progress_dataset
@@ -40,7 +40,6 @@ from ..progress import progress_of, reflection_minimums
 from ..services import track as services
 
 PAGE_SIZE = 20
-BEHIND_SHOWN = 50
 RECENT_ENTRIES = 20
 
 
@@ -412,43 +411,27 @@ def _overview_plan(request: HttpRequest) -> tuple[OverviewForm, StudyPlan | None
     return form, plan
 
 
-def _participants(plan: StudyPlan, branch=None):
-    enrollments = plan.enrollments.select_related("plan", "person__branch").order_by(
-        "person__branch__name", "person__student_number", "pk"
-    )
-    if branch is not None:
-        enrollments = enrollments.filter(person__branch=branch)
-    return enrollments
-
-
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """Per branch: participants in each stage and their average progress; who is behind."""
+    """Per branch: participants in each stage and their average progress; who is behind; as
+    computed at most a few minutes ago (`study.overview`), and saying when."""
     form, plan = _overview_plan(request)
     context: dict = {"form": form, "plan": plan}
     if plan is not None:
-        rows = progress_of(_participants(plan))
-        branches: dict[str, dict] = defaultdict(
-            lambda: {"stages": dict.fromkeys([*Stage.values, 0], 0), "total": 0, "sum": 0.0}
-        )
-        for item in rows:
-            branch = item.enrollment.person.branch
-            name = branch.name if branch else _("No branch")
-            summary = branches[name]
-            summary["stages"][0 if item.completed else item.enrollment.stage] += 1
-            summary["total"] += 1
-            summary["sum"] += item.overall
+        figures = overview_figures.figures_of(plan)
         table = [
             {
                 "name": name,
-                "stages": [summary["stages"][stage] for stage in Stage.values],
-                "completed": summary["stages"][0],
-                "total": summary["total"],
-                "average": int(summary["sum"] / summary["total"] * 100),
+                "stages": [stages[stage] for stage in Stage.values],
+                "completed": stages[0],
+                "total": total,
+                "average": int(progress_sum / total * 100),
             }
-            for name, summary in sorted(branches.items())
+            for name, stages, total, progress_sum in sorted(
+                ((name or _("No branch"), *rest) for name, *rest in figures.branches),
+                key=lambda branch: branch[0],
+            )
         ]
-        behind = [item for item in rows if item.behind]
         chart = {
             "labels": [row["name"] for row in table],
             "datasets": [
@@ -460,11 +443,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         query = urlencode({key: value for key, value in request.GET.items() if key != "page"})
         context |= {
             "table": table,
-            "behind": behind[:BEHIND_SHOWN],
-            "behind_count": len(behind),
-            "participants": len(rows),
+            "behind": overview_figures.behind_shown(figures),
+            "behind_count": figures.behind_count,
+            "participants": figures.participants,
             "chart": chart,
             "elapsed": int(plan.elapsed_share(timezone.localdate()) * 100),
+            "computed_at": figures.computed_at,
             "query": query or urlencode({"plan": plan.pk}),
         }
     return render(request, "study/overview.html", context)
@@ -497,7 +481,7 @@ def export_progress(request: HttpRequest) -> HttpResponse:
     form, plan = _overview_plan(request)
     rows = []
     if plan is not None:
-        rows = progress_of(_participants(plan, form.cleaned_data.get("branch")))
+        rows = progress_of(overview_figures.participants(plan, form.cleaned_data.get("branch")))
     return xlsx_response(progress_dataset(rows), "study-progress")
 
 

@@ -16,6 +16,8 @@ from feedback import tasks
 from feedback.models import Status, Suggestion
 from feedback.statistics import compute
 from notifications.models import Notice
+from notifications.services import NOTICE_BATCH_SIZE
+from tests.factories import UserFactory
 
 from .factories import SuggestionFactory
 
@@ -168,3 +170,17 @@ def test_reminding_many_asks_as_often_as_reminding_few(handler, services, staff)
     # Each of the twenty: the handler reminded and staff told, once.
     assert Notice.objects.filter(kind="feedback-overdue", recipient=handler).count() == 20
     assert Notice.objects.filter(kind="feedback-escalated", recipient=staff).count() == 20
+
+
+def test_telling_hundreds_asks_as_often_as_telling_a_few(handler, services, staff):
+    """Past one e-mail batch of notices (NOTICE_BATCH_SIZE), the sweep's first run still asks the
+    database as often as for a few: the notices are inserted in one statement."""
+    UserFactory.create_batch(29, staff=True)  # thirty staff told of each escalation
+    SuggestionFactory.create_batch(2, category=services, created_at=_days_ago(6))
+    first_few = _queries()
+    few_told = Notice.objects.count()
+    SuggestionFactory.create_batch(18, category=services, created_at=_days_ago(6))
+    first_many = _queries()
+    assert Notice.objects.count() - few_told > NOTICE_BATCH_SIZE
+    assert first_many == first_few
+    assert Notice.objects.filter(kind="feedback-escalated").count() == 20 * 30

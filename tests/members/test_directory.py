@@ -4,7 +4,10 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from members.models import PoliticalStatus, WorkstationRole
 from tests.factories import BranchFactory, UserFactory, WorkstationGroupFactory
@@ -231,3 +234,25 @@ def test_export_query_count_does_not_grow_with_people(
     populate(branch, 60)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert staff_client.get(EXPORT).status_code == 200
+
+
+@pytest.mark.django_db
+def test_everyones_grades_and_majors_are_read_once_every_few_minutes(
+    staff_client, reviewer_client, branch
+):
+    UserFactory(branch=branch, grade=2023, major="数学")
+    first = staff_client.get(DIRECTORY)
+    assert first.context["form"].fields["major"].choices[1:] == [("数学", "数学")]
+    UserFactory(branch=branch, grade=2024, major="物理")
+    with CaptureQueriesContext(connection) as again:
+        later = staff_client.get(DIRECTORY)
+    # The staff's choices come from memory for a few minutes (no pass over everyone)...
+    assert not any("ARRAY_AGG" in query["sql"] for query in again.captured_queries)
+    assert later.context["form"].fields["major"].choices[1:] == [("数学", "数学")]
+    # ...a reviewer's (his own people, through an index) are read every time...
+    mine = reviewer_client.get(DIRECTORY).context["form"].fields["major"].choices[1:]
+    assert mine == [("数学", "数学"), ("物理", "物理")]
+    # ...and once the few minutes are over, the staff's are read again.
+    caches["process"].clear()
+    choices = staff_client.get(DIRECTORY).context["form"].fields["major"].choices[1:]
+    assert choices == [("数学", "数学"), ("物理", "物理")]

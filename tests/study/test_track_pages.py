@@ -1,16 +1,21 @@
 """My study, the review queue and the staff overview: what they show, their exports, a plan's
 participants, and query counts that do not grow with the data."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import PoliticalStatus
+from study import overview, tasks
 from study.models import Enrollment, Requirement, Stage
 from tests.factories import BranchFactory, UserFactory
+from workstation.management.commands.setup_periodic_tasks import PERIODIC_TASKS
 
 from .factories import (
     ActivityFactory,
@@ -145,7 +150,41 @@ def test_the_overview_query_count_does_not_grow(
         assert staff_client.get(OVERVIEW, {"plan": plan.pk}).status_code == 200
     _grow(plan, BranchFactory(), 15)
     with django_assert_max_num_queries(len(few.captured_queries)):
+        assert tasks.refresh_overviews() == 1
+    with django_assert_max_num_queries(len(few.captured_queries)):
         assert staff_client.get(OVERVIEW, {"plan": plan.pk}).status_code == 200
+    cache.clear()  # the page computes them itself when it finds none
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert staff_client.get(OVERVIEW, {"plan": plan.pk}).status_code == 200
+
+
+def test_the_overview_says_when_it_computed_its_figures_and_keeps_them_a_while(
+    staff_client, plan, branch, monkeypatch
+):
+    EnrollmentFactory(plan=plan, person=UserFactory(party_member=True, branch=branch))
+    page = staff_client.get(OVERVIEW, {"plan": plan.pk}, **EN)
+    computed = timezone.localtime(page.context["computed_at"]).strftime("%H:%M")
+    assert f"Figures as computed at {computed}" in page.content.decode()
+    assert page.context["participants"] == 1
+    EnrollmentFactory(plan=plan, person=UserFactory(party_member=True, branch=branch))
+    # A few minutes later the page shows the same figures, from their time...
+    assert staff_client.get(OVERVIEW, {"plan": plan.pk}).context["participants"] == 1
+    # ...until the periodic task computes them again...
+    assert tasks.refresh_overviews() == 1
+    assert staff_client.get(OVERVIEW, {"plan": plan.pk}).context["participants"] == 2
+    # ...or they are too old, and the page computes them itself.
+    EnrollmentFactory(plan=plan, person=UserFactory(party_member=True, branch=branch))
+    monkeypatch.setattr(overview, "MAX_AGE", datetime.timedelta(0))
+    assert staff_client.get(OVERVIEW, {"plan": plan.pk}).context["participants"] == 3
+
+
+def test_the_overview_task_skips_plans_not_under_way(plan):
+    StudyPlanFactory(
+        starts_on=timezone.localdate() - datetime.timedelta(days=400),
+        ends_on=timezone.localdate() - datetime.timedelta(days=200),
+    )
+    assert tasks.refresh_overviews() == 1
+    assert ("study.refresh_overviews", 10) in PERIODIC_TASKS.values()
 
 
 def test_the_entries_export_is_filtered_and_formula_safe(staff_client, plan, member):

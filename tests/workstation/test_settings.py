@@ -52,3 +52,12 @@ def test_only_postgresql_is_accepted():
     result = manage("check", **{**PRODUCTION, "DATABASE_URL": "mysql://root@127.0.0.1/workstation"})
     assert result.returncode != 0
     assert "DATABASE_URL must point to a PostgreSQL server" in result.stderr
+
+
+def test_templates_are_read_once_per_process():
+    """Django's cached loader keeps each parsed template: no file is read again per request."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    (loader,) = engines["django"].engine.template_loaders
+    assert isinstance(loader, Loader)

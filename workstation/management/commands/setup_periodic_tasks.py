@@ -26,6 +26,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
         24 * 60,
     ),
     gettext_noop("Remind of study activities tomorrow"): ("study.remind_activity_tomorrow", 60),
+    # The staff overview's figures, so that its page never computes everyone's progress itself.
+    gettext_noop("Compute the study overview"): ("study.refresh_overviews", 10),
     gettext_noop("Remind of overdue suggestions"): ("feedback.remind_overdue", 60),
     # Checked hourly; a batch goes only when its time has come and it has enough authors (the
     # FEEDBACK_ANONYMOUS_NEWS_* settings), however often or by whom it is run.
