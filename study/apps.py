@@ -17,11 +17,13 @@ class StudyConfig(AppConfig):
     def ready(self) -> None:
         from feedback.practice import suggestions_answered
         from members.timeline import register
+        from members.training import register as register_training
 
         from . import checks  # noqa: F401 - registers the checks
         from .practice import register as register_practice_source
-        from .progress import sign_off_timeline
+        from .progress import sign_off_timeline, training_hours
 
         register(sign_off_timeline)
+        register_training(training_hours)
         # Stage 3's practice sources, one line per app that keeps practice records.
         register_practice_source(suggestions_answered)

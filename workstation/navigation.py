@@ -57,6 +57,10 @@ MENUS: tuple[Menu, ...] = (
             Link("study:overview", _("Study overview"), "nav_study_overview", "nav-study-overview"),
             Link("feedback:queue", _("Suggestion queue"), "nav_feedback_queue", "nav-queue"),
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
+            Link("members:ledger", _("Party development ledger"), "user.is_staff", "nav-ledger"),
+            Link(
+                "members:incomplete", _("Timelines incomplete"), "user.is_staff", "nav-incomplete"
+            ),
             Link("admin:index", _("Administration"), "user.is_staff", "nav-admin"),
         ),
     ),

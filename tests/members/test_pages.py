@@ -134,7 +134,7 @@ def test_a_reviewer_sees_his_persons_page_with_the_milestone_form(reviewer_clien
 
 
 @pytest.mark.django_db
-def test_staff_may_record_milestones_of_anyone(staff_client, student):
+def test_staff_may_record_steps_of_anyone(staff_client, student):
     page = staff_client.get(person_url(student)).content.decode()
     assert 'data-testid="milestone-form"' in page
 
@@ -277,7 +277,7 @@ def test_a_person_may_not_record_his_own_milestones(member_client, member):
 
 
 @pytest.mark.django_db
-def test_outsiders_may_not_record_milestones(student_client, member_client, member, branch):
+def test_outsiders_may_not_record_steps(student_client, member_client, member, branch):
     another_member = applicant_in(branch)
     data = {"kind": "activist", "date": days_ago(10).isoformat()}
     assert student_client.post(add_url(member), data).status_code == 404

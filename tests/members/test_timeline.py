@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from members.models import Milestone, PoliticalStatus
-from members.services import record_milestone, remove_latest_milestone
+from members.services import record_step, remove_step
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def days_ago(n: int) -> datetime.date:
 
 
 def record(person, kind, date, actor=None):
-    return record_milestone(actor=actor, person=person, kind=kind, date=date, note="")
+    return record_step(actor=actor, person=person, kind=kind, date=date, note="")
 
 
 def timeline_to_probationary(person, probationary_days_ago=400):
@@ -126,7 +126,7 @@ def test_an_unknown_kind_is_refused():
 def test_removing_the_latest_step_steps_the_status_back(staff):
     person = UserFactory()
     probationary = timeline_to_probationary(person)
-    remove_latest_milestone(actor=staff, milestone=probationary)
+    remove_step(actor=staff, step=probationary)
     person.refresh_from_db()
     assert person.political_status == PoliticalStatus.CANDIDATE
     assert not Milestone.objects.filter(pk=probationary.pk).exists()
@@ -137,7 +137,7 @@ def test_only_the_latest_step_can_be_removed(staff):
     timeline_to_probationary(person)
     first = person.milestones.get(kind="application")
     with pytest.raises(ValidationError):
-        remove_latest_milestone(actor=staff, milestone=first)
+        remove_step(actor=staff, step=first)
     assert person.milestones.count() == 4
 
 
@@ -145,7 +145,7 @@ def test_removing_the_only_step_restores_the_status_before_it(staff):
     person = UserFactory(political_status=PoliticalStatus.LEAGUE)
     person.history.update(history_date=timezone.now() - datetime.timedelta(days=2))
     application = record(person, "application", days_ago(1))
-    remove_latest_milestone(actor=staff, milestone=application)
+    remove_step(actor=staff, step=application)
     person.refresh_from_db()
     assert person.political_status == PoliticalStatus.LEAGUE
 

@@ -53,7 +53,7 @@ def _seeded_people() -> list[tuple]:
 @pytest.mark.django_db
 def test_demo_people_follow_the_timeline_rules(settings):
     from members.models import MILESTONE_STATUS, Branch, PoliticalStatus, User, WorkstationRole
-    from members.services import check_milestone
+    from members.services import check_step
 
     settings.DEBUG = True
     call_command("seed_demo", "--scale", "2", "--seed", "7")
@@ -65,7 +65,7 @@ def test_demo_people_follow_the_timeline_rules(settings):
         # Replaying each timeline through the rules, step by step, is accepted.
         replay = User.objects.create(email=f"replay-{person.pk}@example.edu.cn")
         for milestone in timeline:
-            check_milestone(person=replay, kind=milestone.kind, date=milestone.date)
+            check_step(person=replay, kind=milestone.kind, date=milestone.date)
             replay.milestones.create(kind=milestone.kind, date=milestone.date)
         if timeline:
             assert person.political_status == MILESTONE_STATUS[timeline[-1].kind]
