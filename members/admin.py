@@ -324,7 +324,7 @@ class MilestoneAddForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        check_step_in_form(self, cleaned.get("person"))
+        check_step_in_form(self, cleaned.get("person"), by_field=True)
         return cleaned
 
 

@@ -87,8 +87,21 @@ def step_details(cleaned: dict) -> dict:
     return details
 
 
-def check_step_in_form(form: forms.Form, person: User) -> None:
-    """Run the procedure's rules on a form's step; a refusal shows above the form."""
+# Which field of a form a refusal of `check_step` belongs to, where the form shows it there.
+STEP_ERROR_FIELDS = {
+    "invalid_kind": "kind",
+    "duplicate": "kind",
+    "out_of_order": "kind",
+    "ended": "kind",
+    "future": "date",
+    "before_previous": "date",
+    "too_soon": "date",
+}
+
+
+def check_step_in_form(form: forms.Form, person: User | None, *, by_field: bool = False) -> None:
+    """Run the procedure's rules on a form's step; a refusal shows above the form (or under
+    its field, `by_field`)."""
     cleaned = form.cleaned_data
     if person is not None and cleaned.get("kind") and cleaned.get("date") and not form.errors:
         try:
@@ -96,7 +109,7 @@ def check_step_in_form(form: forms.Form, person: User) -> None:
                 person=person, kind=cleaned["kind"], date=cleaned["date"], **step_details(cleaned)
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(STEP_ERROR_FIELDS.get(error.code) if by_field else None, error)
 
 
 class StepForm(BootstrapForm):

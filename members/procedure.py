@@ -301,7 +301,7 @@ def _candidate(*, person, date, by_kind, steps, **_details) -> None:
             days=TRAINING_DAYS,
             hours=TRAINING_HOURS,
             had_days=days,
-            had_hours=hours.normalize() if hours else 0,
+            had_hours=int(hours) if hours == int(hours) else hours,
         )
     gap = record_gap(steps, until=date)
     if gap is not None:
@@ -476,21 +476,29 @@ class Outlook:
 
 
 def outlook(steps: list[Milestone]) -> Outlook:
-    """What comes next after `steps` (one person's, any order)."""
+    """What comes next after `steps` (one person's, any order), from the furthest step
+    recorded: a timeline filled in with its key dates only (migrated, imported) goes on from
+    there."""
     steps = sorted(steps, key=lambda s: (s.date, s.pk or 0))
     by_kind = {step.kind: step for step in steps}
     if any(k in by_kind for k in FINAL_STEPS):
         return Outlook(None)
-    if Kind.APPLICATION not in by_kind:
-        return Outlook(Kind.APPLICATION)
-    if Kind.TALK not in by_kind:
-        application = by_kind[Kind.APPLICATION].date
+    if Kind.APPROVAL in by_kind:
+        end = probation_end(steps)
+        if Kind.OATH not in by_kind:
+            return Outlook(Kind.OATH, by_kind[Kind.APPROVAL].date, Kind.FULL, end)
+        return Outlook(Kind.FULL, end, Kind.FULL, end)
+    if Kind.PROBATIONARY in by_kind:
+        meeting = by_kind[Kind.PROBATIONARY].date
         return Outlook(
-            Kind.TALK, application, Kind.TALK, add_months(application, TALK_WITHIN_MONTHS)
+            Kind.APPROVAL, meeting, Kind.APPROVAL, add_months(meeting, APPROVAL_WITHIN_MONTHS)
         )
-    if Kind.ACTIVIST not in by_kind:
-        return Outlook(Kind.ACTIVIST, by_kind[Kind.TALK].date)
-    if Kind.CANDIDATE not in by_kind:
+    for kind in (Kind.PROBATIONARY, Kind.PUBLICITY, Kind.INTRODUCERS):
+        previous = by_kind.get(AFTER[kind])
+        if previous is not None:
+            start = previous.end_date + datetime.timedelta(days=1) if previous.end_date else None
+            return Outlook(kind, start or previous.date)
+    if Kind.ACTIVIST in by_kind:
         activist = by_kind[Kind.ACTIVIST].date
         last_record = max([activist] + [s.date for s in steps if s.kind == Kind.RECORD])
         return Outlook(
@@ -499,17 +507,11 @@ def outlook(steps: list[Milestone]) -> Outlook:
             Kind.RECORD,
             add_months(last_record, RECORD_EVERY_MONTHS),
         )
-    for kind in (Kind.INTRODUCERS, Kind.PUBLICITY, Kind.PROBATIONARY):
-        if kind not in by_kind:
-            previous = by_kind[AFTER[kind]]
-            start = previous.end_date + datetime.timedelta(days=1) if previous.end_date else None
-            return Outlook(kind, start or previous.date)
-    meeting = by_kind[Kind.PROBATIONARY].date
-    if Kind.APPROVAL not in by_kind:
+    if Kind.TALK in by_kind:
+        return Outlook(Kind.ACTIVIST, by_kind[Kind.TALK].date)
+    if Kind.APPLICATION in by_kind:
+        application = by_kind[Kind.APPLICATION].date
         return Outlook(
-            Kind.APPROVAL, meeting, Kind.APPROVAL, add_months(meeting, APPROVAL_WITHIN_MONTHS)
+            Kind.TALK, application, Kind.TALK, add_months(application, TALK_WITHIN_MONTHS)
         )
-    end = probation_end(steps)
-    if Kind.OATH not in by_kind:
-        return Outlook(Kind.OATH, by_kind[Kind.APPROVAL].date, Kind.FULL, end)
-    return Outlook(Kind.FULL, end, Kind.FULL, end)
+    return Outlook(Kind.APPLICATION)

@@ -24,6 +24,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     student_number = factory.Sequence(lambda n: f"2024{n:05d}")
     name = factory.Sequence(lambda n: f"同学{n}")
     password = PASSWORD_HASH
+    # Old enough to apply to the Party on any date the tests use.
+    birth_date = datetime.date(1990, 1, 1)
 
     class Params:
         staff = factory.Trait(is_staff=True, student_number=None)
@@ -65,7 +67,7 @@ class WorkstationGroupFactory(factory.django.DjangoModelFactory):
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
-    """A milestone row as it is stored; timelines that obey the rules use `record_step` (`develop`)."""
+    """A step as it is stored; timelines that obey the rules use `record_step` (`develop`)."""
 
     class Meta:
         model = Milestone
@@ -87,7 +89,7 @@ def develop(person: User, status: str, *, anchor: datetime.date | None = None, a
         UserFactory(political_status=PoliticalStatus.FULL, branch=person.branch) for _ in range(4)
     ]
     birth, steps = demo_timeline(
-        random.Random(person.pk),  # noqa: S311 - test data
+        random.Random(person.pk),
         status,
         anchor or today - datetime.timedelta(days=200),
         today,

@@ -214,7 +214,7 @@ def test_a_milestone_added_in_the_admin_goes_through_the_rules(admin_client_, st
             "activist",
             days_ago(3),
             "kind",
-            "“Named a Party activist” needs “Application submitted” to be recorded first.",
+            "“Named a Party activist” needs “Talk with the applicant” to be recorded first.",
         ),
         (
             "application",
@@ -260,9 +260,11 @@ def test_only_the_note_of_a_milestone_changes(admin_client_, student):
     )
 
 
-def test_only_the_latest_milestone_is_deleted(admin_client_, student):
+def test_only_a_step_nothing_depends_on_is_deleted(admin_client_, student, reviewer):
     first = record_step(actor=None, person=student, kind="application", date=days_ago(200))
-    latest = record_step(actor=None, person=student, kind="activist", date=days_ago(100))
+    latest = record_step(
+        actor=None, person=student, kind="talk", date=days_ago(190), member_1=reviewer
+    )
 
     page = admin_client_.get(f"{MILESTONES}{first.pk}/change/", **EN).content.decode()
     assert f"{MILESTONES}{first.pk}/delete/" not in page
@@ -272,7 +274,7 @@ def test_only_the_latest_milestone_is_deleted(admin_client_, student):
         assert response.url == f"{MILESTONES}{first.pk}/change/"
     assert Milestone.objects.filter(pk=first.pk).exists()
     follow = admin_client_.get(response.url, **EN).content.decode()
-    assert "Only the latest milestone of a timeline can be removed." in follow
+    assert "cannot be removed while later steps depend on it" in follow
 
     page = admin_client_.get(f"{MILESTONES}{latest.pk}/change/").content.decode()
     assert f"{MILESTONES}{latest.pk}/delete/" in page

@@ -35,7 +35,7 @@ def test_recording_a_milestone_refuses_who_does_not_review_the_person(member, st
 
 def test_the_persons_reviewer_and_staff_record_his_milestones(member, reviewer, staff):
     record_step(actor=reviewer, person=member, kind="application", date=days_ago(900))
-    record_step(actor=staff, person=member, kind="activist", date=days_ago(800))
+    record_step(actor=staff, person=member, kind="talk", date=days_ago(890), member_1=reviewer)
     assert list(member.milestones.values_list("recorded_by", flat=True)) == [
         reviewer.pk,
         staff.pk,
@@ -43,9 +43,7 @@ def test_the_persons_reviewer_and_staff_record_his_milestones(member, reviewer, 
 
 
 def test_removing_a_milestone_refuses_who_may_not_record_it(member, reviewer, student):
-    milestone = record_step(
-        actor=reviewer, person=member, kind="application", date=days_ago(9)
-    )
+    milestone = record_step(actor=reviewer, person=member, kind="application", date=days_ago(9))
     with pytest.raises(PermissionDenied):
         remove_step(actor=student, step=milestone)
     assert Milestone.objects.filter(pk=milestone.pk).exists()
