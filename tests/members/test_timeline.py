@@ -136,9 +136,11 @@ def test_a_date_in_the_future_is_refused(people):
 
 
 def test_a_step_cannot_be_skipped(people):
-    person, full = people
+    person, _ = people
     message = refused(person, "activist", days_ago(10), method="members")
-    assert message == "“Named a Party activist” needs “Talk with the applicant” to be recorded first."
+    assert message == (
+        "“Named a Party activist” needs “Talk with the applicant” to be recorded first."
+    )
 
 
 # --- the talk ----------------------------------------------------------------------------------
