@@ -154,10 +154,18 @@ class StepForm(BootstrapForm):
         help_text=_("For a public notice."),
     )
     days = forms.IntegerField(
-        label=_("Days"), required=False, min_value=1, max_value=60, help_text=_("For training.")
+        label=pgettext_lazy("development", "Days"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("For training."),
     )
     hours = forms.IntegerField(
-        label=_("Hours"), required=False, min_value=1, max_value=500, help_text=_("For training.")
+        label=pgettext_lazy("development", "Hours"),
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text=_("For training."),
     )
     months = forms.IntegerField(
         label=_("Months"),

@@ -206,7 +206,7 @@ def _application(*, person, date, **_details) -> None:
         raise _refuse(
             _(
                 "An applicant must be at least %(age)s on the day of the application: this one "
-                "is %(age)s on %(date)s."
+                "turns %(age)s on %(date)s."
             ),
             "too_young",
             age=MIN_AGE,
