@@ -136,11 +136,11 @@ def _record_demo_timeline(
 ) -> None:
     """A timeline for a demo account, recorded step by step through the procedure's rules."""
     rng = random.Random(person.email)  # noqa: S311 - demo data, reproducible on purpose
-    members = list(
-        User.objects.filter(branch=branch, political_status=PoliticalStatus.FULL)
-        .exclude(pk=person.pk)
-        .order_by("pk")[:4]
-    )
+    # Full members of his branch as contact persons and introducers (of the college, if the
+    # branch has too few).
+    full = User.objects.filter(political_status=PoliticalStatus.FULL).exclude(pk=person.pk)
+    members = list(full.filter(branch=branch).order_by("pk")[:4])
+    members += list(full.exclude(branch=branch).order_by("pk")[: 4 - len(members)])
     birth, steps = demo_timeline(
         rng,
         person.political_status,
