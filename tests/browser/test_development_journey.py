@@ -3,7 +3,6 @@ person's page: steps the rules forbid are refused with the rule and accepted onc
 the branch's development page shows him and the ledger downloads."""
 
 import datetime
-import io
 
 import openpyxl
 import pytest
@@ -23,10 +22,8 @@ def test_a_secretary_develops_an_applicant_and_exports_the_ledger(
 ):
     branch = BranchFactory(name="本科生第一党支部")
     secretary_of(branch, student_number="20190001", language="en")
-    contacts = [
+    for name in ("王联系", "赵联系"):
         UserFactory(name=name, political_status=PoliticalStatus.FULL, branch=branch)
-        for name in ("王联系", "赵联系")
-    ]
     UserFactory(name="钱预备", political_status=PoliticalStatus.PROBATIONARY, branch=branch)
     person = UserFactory(
         name="孙申请", branch=branch, political_status=PoliticalStatus.LEAGUE, language="en"
@@ -107,7 +104,7 @@ def test_a_secretary_develops_an_applicant_and_exports_the_ledger(
     page.screenshot(path=artifacts / "development-3-branch.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_test_id("ledger-export").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(download.value.path())
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "Name" and rows[0][-1] == "Remarks"
     mine = next(r for r in rows if r[0] == "孙申请")
