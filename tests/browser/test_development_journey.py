@@ -3,6 +3,7 @@ person's page: steps the rules forbid are refused with the rule and accepted onc
 the branch's development page shows him and the ledger downloads."""
 
 import datetime
+import io
 
 import openpyxl
 import pytest
@@ -104,7 +105,7 @@ def test_a_secretary_develops_an_applicant_and_exports_the_ledger(
     page.screenshot(path=artifacts / "development-3-branch.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_test_id("ledger-export").click()
-    book = openpyxl.load_workbook(download.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "Name" and rows[0][-1] == "Remarks"
     mine = next(r for r in rows if r[0] == "孙申请")
