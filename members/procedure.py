@@ -46,6 +46,16 @@ AFTER: dict[str, str] = {
     Kind.FULL: Kind.APPROVAL,
     Kind.CANCELLATION: Kind.APPROVAL,
 }
+# The dates a roster carries (入党申请时间, 确定积极分子时间, 确定发展对象时间, 入党时间, 转正时间),
+# each after the one before: a roster has no talks, contact persons or public notices, so a
+# step from a roster follows the one before it among these.
+ROSTER_AFTER: dict[str, str] = {
+    Kind.ACTIVIST: Kind.APPLICATION,
+    Kind.CANDIDATE: Kind.ACTIVIST,
+    Kind.PROBATIONARY: Kind.CANDIDATE,
+    Kind.FULL: Kind.PROBATIONARY,
+}
+ROSTER_STEPS = [Kind.APPLICATION, *ROSTER_AFTER]
 # Steps that end the procedure: nothing is recorded after them.
 FINAL_STEPS = (Kind.FULL, Kind.CANCELLATION)
 # Steps of an activist's time, closed once he is a development candidate.
@@ -116,10 +126,14 @@ def check_step(
     hours: int | None = None,
     months: int | None = None,
     steps: list[Milestone] | None = None,
+    from_roster: bool = False,
 ) -> None:
     """Refuse a step that breaks a rule of the procedure, saying which.
 
-    `steps` are the person's recorded steps (read from the database if not given).
+    `steps` are the person's recorded steps (read from the database if not given). A step
+    `from_roster` is one of the dates a roster carries: it keeps the rules on dates (order, age,
+    a year as an activist, the probation's year) and not those on what a roster cannot say
+    (talks, contact persons, training, public notice).
     """
     if kind not in Kind.values:
         raise _refuse(_("Choose a step from the list."), "invalid_kind")
@@ -144,7 +158,7 @@ def check_step(
             step=final.get_kind_display(),
             date=final.date,
         )
-    before = AFTER.get(kind)
+    before = (ROSTER_AFTER if from_roster else AFTER).get(kind)
     if before is not None:
         previous = by_kind.get(before)
         if previous is None:
@@ -169,7 +183,8 @@ def check_step(
             step=label,
             date=by_kind[Kind.CANDIDATE].date,
         )
-    RULES[kind](
+    rule = ROSTER_RULES.get(kind, _nothing_more) if from_roster else RULES[kind]
+    rule(
         person=person,
         date=date,
         by_kind=by_kind,
@@ -272,6 +287,11 @@ def _training(*, days, hours, **_details) -> None:
 
 
 def _candidate(*, person, date, by_kind, steps, **_details) -> None:
+    _a_year_as_activist(date=date, by_kind=by_kind)
+    _candidate_prepared(person=person, date=date, by_kind=by_kind, steps=steps)
+
+
+def _a_year_as_activist(*, date, by_kind, **_details) -> None:
     activist = by_kind[Kind.ACTIVIST]
     earliest = one_year_after(activist.date)
     if date < earliest:
@@ -284,6 +304,9 @@ def _candidate(*, person, date, by_kind, steps, **_details) -> None:
             activist=activist.date,
             earliest=earliest,
         )
+
+
+def _candidate_prepared(*, person, date, by_kind, steps) -> None:
     review = by_kind.get(Kind.REVIEW)
     if review is None or review.date > date:
         raise _refuse(
@@ -423,6 +446,13 @@ RULES = {
     Kind.EXTENSION: _extension,
     Kind.FULL: _full,
     Kind.CANCELLATION: _nothing_more,
+}
+
+# The rules on the dates a roster carries.
+ROSTER_RULES = {
+    Kind.APPLICATION: _application,
+    Kind.CANDIDATE: _a_year_as_activist,
+    Kind.FULL: _full,
 }
 
 

@@ -34,6 +34,24 @@ BATCH_SIZE = 1000
 
 # --- reading a file ------------------------------------------------------------------------------
 
+# The development dates a Chinese or English roster carries, by the step they date
+# (`members.services.record_roster_dates` records them through the procedure's rules), and
+# the birth date an applicant needs. Not read by `RosterResource` yet.
+DATE_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "birth_date": ("出生日期", "出生年月", "生日", "date of birth", "birth date", "birthday"),
+    "application": ("入党申请时间", "申请入党时间", "递交入党申请书时间", "application date"),
+    "activist": ("确定积极分子时间", "确定为入党积极分子时间", "积极分子时间", "activist since"),
+    "candidate": ("确定发展对象时间", "列为发展对象时间", "发展对象时间", "candidate since"),
+    "probationary": (
+        "入党时间",
+        "预备党员时间",
+        "接收预备党员时间",
+        "admitted",
+        "joined the party",
+    ),
+    "full": ("转正时间", "转为正式党员时间", "full member since", "confirmed"),
+}
+
 # Headers as Chinese and English rosters write them. The header of the reader's own language
 # is accepted too, whatever its translation (see `read_table`).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {

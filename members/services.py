@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.services import Reminder, notify, notify_many
@@ -23,7 +24,14 @@ from .models import (
     add_months,
     one_year_after,
 )
-from .procedure import ACTIVIST_STEPS, AFTER, check_step, outlook, probation_end
+from .procedure import (
+    ACTIVIST_STEPS,
+    AFTER,
+    ROSTER_STEPS,
+    check_step,
+    outlook,
+    probation_end,
+)
 
 PROBATION_REMINDER_DAYS = 30
 STATUS_RANK: list[str] = list(PoliticalStatus.values)
@@ -141,6 +149,108 @@ def _set_status(person: User, status: str, *, actor: User | None) -> None:
         person.political_status = status
         person._history_user = actor
         person.save(update_fields=["political_status"])
+
+
+@dataclass(frozen=True)
+class RosterDates:
+    """One roster row's development dates, parsed: the row's number as the spreadsheet shows
+    it, the person, his birth date and the dates of the steps (`procedure.ROSTER_STEPS`), and
+    the status the roster gives him (empty if none)."""
+
+    row: int
+    person: User
+    dates: dict[str, datetime.date]
+    birth_date: datetime.date | None = None
+    status: str = ""
+
+
+@transaction.atomic
+def record_roster_dates(*, actor: User | None, rows: list[RosterDates]) -> list[tuple[int, str]]:
+    """Record the development dates a roster carries, through the procedure's rules on dates.
+
+    Returns each row that breaks a rule, with its row number and the rule; then nothing is
+    saved. The people are locked for the whole of it, so that a step recorded on a person's
+    page meanwhile is neither overwritten nor recorded twice. A date already recorded stays;
+    a different date for it is refused. The status never goes down, and a roster that makes
+    someone a probationary or full member needs the date behind it. An admission date from a
+    roster stands for the branch meeting and the approval (as the migration of older
+    timelines does).
+    """
+    if actor is not None and any(not can_record_step(actor, row.person) for row in rows):
+        raise PermissionDenied
+    locked = {
+        person.pk: person
+        for person in User.objects.select_for_update()
+        .filter(pk__in=[row.person.pk for row in rows])
+        .order_by("pk")
+        .prefetch_related("milestones")
+    }
+    errors: list[tuple[int, str]] = []
+    planned: list[tuple[User, list[Milestone]]] = []
+    for row in rows:
+        person = locked[row.person.pk]
+        if row.birth_date is not None:
+            person.birth_date = row.birth_date
+        try:
+            planned.append((person, _roster_steps(person, row)))
+        except ValidationError as error:
+            errors.append((row.row, " ".join(error.messages)))
+    if errors:
+        return errors
+    for person, new in planned:
+        if person.birth_date is not None:
+            User.objects.filter(pk=person.pk).update(birth_date=person.birth_date)
+        for step in new:
+            step._history_user = actor
+            step.save()
+        steps = list(person.milestones.all())
+        _set_status(person, status_from(steps, person.political_status), actor=actor)
+    return []
+
+
+def _roster_steps(person: User, row: RosterDates) -> list[Milestone]:
+    """The steps a roster row adds to `person`'s timeline (unsaved), or the rule it breaks."""
+    steps = list(person.milestones.all())
+    recorded = {step.kind: step for step in steps}
+    new: list[Milestone] = []
+    for kind in ROSTER_STEPS:
+        date = row.dates.get(kind)
+        if date is None:
+            continue
+        if kind in recorded:
+            if recorded[kind].date != date:
+                raise ValidationError(
+                    _("“%(step)s” is recorded on %(recorded)s; the roster says %(date)s."),
+                    params={
+                        "step": recorded[kind].get_kind_display(),
+                        "recorded": date_format(recorded[kind].date),
+                        "date": date_format(date),
+                    },
+                )
+            continue
+        check_step(person=person, kind=kind, date=date, steps=steps, from_roster=True)
+        added = [Milestone(person=person, kind=kind, date=date, note=_("From a roster"))]
+        if kind == Milestone.Kind.PROBATIONARY and Milestone.Kind.APPROVAL not in recorded:
+            added.append(
+                Milestone(
+                    person=person, kind=Milestone.Kind.APPROVAL, date=date, note=_("From a roster")
+                )
+            )
+        steps.extend(added)
+        new.extend(added)
+    needed = {
+        PoliticalStatus.PROBATIONARY: Milestone.Kind.PROBATIONARY,
+        PoliticalStatus.FULL: Milestone.Kind.FULL,
+    }.get(row.status)
+    if needed and needed not in {step.kind for step in steps}:
+        raise ValidationError(
+            _("A roster makes someone “%(status)s” only with the date of “%(step)s”."),
+            params={
+                "status": PoliticalStatus(row.status).label,
+                "step": Milestone.Kind(needed).label,
+            },
+        )
+    return new
 
 
 @transaction.atomic
