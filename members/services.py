@@ -192,7 +192,7 @@ def record_roster_dates(*, actor: User | None, rows: list[RosterDates]) -> list[
         if row.birth_date is not None:
             person.birth_date = row.birth_date
         try:
-            planned.append((person, _roster_steps(person, row)))
+            planned.append((person, roster_steps(person, row)))
         except ValidationError as error:
             errors.append((row.row, " ".join(error.messages)))
     if errors:
@@ -203,14 +203,16 @@ def record_roster_dates(*, actor: User | None, rows: list[RosterDates]) -> list[
         for step in new:
             step._history_user = actor
             step.save()
-        steps = list(person.milestones.all())
+        steps = [*person.milestones.all(), *new]  # those loaded with the lock, and the new
         _set_status(person, status_from(steps, person.political_status), actor=actor)
     return []
 
 
-def _roster_steps(person: User, row: RosterDates) -> list[Milestone]:
-    """The steps a roster row adds to `person`'s timeline (unsaved), or the rule it breaks."""
-    steps = list(person.milestones.all())
+def roster_steps(person: User, row: RosterDates) -> list[Milestone]:
+    """The steps a roster row adds to `person`'s timeline (unsaved), or the rule it breaks.
+
+    `person` may be new, not yet saved: he has no steps yet."""
+    steps = list(person.milestones.all()) if person.pk else []
     recorded = {step.kind: step for step in steps}
     new: list[Milestone] = []
     for kind in ROSTER_STEPS:
@@ -228,7 +230,11 @@ def _roster_steps(person: User, row: RosterDates) -> list[Milestone]:
                     },
                 )
             continue
-        check_step(person=person, kind=kind, date=date, steps=steps, from_roster=True)
+        try:
+            check_step(person=person, kind=kind, date=date, steps=steps, from_roster=True)
+        except ValidationError as error:
+            error.step = kind  # the column that breaks the rule
+            raise
         added = [Milestone(person=person, kind=kind, date=date, note=_("From a roster"))]
         if kind == Milestone.Kind.PROBATIONARY and Milestone.Kind.APPROVAL not in recorded:
             added.append(
