@@ -131,7 +131,12 @@ def get_person_for_user(user, pk: int, *, write: bool = False) -> User:
     person = User.objects.select_related("branch", "group").filter(pk=pk).first()
     if person is None or not user.is_authenticated:
         raise Http404
-    may_see = is_staff(user) or person.pk == user.pk or reviews(user, person)
+    may_see = (
+        is_staff(user)
+        or person.pk == user.pk
+        or reviews(user, person)
+        or can_record_step(user, person)
+    )
     if not may_see:
         raise Http404
     if write and not can_record_step(user, person):
@@ -145,14 +150,18 @@ def may_open_directory(user) -> bool:
 
 
 def can_record_step(user, person: User) -> bool:
-    """Staff and the secretary of the person's (active) branch record the steps of his
-    development; workstation officers and group leaders read them but do not record, and
-    nobody records his own."""
+    """Staff, and the secretary and committee members of the person's (active) branch, record
+    the steps of his development; workstation officers and group leaders read them but do not
+    record, and nobody records his own."""
     if is_staff(user):
         return True
     if not user.is_authenticated or user.pk == person.pk or person.branch_id is None:
         return False
-    return Branch.objects.filter(pk=person.branch_id, secretary=user, is_active=True).exists()
+    return (
+        Branch.objects.filter(pk=person.branch_id, is_active=True)
+        .filter(Q(secretary=user) | Q(committee=user))
+        .exists()
+    )
 
 
 def can_remove_step(user, step: Milestone) -> bool:
@@ -161,10 +170,13 @@ def can_remove_step(user, step: Milestone) -> bool:
 
 
 def can_see_development(user, branch: Branch) -> bool:
-    """The branch's development page and ledger: staff and the branch's secretary."""
-    return is_staff(user) or bool(
-        user.is_authenticated and branch.secretary_id == user.pk and branch.is_active
-    )
+    """The branch's development page and ledger: staff, the branch's secretary and its
+    committee members."""
+    if is_staff(user):
+        return True
+    if not user.is_authenticated or not branch.is_active:
+        return False
+    return branch.secretary_id == user.pk or branch.committee.filter(pk=user.pk).exists()
 
 
 def can_export_ledger(user) -> bool:
@@ -205,12 +217,14 @@ def can_import_roster(user) -> bool:
 
 
 def branches_visible_to(user) -> QuerySet[Branch]:
-    """All branches for staff; for others the branch they belong to or lead."""
+    """All branches for staff; for others the branch they belong to, lead or sit on the
+    committee of."""
     if is_staff(user):
         return Branch.objects.all()
     if not user.is_authenticated:
         return Branch.objects.none()
-    return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id))
+    on_committee = Branch.committee.through.objects.filter(user=user).values("branch_id")
+    return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id) | Q(pk__in=on_committee))
 
 
 def branch_ids_visible_to(user) -> set[int]:

@@ -270,12 +270,12 @@ class EmailAddressAdmin(SuperusersChangeMixin, account_admin.EmailAddressAdmin):
 @admin.register(Branch)
 class BranchAdmin(HistoryAdmin):
     # The secretary must be a Party member: `Branch.clean`, which the admin's form runs.
-    fields = ["name", "secretary", "is_active"]
+    fields = ["name", "secretary", "committee", "is_active"]
     list_display = ["name", "secretary", "is_active", "people_count"]
     list_filter = ["is_active"]
     list_select_related = ["secretary"]
     search_fields = ["name"]
-    autocomplete_fields = ["secretary"]
+    autocomplete_fields = ["secretary", "committee"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("people"))

@@ -328,6 +328,16 @@ class Branch(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive branches take no new people.")
     )
+    committee = models.ManyToManyField(
+        User,
+        verbose_name=_("branch committee"),
+        blank=True,
+        related_name="branch_committees",
+        help_text=_(
+            "Committee members (支委) besides the secretary: they record the development steps "
+            "of the branch's people."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -49,8 +49,11 @@ def test_the_secretary_and_staff_record_steps_and_nobody_else(branch, reviewer, 
     other_secretary = UserFactory(political_status="full", branch=other_branch)
     other_branch.secretary = other_secretary
     other_branch.save()
-    for user in (reviewer, staff):
+    committee_member = UserFactory(political_status="full", branch=branch)
+    branch.committee.add(committee_member)
+    for user in (reviewer, staff, committee_member):
         assert access.can_record_step(user, person)
+    assert access.can_see_development(committee_member, branch)
     for user in (head, leader, person, other_secretary):
         assert not access.can_record_step(user, person)
         with pytest.raises(PermissionDenied):
@@ -69,6 +72,14 @@ def test_the_secretary_and_staff_record_steps_and_nobody_else(branch, reviewer, 
     assert client_of(client, other_secretary).get(url).status_code == 404
     record_step(actor=reviewer, person=person, kind="application", date=days_ago(9))
     assert person.milestones.get().recorded_by == reviewer
+    # A committee member records on the person's page too.
+    client_of(client, committee_member)
+    page = client.get(url)
+    assert page.status_code == 200 and 'data-testid="milestone-form"' in page.content.decode()
+    data = {"kind": "talk", "date": days_ago(5).isoformat(), "member_1": reviewer.pk}
+    assert client.post(add, data).status_code == 302
+    assert person.milestones.get(kind="talk").recorded_by == committee_member
+    assert client.get(development_url(branch)).status_code == 200
 
 
 def test_removing_a_step_on_the_page_says_what_changed(branch, reviewer, reviewer_client):
