@@ -35,7 +35,15 @@ MENUS = {
     "staff": {
         "study": ["nav-activities", "nav-branches"],
         "suggestions": ["nav-board"],
-        "manage": ["nav-review", "nav-study-overview", "nav-queue", "nav-directory", "nav-admin"],
+        "manage": [
+            "nav-review",
+            "nav-study-overview",
+            "nav-queue",
+            "nav-directory",
+            "nav-ledger",
+            "nav-incomplete",
+            "nav-admin",
+        ],
     },
 }
 THUMB = 44  # px: the smallest target a thumb hits reliably
