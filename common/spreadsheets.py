@@ -78,7 +78,6 @@ class TableReport:
 
     sheet: str = ""
     ignored_columns: list[str] = field(default_factory=list)
-    later_columns: list[str] = field(default_factory=list)
     hidden_rows: list[int] = field(default_factory=list)
     footer_rows: list[tuple[int, str]] = field(default_factory=list)
 
@@ -202,7 +201,6 @@ def read_table(
     no_header: str,
     identity: Sequence[str] = (),
     raw: Collection[str] = (),
-    later: Collection[str] = (),
 ) -> tablib.Dataset:
     """A table's rows under its own headers, each with the spreadsheet row it came from.
 
@@ -215,20 +213,17 @@ def read_table(
     and so is a sheet that reaches further down than `max_sheet_rows`, blank rows included;
     `no_header` says what a file without a header row should have had.
 
-    What was not read is reported (`dataset.report`, a `TableReport`): the columns ignored
-    (those named in `later` apart, for a part of the portal that will read them), the hidden
-    rows skipped, and the footer — rows under the table with none of the `identity` fields,
-    or only labelled text such as "制表人: 王老师" (without `identity`, every
-    row of the table is a row). The
-    cells of the `raw` fields are given as the spreadsheet holds them, numbers as numbers; the
-    others as text (`cell_text`).
+    What was not read is reported (`dataset.report`, a `TableReport`): the columns ignored, the
+    hidden rows skipped, and the footer — rows under the table with none of the `identity`
+    fields, or only labelled text such as "制表人: 王老师" (without `identity`, every row of the
+    table is a row). The cells of the `raw` fields are given as the spreadsheet holds them,
+    numbers as numbers; the others as text (`cell_text`).
     """
     last_line = max_sheet_rows()
     known = {}
     for field_name, names in aliases.items():
         for alias in (*names, field_name, columns[field_name]):
             known[match_key(alias)] = field_name
-    later_keys = {match_key(name) for name in later}
     report = TableReport()
     header: Sequence[object] = ()
     positions: dict[str, int] | None = None
@@ -290,10 +285,7 @@ def read_table(
     for text in header:
         name = cell_text(text)
         if name and match_key(name) not in known:
-            target = (
-                report.later_columns if match_key(name) in later_keys else report.ignored_columns
-            )
-            target.append(name)
+            report.ignored_columns.append(name)
     dataset.report = report
     return dataset
 

@@ -130,17 +130,23 @@ def people_visible_to(user) -> QuerySet[User]:
 
 
 def get_person_for_user(user, pk: int, *, write: bool = False) -> User:
-    """The person `pk` as `user` may see him; writing means recording his milestones.
+    """The person `pk` as `user` may see him; writing means recording his development steps.
 
-    404 for people `user` may not see; 403 for a person who may see but not change (himself).
+    404 for people `user` may not see; 403 for a person he may see but not change (himself,
+    or one of his people for a workstation officer or group leader).
     """
     person = User.objects.select_related("branch", "group").filter(pk=pk).first()
     if person is None or not user.is_authenticated:
         raise Http404
-    may_change = is_staff(user) or reviews(user, person)
-    if not may_change and person.pk != user.pk:
+    may_see = (
+        is_staff(user)
+        or person.pk == user.pk
+        or reviews(user, person)
+        or can_record_step(user, person)
+    )
+    if not may_see:
         raise Http404
-    if write and not may_change:
+    if write and not can_record_step(user, person):
         raise PermissionDenied
     return person
 
@@ -150,14 +156,39 @@ def may_open_directory(user) -> bool:
     return is_staff(user) or is_reviewer(user)
 
 
-def can_record_milestone(user, person: User) -> bool:
-    """Staff and the person's reviewers record his development milestones."""
-    return is_staff(user) or reviews(user, person)
+def can_record_step(user, person: User) -> bool:
+    """Staff, and the secretary and committee members of the person's (active) branch, record
+    the steps of his development; workstation officers and group leaders read them but do not
+    record, and nobody records his own."""
+    if is_staff(user):
+        return True
+    if not user.is_authenticated or user.pk == person.pk or person.branch_id is None:
+        return False
+    return (
+        Branch.objects.filter(pk=person.branch_id, is_active=True)
+        .filter(Q(secretary=user) | Q(committee=user))
+        .exists()
+    )
 
 
-def can_remove_milestone(user, milestone: Milestone) -> bool:
-    """Whoever may record a person's milestones takes back the latest (a mistake)."""
-    return can_record_milestone(user, milestone.person)
+def can_remove_step(user, step: Milestone) -> bool:
+    """Whoever may record a person's steps corrects them (removes one recorded by mistake)."""
+    return can_record_step(user, step.person)
+
+
+def can_see_development(user, branch: Branch) -> bool:
+    """The branch's development page and ledger: staff, the branch's secretary and its
+    committee members."""
+    if is_staff(user):
+        return True
+    if not user.is_authenticated or not branch.is_active:
+        return False
+    return branch.secretary_id == user.pk or branch.committee.filter(pk=user.pk).exists()
+
+
+def can_export_ledger(user) -> bool:
+    """The ledger of the whole college, and the list of incomplete timelines: staff."""
+    return is_staff(user)
 
 
 def can_export_people(user) -> bool:
@@ -193,12 +224,14 @@ def can_import_roster(user) -> bool:
 
 
 def branches_visible_to(user) -> QuerySet[Branch]:
-    """All branches for staff; for others the branch they belong to or lead."""
+    """All branches for staff; for others the branch they belong to, lead or sit on the
+    committee of."""
     if is_staff(user):
         return Branch.objects.all()
     if not user.is_authenticated:
         return Branch.objects.none()
-    return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id))
+    on_committee = Branch.committee.through.objects.filter(user=user).values("branch_id")
+    return Branch.objects.filter(Q(secretary=user) | Q(pk=user.branch_id) | Q(pk__in=on_committee))
 
 
 def branch_ids_visible_to(user) -> set[int]:

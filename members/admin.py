@@ -1,8 +1,9 @@
 """The members app in the admin: people (with the roster's import and export), branches,
 workstation groups and development milestones, each with its change history.
 
-Milestones go through the services, as from any other door: the admin adds them with
-`record_milestone`, edits only their note and removes only a timeline's latest step.
+Development steps go through the services, as from any other door: the admin adds them with
+`record_step` (the procedure's rules), edits only their note and removes only a step no later
+step depends on.
 """
 
 from allauth.account import admin as account_admin  # registers its admins first
@@ -29,6 +30,7 @@ from common.admin_import import SpreadsheetExportForm, SpreadsheetImportForm, Sp
 from common.history import HistoryAdmin
 
 from . import access, services
+from .forms import check_step_in_form
 from .models import Branch, Milestone, User, WorkstationGroup, WorkstationRole
 from .resources import ROSTER_FORMATS, RosterResource
 
@@ -103,7 +105,17 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, HistoryAdmin, DjangoU
         (None, {"fields": ["email", "password"]}),
         (
             pgettext_lazy("admin section", "Person"),
-            {"fields": ["name", "student_number", "staff_number", "gender", "phone", "language"]},
+            {
+                "fields": [
+                    "name",
+                    "student_number",
+                    "staff_number",
+                    "gender",
+                    "birth_date",
+                    "phone",
+                    "language",
+                ]
+            },
         ),
         (_("Study"), {"fields": ["college", "major", "class_name", "grade"]}),
         (
@@ -259,12 +271,12 @@ class EmailAddressAdmin(SuperusersChangeMixin, account_admin.EmailAddressAdmin):
 @admin.register(Branch)
 class BranchAdmin(HistoryAdmin):
     # The secretary must be a Party member: `Branch.clean`, which the admin's form runs.
-    fields = ["name", "secretary", "is_active"]
+    fields = ["name", "secretary", "committee", "is_active"]
     list_display = ["name", "secretary", "is_active", "people_count"]
     list_filter = ["is_active"]
     list_select_related = ["secretary"]
     search_fields = ["name"]
-    autocomplete_fields = ["secretary"]
+    autocomplete_fields = ["secretary", "committee"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("people"))
@@ -305,30 +317,15 @@ class WorkstationGroupAdmin(HistoryAdmin):
 
 # --- milestones --------------------------------------------------------------------------------
 
-# Which field of the form a refusal of `check_milestone` belongs to.
-MILESTONE_ERROR_FIELDS = {
-    "invalid_kind": "kind",
-    "duplicate": "kind",
-    "out_of_order": "kind",
-    "future": "date",
-    "before_previous": "date",
-    "too_soon": "date",
-}
-
 
 class MilestoneAddForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["person", "kind", "date", "note"]
+        fields = ["person", "kind", "date", *services.STEP_DETAILS, "note"]
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        person, kind, date = cleaned.get("person"), cleaned.get("kind"), cleaned.get("date")
-        if person is not None and kind and date:
-            try:
-                services.check_milestone(person=person, kind=kind, date=date)
-            except ValidationError as error:
-                self.add_error(MILESTONE_ERROR_FIELDS.get(error.code), error)
+        check_step_in_form(self, cleaned.get("person"), by_field=True)
         return cleaned
 
 
@@ -338,15 +335,10 @@ class MilestoneNoteForm(forms.ModelForm):
         fields = ["note"]
 
 
-def _is_latest(milestone: Milestone) -> bool:
-    """Whether `milestone` is its timeline's latest step, in `remove_latest_milestone`'s order."""
-    latest = (
-        Milestone.objects.filter(person_id=milestone.person_id)
-        .order_by("-date", "-id")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return latest == milestone.pk
+def _is_removable(step: Milestone) -> bool:
+    """Whether no other step of the timeline depends on `step` (`services.remove_step`)."""
+    others = list(Milestone.objects.filter(person_id=step.person_id).exclude(pk=step.pk))
+    return services.removable(step, others)
 
 
 @admin.register(Milestone)
@@ -357,7 +349,7 @@ class MilestoneAdmin(HistoryAdmin):
     # Filtered lists say "n results" without counting the whole table again.
     show_full_result_count = False
     search_fields = ["person__name", "person__student_number", "person__staff_number"]
-    autocomplete_fields = ["person"]
+    autocomplete_fields = ["person", "member_1", "member_2"]
     date_hierarchy = "date"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -365,48 +357,58 @@ class MilestoneAdmin(HistoryAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None) -> list[str]:
-        if obj is None:
-            return ["person", "kind", "date", "note"]
-        return ["person", "kind", "date", "note", "recorded_by", "recorded_at"]
+        fields = ["person", "kind", "date", *services.STEP_DETAILS, "note"]
+        return fields if obj is None else [*fields, "recorded_by", "recorded_at"]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         if obj is None:
             return []
-        return ["person", "kind", "date", "recorded_by", "recorded_at"]
+        return ["person", "kind", "date", *services.STEP_DETAILS, "recorded_by", "recorded_at"]
 
     def save_model(self, request, obj: Milestone, form, change: bool) -> None:
         if change:
             obj.save(update_fields=["note"])
             return
-        milestone = services.record_milestone(
-            actor=request.user, person=obj.person, kind=obj.kind, date=obj.date, note=obj.note
+        details = {name: getattr(obj, name) for name in services.STEP_DETAILS}
+        step = services.record_step(
+            actor=request.user,
+            person=obj.person,
+            kind=obj.kind,
+            date=obj.date,
+            note=obj.note,
+            **details,
         )
-        obj.pk = milestone.pk
-        obj.note = milestone.note
-        obj.recorded_by = milestone.recorded_by
-        obj.recorded_at = milestone.recorded_at
+        obj.pk = step.pk
+        obj.note = step.note
+        obj.recorded_by = step.recorded_by
+        obj.recorded_at = step.recorded_at
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        # Removing several steps at once would skip the rule that only the latest may go.
+        # Removing several steps at once would skip the rule that no later step depends on one.
         actions.pop("delete_selected", None)
         return actions
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or _is_latest(obj)
+        return obj is None or _is_removable(obj)
 
     def delete_view(self, request, object_id, extra_context=None):
-        milestone = self.get_object(request, unquote(object_id))
+        step = self.get_object(request, unquote(object_id))
         change_url = reverse("admin:members_milestone_change", args=[object_id])
         if (
-            milestone is not None
-            and super().has_delete_permission(request, milestone)
-            and not _is_latest(milestone)
+            step is not None
+            and super().has_delete_permission(request, step)
+            and not _is_removable(step)
         ):
             messages.error(
-                request, gettext("Only the latest milestone of a timeline can be removed.")
+                request,
+                gettext(
+                    "“%(step)s” cannot be removed while later steps depend on it: remove those "
+                    "first."
+                )
+                % {"step": step.get_kind_display()},
             )
             return HttpResponseRedirect(change_url)
         try:
@@ -417,4 +419,4 @@ class MilestoneAdmin(HistoryAdmin):
             return HttpResponseRedirect(change_url)
 
     def delete_model(self, request, obj: Milestone) -> None:
-        services.remove_latest_milestone(actor=request.user, milestone=obj)
+        services.remove_step(actor=request.user, step=obj)

@@ -15,8 +15,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import (
-    MILESTONE_ORDER,
-    MILESTONE_STATUS,
     Branch,
     Gender,
     Milestone,
@@ -24,7 +22,6 @@ from .models import (
     User,
     WorkstationGroup,
     WorkstationRole,
-    one_year_after,
 )
 
 DEMO_EMAIL_DOMAIN = "stu.demo.edu.cn"
@@ -62,16 +59,16 @@ STATUS_SHARES: list[tuple[str, int]] = [
     (PoliticalStatus.PROBATIONARY, 6),
     (PoliticalStatus.FULL, 6),
 ]
-# The gap, in days, between a step and the one before it: (least, most).
-GAPS: dict[str, tuple[int, int]] = {
-    Milestone.Kind.ACTIVIST: (60, 240),
-    Milestone.Kind.CANDIDATE: (366, 480),
-    Milestone.Kind.PROBATIONARY: (60, 200),
-    Milestone.Kind.FULL: (366, 400),
+# The step each status stands on (the demo's timelines are placed around it).
+ANCHOR = {
+    PoliticalStatus.APPLICANT: Milestone.Kind.APPLICATION,
+    PoliticalStatus.ACTIVIST: Milestone.Kind.ACTIVIST,
+    PoliticalStatus.CANDIDATE: Milestone.Kind.CANDIDATE,
+    PoliticalStatus.PROBATIONARY: Milestone.Kind.PROBATIONARY,
+    PoliticalStatus.FULL: Milestone.Kind.FULL,
 }
-STATUS_STEPS = {
-    status: MILESTONE_ORDER.index(kind) + 1 for kind, status in MILESTONE_STATUS.items()
-}
+# A year and two days: a step due "a year after" stays so when the dates are moved by days.
+A_YEAR = 367
 
 
 @dataclass
@@ -100,12 +97,13 @@ def seed_people(*, scale: int = 1, seed: int = 2016, today: datetime.date) -> Se
     branches = _branches(scale)
     unusable = make_password(None)
     people: list[User] = []
-    timelines: dict[str, list[tuple[str, datetime.date]]] = {}
+    anchors: dict[str, datetime.date] = {}
     joined: dict[str, int] = {}  # people per status so far: each status spreads over the branches
     for index in range(PEOPLE_PER_SCALE * scale):
         status = rng.choices(*zip(*STATUS_SHARES, strict=True))[0]
-        timeline = _timeline(rng, STATUS_STEPS.get(status, 0), today)
-        grade = _grade(rng, timeline, today)
+        in_development = status in ANCHOR
+        anchor = today - datetime.timedelta(days=rng.randint(100, 300))
+        grade = _grade(rng, anchor if in_development else None, status, today)
         college_index = rng.randrange(len(COLLEGES))
         college = list(COLLEGES)[college_index]
         major, abbreviation = rng.choice(COLLEGES[college])
@@ -121,22 +119,37 @@ def seed_people(*, scale: int = 1, seed: int = 2016, today: datetime.date) -> Se
             grade=grade,
             phone=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
             political_status=status,
-            branch=branches[joined.get(status, 0) % len(branches)] if timeline else None,
+            branch=branches[joined.get(status, 0) % len(branches)] if in_development else None,
             password=unusable,
         )
         people.append(person)
-        timelines[number] = timeline
+        anchors[number] = anchor
         joined[status] = joined.get(status, 0) + 1
     User.objects.bulk_create(people, batch_size=1000)
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=p, email=p.email, verified=True, primary=True) for p in people],
         batch_size=1000,
     )
-    milestones = [
-        Milestone(person=person, kind=kind, date=date, note="")
-        for person in people
-        for kind, date in timelines[person.student_number]
-    ]
+    full = [p for p in people if p.political_status == PoliticalStatus.FULL]
+    milestones = []
+    for person in people:
+        # Contact persons and introducers: full members of his branch (of the college if the
+        # branch has too few), other than himself.
+        members = [p for p in full if p.branch_id == person.branch_id and p.pk != person.pk]
+        if len(members) < 4:
+            members = [p for p in full if p.pk != person.pk]
+        chosen = rng.sample(members, 4)
+        birth, steps = demo_timeline(
+            rng,
+            person.political_status,
+            anchors[person.student_number],
+            today,
+            (chosen[0], chosen[1]),
+            (chosen[2], chosen[3]),
+        )
+        person.birth_date = birth
+        milestones.extend(Milestone(person=person, note="", **step) for step in steps)
+    User.objects.bulk_update(people, ["birth_date"], batch_size=1000)
     Milestone.objects.bulk_create(milestones, batch_size=1000)
     _officers(rng, people, branches)
     return SeedReport(
@@ -153,32 +166,100 @@ def _branches(scale: int) -> list[Branch]:
     return [Branch.objects.get_or_create(name=name)[0] for name in names]
 
 
-def _timeline(
-    rng: random.Random, steps: int, today: datetime.date
-) -> list[tuple[str, datetime.date]]:
-    """`steps` milestones counted back from a recent date, each gap within the rules."""
-    if not steps:
-        return []
-    kinds = MILESTONE_ORDER[:steps]
-    date = today - datetime.timedelta(days=rng.randint(5, 300))
-    dated = [(kinds[-1], date)]
-    for kind, earlier in zip(reversed(kinds[1:]), reversed(kinds[:-1]), strict=True):
-        least, most = GAPS[kind]
-        date = date - datetime.timedelta(days=rng.randint(least, most))
-        if kind in (Milestone.Kind.CANDIDATE, Milestone.Kind.FULL):
-            while one_year_after(date) > dated[-1][1]:  # leap years
-                date -= datetime.timedelta(days=1)
-        dated.append((earlier, date))
-    return list(reversed(dated))
+def demo_timeline(
+    rng: random.Random,
+    status: str,
+    anchor: datetime.date,
+    today: datetime.date,
+    contacts: tuple[User, User],
+    introducers: tuple[User, User],
+) -> tuple[datetime.date | None, list[dict]]:
+    """A birth date and the steps that give `status`, following the procedure's rules, placed
+    so that the step the status stands on falls on `anchor` (and nothing after `today`).
+
+    Each step is a dict of `record_step`'s arguments.
+    """
+    if status not in ANCHOR:
+        return None, []
+    K = Milestone.Kind
+    day = 0  # days from the application; moved to real dates at the end
+    steps: list[dict] = [{"kind": K.APPLICATION, "date": 0}]
+
+    def add(kind: str, gap: tuple[int, int], **details) -> int:
+        nonlocal day
+        day += rng.randint(*gap)
+        steps.append({"kind": kind, "date": day, **details})
+        return day
+
+    def done() -> bool:
+        return steps[-1]["kind"] == ANCHOR[status]
+
+    if not done():
+        add(K.TALK, (3, 25), member_1=contacts[0])
+        activist = add(
+            K.ACTIVIST,
+            (30, 200),
+            method=rng.choice(Milestone.Method.values),
+            member_1=contacts[0],
+            member_2=contacts[1],
+        )
+    if not done():
+        candidate = activist + A_YEAR + rng.randint(0, 90)
+        record = activist
+        while record + 170 < candidate:
+            record += rng.randint(120, 170)
+            steps.append({"kind": K.RECORD, "date": record, "member_1": contacts[0]})
+        steps.append({"kind": K.REVIEW, "date": activist + rng.randint(200, 330)})
+        steps.append(
+            {"kind": K.TRAINING, "date": activist + rng.randint(60, 190), "days": 3, "hours": 24}
+        )
+        steps.append({"kind": K.CANDIDATE, "date": candidate})
+        day = candidate
+    if not done():
+        add(K.INTRODUCERS, (5, 30), member_1=introducers[0], member_2=introducers[1])
+        publicity = add(K.PUBLICITY, (5, 30))
+        steps[-1]["end_date"] = publicity + 9
+        day = publicity + 9
+        meeting = add(K.PROBATIONARY, (1, 20))
+        add(K.APPROVAL, (10, 60))
+        add(K.OATH, (1, 20))
+    if status == PoliticalStatus.FULL:
+        day = meeting + A_YEAR + rng.randint(0, 20)
+        steps.append({"kind": K.FULL, "date": day})
+    offset = next(step["date"] for step in steps if step["kind"] == ANCHOR[status])
+    start = anchor - datetime.timedelta(days=offset)
+    for step in steps:
+        step["date"] = start + datetime.timedelta(days=step["date"])
+        if "end_date" in step:
+            step["end_date"] = start + datetime.timedelta(days=step["end_date"])
+    if status == PoliticalStatus.ACTIVIST:  # assessed every half year until now
+        record = steps[2]["date"]
+        while record + datetime.timedelta(days=170) < today:
+            record += datetime.timedelta(days=rng.randint(120, 170))
+            steps.append({"kind": K.RECORD, "date": record, "member_1": contacts[0]})
+    steps = [step for step in steps if step["date"] <= today]
+    steps.sort(key=lambda step: step["date"])
+    birth = start - datetime.timedelta(days=18 * 366 + rng.randint(30, 900))
+    return birth, steps
+
+
+# About how long before the step a status stands on the application came, in days.
+SINCE_APPLICATION = {
+    PoliticalStatus.APPLICANT: 0,
+    PoliticalStatus.ACTIVIST: 120,
+    PoliticalStatus.CANDIDATE: 520,
+    PoliticalStatus.PROBATIONARY: 600,
+    PoliticalStatus.FULL: 1000,
+}
 
 
 def _grade(
-    rng: random.Random, timeline: list[tuple[str, datetime.date]], today: datetime.date
+    rng: random.Random, anchor: datetime.date | None, status: str, today: datetime.date
 ) -> int:
-    """An entry year before the first application, and at most four years ago for students."""
+    """An entry year around the first application, and at most four years ago for students."""
     latest = today.year if today.month >= 9 else today.year - 1
-    if timeline:
-        first = timeline[0][1]
+    if anchor is not None:
+        first = anchor - datetime.timedelta(days=SINCE_APPLICATION[status])
         latest = min(latest, first.year if first.month >= 9 else first.year - 1)
     return rng.randint(latest - 3, latest)
 

@@ -1,11 +1,13 @@
 """The members app's forms: allauth's account forms with the portal's labels (sign in by
-e-mail or student number), the phone on one's profile, milestones and the directory's filters."""
+e-mail or student number), the phone on one's profile, development steps and the
+directory's filters."""
 
 import datetime
 
 from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,7 @@ from common.forms import BootstrapForm
 
 from . import services
 from .models import Branch, Milestone, PoliticalStatus, User
+from .procedure import check_step
 from .validators import normalize_phone, validate_mobile
 
 
@@ -80,15 +83,99 @@ class PhoneForm(BootstrapForm):
         return phone
 
 
-class MilestoneForm(BootstrapForm):
-    """A step of a person's timeline, refused with the rule's reason when it breaks one."""
+def step_details(cleaned: dict) -> dict:
+    """The details of a step a form gathered, as `record_step` takes them."""
+    details = {name: cleaned.get(name) for name in services.STEP_DETAILS}
+    details["method"] = details["method"] or ""
+    return details
+
+
+# Which field of a form a refusal of `check_step` belongs to, where the form shows it there.
+STEP_ERROR_FIELDS = {
+    "invalid_kind": "kind",
+    "duplicate": "kind",
+    "out_of_order": "kind",
+    "ended": "kind",
+    "future": "date",
+    "before_previous": "date",
+    "too_soon": "date",
+}
+
+
+def check_step_in_form(form: forms.Form, person: User | None, *, by_field: bool = False) -> None:
+    """Run the procedure's rules on a form's step; a refusal shows above the form (or under
+    its field, `by_field`)."""
+    cleaned = form.cleaned_data
+    if person is not None and cleaned.get("kind") and cleaned.get("date") and not form.errors:
+        try:
+            check_step(
+                person=person, kind=cleaned["kind"], date=cleaned["date"], **step_details(cleaned)
+            )
+        except ValidationError as error:
+            form.add_error(STEP_ERROR_FIELDS.get(error.code) if by_field else None, error)
+
+
+class StepForm(BootstrapForm):
+    """A step of a person's development, refused with the rule's reason when it breaks one.
+
+    Which details a step needs depends on the step (see each field's help); those a step does
+    not use are kept empty.
+    """
 
     kind = forms.ChoiceField(
-        label=pgettext_lazy("profile", "Milestone"), choices=Milestone.Kind.choices
+        label=pgettext_lazy("development", "Step"), choices=Milestone.Kind.choices
     )
     date = forms.DateField(
         label=pgettext_lazy("profile", "Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    method = forms.ChoiceField(
+        label=_("How chosen"),
+        required=False,
+        choices=[("", "—"), *Milestone.Method.choices],
+        help_text=_("For a Party activist."),
+    )
+    member_1 = forms.ModelChoiceField(
+        label=_("Party member"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Who talked with the applicant; who keeps the assessment record; the first contact "
+            "person or introducer."
+        ),
+    )
+    member_2 = forms.ModelChoiceField(
+        label=_("Second Party member"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("The second contact person or introducer."),
+    )
+    end_date = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For a public notice."),
+    )
+    days = forms.IntegerField(
+        label=pgettext_lazy("development", "Days"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("For training."),
+    )
+    hours = forms.IntegerField(
+        label=pgettext_lazy("development", "Hours"),
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text=_("For training."),
+    )
+    months = forms.IntegerField(
+        label=_("Months"),
+        required=False,
+        min_value=1,
+        max_value=24,
+        help_text=_("For an extended probation: 6 to 12."),
     )
     note = forms.CharField(
         label=pgettext_lazy("profile", "Note"),
@@ -101,13 +188,22 @@ class MilestoneForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.person = person
         # HTML date inputs send ISO dates whatever the page's language.
-        self.fields["date"].input_formats = ["%Y-%m-%d"]
+        for name in ("date", "end_date"):
+            self.fields[name].input_formats = ["%Y-%m-%d"]
+        members = (
+            User.objects.party_members()
+            .filter(branch_id=person.branch_id)
+            .exclude(pk=person.pk)
+            .order_by("name", "pk")
+            if person.branch_id
+            else User.objects.none()
+        )
+        for name in ("member_1", "member_2"):
+            self.fields[name].queryset = members
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        kind, date = cleaned.get("kind"), cleaned.get("date")
-        if kind and date:
-            services.check_milestone(person=self.person, kind=kind, date=date)
+        check_step_in_form(self, self.person)
         return cleaned
 
 

@@ -152,6 +152,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(
         _("mobile phone"), max_length=11, blank=True, validators=[validate_mobile]
     )
+    birth_date = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("An applicant must be at least 18 on the day of the application."),
+    )
     political_status = models.CharField(
         _("political status"),
         max_length=16,
@@ -355,6 +361,16 @@ class Branch(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive branches take no new people.")
     )
+    committee = models.ManyToManyField(
+        User,
+        verbose_name=_("branch committee"),
+        blank=True,
+        related_name="branch_committees",
+        help_text=_(
+            "Committee members (支委) besides the secretary: they record the development steps "
+            "of the branch's people."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -408,20 +424,63 @@ class WorkstationGroup(models.Model):
 
 
 class Milestone(models.Model):
-    """A dated step of a person's development towards full Party membership."""
+    """A dated step of a person's development (发展党员), with the people it involves.
+
+    The steps follow 《中国共产党发展党员工作细则》; `members.procedure` holds the rules each
+    step must pass and is the one door through which a step is recorded.
+    """
 
     class Kind(models.TextChoices):
         APPLICATION = "application", _("Application submitted")
+        TALK = "talk", _("Talk with the applicant")
         ACTIVIST = "activist", _("Named a Party activist")
+        RECORD = "record", _("Half-yearly assessment record")
+        REVIEW = "review", _("Political review done")
+        TRAINING = "training", _("Concentrated training")
         CANDIDATE = "candidate", _("Listed as a development candidate")
-        PROBATIONARY = "probationary", _("Admitted as a probationary member")
+        INTRODUCERS = "introducers", _("Introducers named")
+        PUBLICITY = "publicity", _("Public notice")
+        PROBATIONARY = "probationary", _("Branch meeting admits as probationary member")
+        APPROVAL = "approval", _("Approved by the Party committee above")
+        OATH = "oath", _("Admission oath taken")
+        EXTENSION = "extension", _("Probation extended")
         FULL = "full", _("Confirmed as a full member")
+        CANCELLATION = "cancellation", _("Probationary membership cancelled")
+
+    class Method(models.TextChoices):
+        MEMBERS = "members", _("Recommended by Party members")
+        LEAGUE = "league", _("Recommended by the Youth League")
 
     person = models.ForeignKey(
         User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="milestones"
     )
-    kind = models.CharField(_("milestone"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("development", "step"), max_length=16, choices=Kind.choices
+    )
     date = models.DateField(_("date"))
+    method = models.CharField(_("how chosen"), max_length=16, choices=Method.choices, blank=True)
+    member_1 = models.ForeignKey(
+        User,
+        verbose_name=_("first Party member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who talked, who keeps the record, a contact person or an introducer."),
+    )
+    member_2 = models.ForeignKey(
+        User,
+        verbose_name=_("second Party member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The second contact person or introducer."),
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True)
+    hours = models.PositiveSmallIntegerField(_("hours"), null=True, blank=True)
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         User,
@@ -436,14 +495,15 @@ class Milestone(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("development milestone")
-        verbose_name_plural = _("development milestones")
+        verbose_name = _("development step")
+        verbose_name_plural = _("development steps")
         ordering = ["person", "date", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "kind"],
+                condition=~models.Q(kind__in=["record", "training"]),
                 name="members_milestone_once_per_person",
-                violation_error_message=_("This milestone is already recorded."),
+                violation_error_message=_("This step is already recorded."),
             ),
         ]
 
@@ -451,20 +511,34 @@ class Milestone(models.Model):
         return f"{self.person}: {self.get_kind_display()} {self.date:%Y-%m-%d}"
 
     @property
-    def status(self) -> str:
-        """The political status this milestone gives."""
-        return MILESTONE_STATUS[self.kind]
+    def status(self) -> str | None:
+        """The political status this step gives, if it gives one."""
+        return MILESTONE_STATUS.get(self.kind)
 
 
-# The timeline in order, and the status each step gives.
+# The procedure in order, and the status the steps that give one give.
 MILESTONE_ORDER: list[str] = list(Milestone.Kind.values)
 MILESTONE_STATUS: dict[str, str] = {
     Milestone.Kind.APPLICATION: PoliticalStatus.APPLICANT,
     Milestone.Kind.ACTIVIST: PoliticalStatus.ACTIVIST,
     Milestone.Kind.CANDIDATE: PoliticalStatus.CANDIDATE,
-    Milestone.Kind.PROBATIONARY: PoliticalStatus.PROBATIONARY,
+    Milestone.Kind.APPROVAL: PoliticalStatus.PROBATIONARY,
     Milestone.Kind.FULL: PoliticalStatus.FULL,
 }
+# Steps recorded more than once: an activist's assessment records, training sessions.
+REPEATABLE_STEPS = frozenset({Milestone.Kind.RECORD, Milestone.Kind.TRAINING})
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day if it has no such day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def latest_start_ending_by(horizon: datetime.date) -> datetime.date:

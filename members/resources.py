@@ -7,6 +7,7 @@ shows, and nothing is saved until the whole file is valid.
 """
 
 import copy
+import datetime
 from collections.abc import Iterable, Iterator, Sequence
 
 import tablib
@@ -23,10 +24,17 @@ from simple_history.utils import bulk_create_with_history
 
 from common.identifiers import check_number_cell, identifier_from_cell
 from common.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
-from common.spreadsheets import cell_text, read_table, spreadsheet_formats, year_of
+from common.spreadsheets import (
+    cell_text,
+    parse_date,
+    read_table,
+    spreadsheet_formats,
+    year_of,
+)
 
 from . import services
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
+from .services import RosterDates
 from .validators import normalize_phone, validate_mobile
 
 # Rows per query when looking people up, well under PostgreSQL's limit of parameters.
@@ -35,6 +43,46 @@ BATCH_SIZE = 1000
 
 
 # --- reading a file ------------------------------------------------------------------------------
+
+# The development dates a Chinese or English roster carries, by the step they date
+# (`members.services.record_roster_dates` records them through the procedure's rules), and
+# the birth date an applicant needs.
+DATE_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "birth_date": ("出生日期", "出生年月", "生日", "date of birth", "birth date", "birthday"),
+    "application": (
+        "入党申请时间",
+        "申请入党时间",
+        "递交入党申请书时间",
+        "application date",
+    ),
+    "activist": (
+        "确定积极分子时间",
+        "确定为入党积极分子时间",
+        "确定入党积极分子时间",
+        "列为积极分子时间",
+        "积极分子时间",
+        "activist since",
+    ),
+    "candidate": ("确定发展对象时间", "列为发展对象时间", "发展对象时间", "candidate since"),
+    "probationary": (
+        "入党时间",
+        "入党日期",
+        "发展时间",
+        "预备党员时间",
+        "接收预备党员时间",
+        "admitted",
+        "admission date",
+        "joined the party",
+    ),
+    "full": (
+        "转正时间",
+        "转正日期",
+        "转为正式党员时间",
+        "full member since",
+        "full membership date",
+        "confirmed",
+    ),
+}
 
 # Headers as Chinese and English rosters write them. The header of the reader's own language
 # is accepted too, whatever its translation (see `read_table`).
@@ -62,37 +110,33 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "tel",
     ),
     "email": ("邮箱", "电子邮箱", "电子邮件", "email", "e-mail", "email address", "mail"),
+    **DATE_HEADER_ALIASES,
 }
+# The step each date column dates.
+DATE_COLUMNS = [name for name in DATE_HEADER_ALIASES if name != "birth_date"]
 
 
-# The dates of a person's development that rosters carry. The roster does not read them (the
-# development timeline is recorded as milestones); the preview lists them as not read.
-DATE_COLUMNS = (
-    "出生日期",
-    "出生年月",
-    "入学时间",
-    "入学日期",
-    "入团时间",
-    "申请入党时间",
-    "递交入党申请书时间",
-    "确定入党积极分子时间",
-    "确定积极分子时间",
-    "列为积极分子时间",
-    "确定发展对象时间",
-    "入党时间",
-    "入党日期",
-    "发展时间",
-    "转正时间",
-    "转正日期",
-    "date of birth",
-    "birth date",
-    "enrolment date",
-    "enrollment date",
-    "application date",
-    "admission date",
-    "joined the party",
-    "full membership date",
-)
+def _date_error(value: str) -> ValidationError:
+    return _invalid(
+        _("“%(value)s” is not a date: write it as 2023-09-01, 2023.09.01 or 2023年9月1日."),
+        value=value,
+    )
+
+
+class DateWidget(widgets.Widget):
+    """A date cell, read in the forms rosters use and written as 2023-09-01."""
+
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError:
+            raise _date_error(text) from None
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value.isoformat() if value else ""
 
 
 def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
@@ -110,7 +154,6 @@ def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
         key="student_number",
         identity=("student_number", "name"),
         raw=("student_number",),
-        later=DATE_COLUMNS,
         max_rows=settings.ROSTER_MAX_ROWS,
         no_header=_(
             "No header row found: the first row must name the columns, e.g. "
@@ -289,6 +332,29 @@ class RosterResource(SpreadsheetResource):
         # A blank cell keeps the address of a person already known.
         saves_null_values=False,
     )
+    birth_date = fields.Field(
+        attribute="birth_date",
+        column_name=pgettext_lazy("roster column", "Date of birth"),
+        widget=DateWidget(),
+        saves_null_values=False,
+    )
+    # The development dates: read by `check_row`, recorded after the people are saved.
+    application = fields.Field(
+        column_name=pgettext_lazy("roster column", "Application date"), widget=DateWidget()
+    )
+    activist = fields.Field(
+        column_name=pgettext_lazy("roster column", "Activist since"), widget=DateWidget()
+    )
+    candidate = fields.Field(
+        column_name=pgettext_lazy("roster column", "Development candidate since"),
+        widget=DateWidget(),
+    )
+    probationary = fields.Field(
+        column_name=pgettext_lazy("roster column", "Admitted (probationary)"), widget=DateWidget()
+    )
+    full = fields.Field(
+        column_name=pgettext_lazy("roster column", "Full member since"), widget=DateWidget()
+    )
 
     class Meta:
         model = User
@@ -305,6 +371,8 @@ class RosterResource(SpreadsheetResource):
             "branch",
             "phone",
             "email",
+            "birth_date",
+            *DATE_COLUMNS,
         ]
         import_id_fields = ["student_number"]
         # Every row is validated before anything is written, so the rows are saved in batches
@@ -320,6 +388,7 @@ class RosterResource(SpreadsheetResource):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.dry_run = True
         self._forget()
 
     def _forget(self) -> None:
@@ -336,16 +405,42 @@ class RosterResource(SpreadsheetResource):
         self.rows_by_number: dict[str, int] = {}
         self.rows_by_email: dict[str, int] = {}
         self.changed_emails: dict[int, str] = {}
+        self.row_dates: list[RosterDates] = []
+        self.row: dict | None = None
 
     # export ---------------------------------------------------------------------------------
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("branch")
+        return queryset.select_related("branch").prefetch_related("milestones")
+
+    def _step_date(self, person: User, kind: str) -> str:
+        dates = {step.kind: step.date for step in person.milestones.all()}
+        return dates[kind].isoformat() if kind in dates else ""
+
+    def dehydrate_application(self, person: User) -> str:
+        return self._step_date(person, "application")
+
+    def dehydrate_activist(self, person: User) -> str:
+        return self._step_date(person, "activist")
+
+    def dehydrate_candidate(self, person: User) -> str:
+        return self._step_date(person, "candidate")
+
+    def dehydrate_probationary(self, person: User) -> str:
+        return self._step_date(person, "probationary")
+
+    def dehydrate_full(self, person: User) -> str:
+        return self._step_date(person, "full")
 
     # import ---------------------------------------------------------------------------------
 
     def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
         return roster_dataset(rows)
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        # The dates are recorded only when the import is confirmed, not for its preview.
+        self.dry_run = dry_run
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
 
     def before_import(self, dataset, **kwargs) -> None:
         """Load once what the rows are checked against: the people, their e-mail addresses."""
@@ -359,6 +454,7 @@ class RosterResource(SpreadsheetResource):
             for person in (
                 User.objects.filter(student_number__in=chunk)
                 .select_related("branch")
+                .prefetch_related("milestones")
                 .annotate(has_timeline=Exists(Milestone.objects.filter(person=OuterRef("pk"))))
             ):
                 self.people[person.student_number] = person
@@ -400,7 +496,70 @@ class RosterResource(SpreadsheetResource):
         # seconds for ten thousand people, and no unusable password matches any other.
         return User(password=self.unusable_password)
 
+    def import_instance(self, instance, row, **kwargs) -> None:
+        self.row = row
+        super().import_instance(instance, row, **kwargs)
+
     def check_row(self, person: User, row_number: int | None, errors: dict) -> None:
+        self._check_dates(person, row_number, errors)
+        self._check_profile(person, row_number, errors)
+
+    def _check_dates(self, person: User, row_number: int | None, errors: dict) -> None:
+        """The development dates of the row, through the procedure's rules on dates
+        (`services.roster_steps`); recorded once the people are saved (`after_import`)."""
+        dates = {}
+        for name in DATE_COLUMNS:
+            column = self.fields[name].column_name
+            text = cell_text((self.row or {}).get(column))
+            if not text:
+                continue
+            try:
+                dates[name] = parse_date(text)
+            except ValueError:
+                errors[name] = _date_error(text)
+        if not dates or any(name in errors for name in DATE_COLUMNS):
+            return
+        original = self.original.get(person.pk, {}).get("political_status")
+        row = RosterDates(
+            row=row_number or 0,
+            person=person,
+            dates=dates,
+            status=person.political_status if person.political_status != original else "",
+        )
+        try:
+            steps = services.roster_steps(person, row)
+        except ValidationError as error:
+            errors[getattr(error, "step", "political_status")] = error
+            return
+        if original is not None:
+            # The status the dates give is set with them (`after_import`): the roster's status
+            # column does not fight the timeline over it.
+            steps += list(person.milestones.all())
+            given = services.status_from(steps, original)
+            if STATUS_RANK.index(person.political_status) <= STATUS_RANK.index(given):
+                person.political_status = original
+        self.row_dates.append(row)
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        """Record the rows' development dates, the people now saved and locked."""
+        super().after_import(dataset, result, **kwargs)
+        if (
+            self.dry_run
+            or not self.row_dates
+            or result.has_errors()
+            or result.has_validation_errors()
+        ):
+            return
+        errors = services.record_roster_dates(actor=self.user, rows=self.row_dates)
+        if errors:
+            raise ValidationError(
+                [
+                    _("Row %(row)s: %(error)s") % {"row": row, "error": error}
+                    for row, error in errors
+                ]
+            )
+
+    def _check_profile(self, person: User, row_number: int | None, errors: dict) -> None:
         """The rules that look beyond one cell: required values, repeats, the branch.
 
         The timeline's hold on the status is the model's (`User.status_change_refusal`), which
@@ -511,7 +670,12 @@ class RosterResource(SpreadsheetResource):
 
 
 # The model fields the roster writes, by attribute name (the branch as its id).
-ROSTER_ATTNAMES = [User._meta.get_field(name).attname for name in RosterResource._meta.fields]
+ROSTER_ATTNAMES = [
+    User._meta.get_field(name).attname
+    for name in RosterResource._meta.fields
+    if name not in DATE_COLUMNS
+]
+STATUS_RANK = list(PoliticalStatus.values)
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -13,129 +14,133 @@ from django.utils.translation import gettext as _
 
 from notifications.services import Reminder, notify, notify_many
 
-from .access import can_record_milestone, can_remove_milestone
+from .access import can_record_step, can_remove_step
+from .ledger import DEVELOPMENT_STATUSES, with_steps
 from .models import (
-    MILESTONE_ORDER,
     MILESTONE_STATUS,
     Milestone,
     PoliticalStatus,
     User,
+    add_months,
     one_year_after,
 )
+from .procedure import (
+    ACTIVIST_STEPS,
+    AFTER,
+    ROSTER_STEPS,
+    check_step,
+    outlook,
+    probation_end,
+)
 
-# Steps that must wait a year after the one before (activists are trained for a year; the
-# probation lasts a year).
-WAIT_A_YEAR_BEFORE = {Milestone.Kind.CANDIDATE, Milestone.Kind.FULL}
 PROBATION_REMINDER_DAYS = 30
 STATUS_RANK: list[str] = list(PoliticalStatus.values)
-
-
-def check_milestone(*, person: User, kind: str, date: datetime.date) -> None:
-    """Refuse a milestone that is out of order or impossible, saying why."""
-    if kind not in MILESTONE_ORDER:
-        raise ValidationError(_("Choose a milestone from the list."), code="invalid_kind")
-    label = Milestone.Kind(kind).label
-    if date > timezone.localdate():
-        raise ValidationError(
-            _("The date of “%(milestone)s” cannot be in the future."),
-            code="future",
-            params={"milestone": label},
-        )
-    recorded = {m.kind: m for m in person.milestones.all()}
-    if kind in recorded:
-        raise ValidationError(
-            _("“%(milestone)s” is already recorded, on %(date)s."),
-            code="duplicate",
-            params={"milestone": label, "date": date_format(recorded[kind].date)},
-        )
-    step = MILESTONE_ORDER.index(kind)
-    if step == 0:
-        return
-    missing = next((k for k in MILESTONE_ORDER[:step] if k not in recorded), None)
-    if missing is not None:
-        raise ValidationError(
-            _("“%(milestone)s” needs “%(before)s” to be recorded first."),
-            code="out_of_order",
-            params={"milestone": label, "before": Milestone.Kind(missing).label},
-        )
-    previous = recorded[MILESTONE_ORDER[step - 1]]
-    if date < previous.date:
-        raise ValidationError(
-            _("“%(milestone)s” cannot be dated before “%(before)s” (%(date)s)."),
-            code="before_previous",
-            params={
-                "milestone": label,
-                "before": previous.get_kind_display(),
-                "date": date_format(previous.date),
-            },
-        )
-    if kind in WAIT_A_YEAR_BEFORE and date < one_year_after(previous.date):
-        raise ValidationError(
-            _(
-                "“%(milestone)s” comes at least one year after “%(before)s” "
-                "(%(date)s): not before %(earliest)s."
-            ),
-            code="too_soon",
-            params={
-                "milestone": label,
-                "before": previous.get_kind_display(),
-                "date": date_format(previous.date),
-                "earliest": date_format(one_year_after(previous.date)),
-            },
-        )
+# The details a step may carry besides its date and note (see `Milestone`).
+STEP_DETAILS = ("method", "member_1", "member_2", "end_date", "days", "hours", "months")
 
 
 @transaction.atomic
-def record_milestone(
-    *, actor: User | None, person: User, kind: str, date: datetime.date, note: str = ""
+def record_step(
+    *, actor: User | None, person: User, kind: str, date: datetime.date, note: str = "", **details
 ) -> Milestone:
-    """Add a step to `person`'s timeline; his political status follows it forward.
+    """Add a step of the procedure to `person`'s timeline once the rules allow it; his political
+    status follows it forward (never down: a step filled in after the fact for someone
+    imported as a probationary member leaves him one). A cancelled probation ends it.
 
-    `actor` is staff or one of the person's reviewers; None is the system (the demo's seed).
+    `actor` is staff or the secretary of the person's branch; None is the system (the demo).
     """
-    if actor is not None and not can_record_milestone(actor, person):
+    if actor is not None and not can_record_step(actor, person):
         raise PermissionDenied
-    # One timeline change at a time per person, so two reviewers cannot both add a step.
+    unknown = set(details) - set(STEP_DETAILS)
+    if unknown:
+        raise TypeError(f"Unknown details of a step: {sorted(unknown)}")
+    # One timeline change at a time per person, so two secretaries cannot both add a step.
     person = User.objects.select_for_update().get(pk=person.pk)
-    check_milestone(person=person, kind=kind, date=date)
-    milestone = Milestone.objects.create(
-        person=person, kind=kind, date=date, note=note.strip(), recorded_by=actor
+    check_step(person=person, kind=kind, date=date, **details)
+    step = Milestone.objects.create(
+        person=person, kind=kind, date=date, note=note.strip(), recorded_by=actor, **details
     )
-    # A step filled in after the fact (for someone imported as a probationary member, say)
-    # never lowers the status he already has.
-    status = max(person.political_status, MILESTONE_STATUS[kind], key=STATUS_RANK.index)
+    if kind == Milestone.Kind.CANCELLATION:
+        status = _status_before(person)
+    else:
+        status = status_from([step], person.political_status)
     _set_status(person, status, actor=actor)
-    return milestone
+    return step
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What removing a step changed: the step, and the status before and after."""
+
+    step: str
+    status_before: str
+    status_after: str
+
+    @property
+    def status_changed(self) -> bool:
+        return self.status_before != self.status_after
 
 
 @transaction.atomic
-def remove_latest_milestone(*, actor: User | None, milestone: Milestone) -> None:
-    """Take back the latest step of a timeline (a mistake); the status steps back with it.
+def remove_step(*, actor: User | None, step: Milestone) -> Removal:
+    """Take back a step recorded by mistake: a correction, kept in the step's history.
 
-    Only the latest step can go: removing one in the middle would leave a broken timeline.
-    `actor` is staff or one of the person's reviewers; None is the system.
+    Only a step no later step depends on may go (the latest of the procedure, or an
+    activist's record or training while he is one). The status is recomputed from the steps
+    that remain: the highest they give, or the status before the first step.
     """
-    if actor is not None and not can_remove_milestone(actor, milestone):
+    if actor is not None and not can_remove_step(actor, step):
         raise PermissionDenied
-    person = User.objects.select_for_update().get(pk=milestone.person_id)
-    latest = person.milestones.order_by("-date", "-id").first()
-    if latest is None or latest.pk != milestone.pk:
+    person = User.objects.select_for_update().get(pk=step.person_id)
+    remaining = [s for s in person.milestones.all() if s.pk != step.pk]
+    if not removable(step, remaining):
         raise ValidationError(
-            _("Only the latest milestone of a timeline can be removed."), code="not_latest"
+            _("“%(step)s” cannot be removed while later steps depend on it: remove those first."),
+            code="not_latest",
+            params={"step": step.get_kind_display()},
         )
-    milestone.delete()
-    remaining = person.milestones.order_by("-date", "-id").first()
-    _set_status(person, remaining.status if remaining else _status_before(milestone), actor=actor)
+    before = person.political_status
+    original = _status_before(person)
+    step._history_user = actor
+    step.delete()
+    status = status_from(remaining, original)
+    _set_status(person, status, actor=actor)
+    return Removal(step=step.get_kind_display(), status_before=before, status_after=status)
 
 
-def _status_before(milestone: Milestone) -> str:
-    """The status a person had before his first milestone, as his history remembers it."""
-    earlier = (
-        milestone.person.history.filter(history_date__lt=milestone.recorded_at)
-        .order_by("-history_date")
-        .values_list("political_status", flat=True)
-        .first()
-    )
+def removable(step: Milestone, others: list[Milestone]) -> bool:
+    """Whether no other step depends on `step`: none follows it in the procedure, and an
+    activist's records, review and training stay once a candidate is listed on them."""
+    kinds = {other.kind for other in others}
+    if step.kind in ACTIVIST_STEPS and Milestone.Kind.CANDIDATE in kinds:
+        return False
+    for kind in kinds:
+        before = AFTER.get(kind)
+        while before is not None:
+            if before == step.kind:
+                return False
+            before = AFTER.get(before)
+    return True
+
+
+def status_from(steps: list[Milestone], before: str) -> str:
+    """The status the steps give: the highest, never below `before` (the status before the
+    first step); a cancelled probation leaves `before`."""
+    if any(step.kind == Milestone.Kind.CANCELLATION for step in steps):
+        return before
+    given = [MILESTONE_STATUS[step.kind] for step in steps if step.kind in MILESTONE_STATUS]
+    return max([before, *given], key=STATUS_RANK.index)
+
+
+def _status_before(person: User, extra: Milestone | None = None) -> str:
+    """The status a person had before his first step, as his history remembers it."""
+    times = list(person.milestones.values_list("recorded_at", flat=True))
+    if extra is not None:
+        times.append(extra.recorded_at)
+    history = person.history.order_by("-history_date")
+    if times:
+        history = history.filter(history_date__lt=min(times))
+    earlier = history.values_list("political_status", flat=True).first()
     return earlier or PoliticalStatus.MASSES
 
 
@@ -144,6 +149,114 @@ def _set_status(person: User, status: str, *, actor: User | None) -> None:
         person.political_status = status
         person._history_user = actor
         person.save(update_fields=["political_status"])
+
+
+@dataclass(frozen=True)
+class RosterDates:
+    """One roster row's development dates, parsed: the row's number as the spreadsheet shows
+    it, the person, his birth date and the dates of the steps (`procedure.ROSTER_STEPS`), and
+    the status the roster gives him (empty if none)."""
+
+    row: int
+    person: User
+    dates: dict[str, datetime.date]
+    birth_date: datetime.date | None = None
+    status: str = ""
+
+
+@transaction.atomic
+def record_roster_dates(*, actor: User | None, rows: list[RosterDates]) -> list[tuple[int, str]]:
+    """Record the development dates a roster carries, through the procedure's rules on dates.
+
+    Returns each row that breaks a rule, with its row number and the rule; then nothing is
+    saved. The people are locked for the whole of it, so that a step recorded on a person's
+    page meanwhile is neither overwritten nor recorded twice. A date already recorded stays;
+    a different date for it is refused. The status never goes down, and a roster that makes
+    someone a probationary or full member needs the date behind it. An admission date from a
+    roster stands for the branch meeting and the approval (as the migration of older
+    timelines does).
+    """
+    if actor is not None and any(not can_record_step(actor, row.person) for row in rows):
+        raise PermissionDenied
+    locked = {
+        person.pk: person
+        for person in User.objects.select_for_update()
+        .filter(pk__in=[row.person.pk for row in rows])
+        .order_by("pk")
+        .prefetch_related("milestones")
+    }
+    errors: list[tuple[int, str]] = []
+    planned: list[tuple[User, list[Milestone]]] = []
+    for row in rows:
+        person = locked[row.person.pk]
+        if row.birth_date is not None:
+            person.birth_date = row.birth_date
+        try:
+            planned.append((person, roster_steps(person, row)))
+        except ValidationError as error:
+            errors.append((row.row, " ".join(error.messages)))
+    if errors:
+        return errors
+    for person, new in planned:
+        if person.birth_date is not None:
+            User.objects.filter(pk=person.pk).update(birth_date=person.birth_date)
+        for step in new:
+            step._history_user = actor
+            step.save()
+        steps = [*person.milestones.all(), *new]  # those loaded with the lock, and the new
+        _set_status(person, status_from(steps, person.political_status), actor=actor)
+    return []
+
+
+def roster_steps(person: User, row: RosterDates) -> list[Milestone]:
+    """The steps a roster row adds to `person`'s timeline (unsaved), or the rule it breaks.
+
+    `person` may be new, not yet saved: he has no steps yet."""
+    steps = list(person.milestones.all()) if person.pk else []
+    recorded = {step.kind: step for step in steps}
+    new: list[Milestone] = []
+    for kind in ROSTER_STEPS:
+        date = row.dates.get(kind)
+        if date is None:
+            continue
+        if kind in recorded:
+            if recorded[kind].date != date:
+                raise ValidationError(
+                    _("“%(step)s” is recorded on %(recorded)s; the roster says %(date)s."),
+                    params={
+                        "step": recorded[kind].get_kind_display(),
+                        "recorded": date_format(recorded[kind].date),
+                        "date": date_format(date),
+                    },
+                )
+            continue
+        try:
+            check_step(person=person, kind=kind, date=date, steps=steps, from_roster=True)
+        except ValidationError as error:
+            error.step = kind  # the column that breaks the rule
+            raise
+        added = [Milestone(person=person, kind=kind, date=date, note=_("From a roster"))]
+        if kind == Milestone.Kind.PROBATIONARY and Milestone.Kind.APPROVAL not in recorded:
+            added.append(
+                Milestone(
+                    person=person, kind=Milestone.Kind.APPROVAL, date=date, note=_("From a roster")
+                )
+            )
+        steps.extend(added)
+        new.extend(added)
+    needed = {
+        PoliticalStatus.PROBATIONARY: Milestone.Kind.PROBATIONARY,
+        PoliticalStatus.FULL: Milestone.Kind.FULL,
+    }.get(row.status)
+    if needed and needed not in {step.kind for step in steps}:
+        raise ValidationError(
+            _("A roster makes someone “%(status)s” only with the date of “%(step)s”."),
+            params={
+                "status": PoliticalStatus(row.status).label,
+                "step": Milestone.Kind(needed).label,
+            },
+        )
+    return new
 
 
 @transaction.atomic
@@ -229,6 +342,82 @@ def remind_probation_ending(*, today: datetime.date | None = None) -> int:
             for recipient in recipients
         )
     return notify_many(reminders=reminders)
+
+
+# How long before an activist's half-yearly record is due the secretary is told, in days.
+RECORD_REMINDER_DAYS = 14
+APPROVAL_REMINDER_MONTHS = 2
+
+
+def remind_development(*, today: datetime.date | None = None) -> int:
+    """Tell the branch secretary (staff where a branch has none) what the procedure asks of
+    him soon, and a probationary member that his probation ends within 30 days; each once per
+    due date. Returns the number of notices recorded now.
+
+    - a talk due within a month of an application;
+    - an activist's half-yearly record due within two weeks (or overdue);
+    - an activist who has become eligible to be listed as a development candidate;
+    - an approval still missing two months after the branch meeting;
+    - a probation past its end and not yet decided;
+    - to the person: his probation ends within 30 days (time for his application for full
+      membership). People imported as probationary members with their admission date are
+      included: their status says the approval is done.
+    """
+    today = today or timezone.localdate()
+    people = with_steps(
+        User.objects.filter(
+            is_active=True, political_status__in=DEVELOPMENT_STATUSES
+        ).select_related("branch__secretary")
+    )
+    staff = list(User.objects.filter(is_staff=True, is_active=True))
+    reminders = []
+    for person in people:
+        secretary = person.branch.secretary if person.branch else None
+        told = [secretary] if secretary is not None and secretary.is_active else staff
+        for event, step, due in _development_events(person, today):
+            context = {"person": person, "event": event, "due": due}
+            recipients = [person] if event == "probation-ending-own" else told
+            reminders.extend(
+                Reminder(
+                    recipient=recipient,
+                    kind="development-due",
+                    key=f"{event}:{step.pk}:{due:%Y-%m-%d}:{recipient.pk}",
+                    context=context,
+                    link=person.get_absolute_url(),
+                )
+                for recipient in recipients
+            )
+    return notify_many(reminders=reminders)
+
+
+def _development_events(person: User, today: datetime.date):
+    """(event, the step it is about, the day it is due) for what is due about `person`."""
+    by_kind = {step.kind: step for step in person.steps}
+    K = Milestone.Kind
+    if K.APPLICATION in by_kind and K.TALK not in by_kind and K.ACTIVIST not in by_kind:
+        application = by_kind[K.APPLICATION]
+        yield "talk-due", application, add_months(application.date, 1)
+    if K.ACTIVIST in by_kind and K.CANDIDATE not in by_kind:
+        activist = by_kind[K.ACTIVIST]
+        ahead = outlook(person.steps)
+        if ahead.due and ahead.due <= today + datetime.timedelta(days=RECORD_REMINDER_DAYS):
+            yield "record-due", activist, ahead.due
+        eligible = one_year_after(activist.date)
+        if eligible <= today:
+            yield "candidate-eligible", activist, eligible
+    meeting = by_kind.get(K.PROBATIONARY)
+    if meeting is None or K.FULL in by_kind or K.CANCELLATION in by_kind:
+        return
+    if person.political_status != PoliticalStatus.PROBATIONARY:
+        chased = add_months(meeting.date, APPROVAL_REMINDER_MONTHS)
+        if K.APPROVAL not in by_kind and chased <= today:
+            yield "approval-missing", meeting, add_months(meeting.date, 3)
+        return
+    end = probation_end(person.steps)
+    if end < today:
+        yield "probation-overdue", meeting, end
+    elif end <= today + datetime.timedelta(days=PROBATION_REMINDER_DAYS):
+        yield "probation-ending-own", meeting, end
 
 
 def record_sign_in_day(*, user: User) -> None:

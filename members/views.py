@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.exports import xlsx_response
 
 from . import access, services
-from .forms import DirectoryFilterForm, MilestoneForm, PhoneForm
-from .models import MILESTONE_ORDER, Branch, PoliticalStatus, User
+from .forms import DirectoryFilterForm, PhoneForm, StepForm, step_details
+from .ledger import (
+    DEVELOPMENT_STATUSES,
+    LEDGER_COLUMNS,
+    development_rows,
+    incomplete_timelines,
+    ledger_dataset,
+    ledger_people,
+    ledger_row,
+    missing_dates,
+    stage_counts,
+    with_steps,
+)
+from .models import Branch, PoliticalStatus, User
+from .procedure import outlook
 from .resources import RosterResource
 from .timeline import steps_of as timeline_steps_of
 
@@ -123,7 +136,11 @@ def directory_export(request: HttpRequest) -> HttpResponse:
 
 def _person_context(request: HttpRequest, person: User) -> dict[str, object]:
     """What the profile and timeline includes show about `person`."""
-    timeline = list(person.milestones.select_related("recorded_by"))
+    timeline = list(
+        person.milestones.select_related("recorded_by", "member_1", "member_2").order_by(
+            "date", "pk"
+        )
+    )
     more_steps = timeline_steps_of(person)
     branch_link = (
         person.branch_id is not None
@@ -138,17 +155,32 @@ def _person_context(request: HttpRequest, person: User) -> dict[str, object]:
 
 
 def _render_person(
-    request: HttpRequest, person: User, form: MilestoneForm | None = None
+    request: HttpRequest, person: User, form: StepForm | None = None
 ) -> HttpResponse:
     context = _person_context(request, person)
-    recorded = {milestone.kind for milestone in context["timeline"]}
-    next_kind = next((kind for kind in MILESTONE_ORDER if kind not in recorded), None)
-    may_record = access.can_record_milestone(request.user, person)
-    if may_record and form is None and next_kind is not None:
-        form = MilestoneForm(
-            person=person, initial={"kind": next_kind, "date": timezone.localdate()}
+    steps = context["timeline"]
+    ahead = outlook(steps)
+    may_record = access.can_record_step(request.user, person)
+    if may_record and form is None and ahead.next_kind is not None:
+        form = StepForm(
+            person=person, initial={"kind": ahead.next_kind, "date": timezone.localdate()}
         )
-    context |= {"may_record": may_record, "milestone_form": form}
+    removable_ids = (
+        {
+            step.pk
+            for step in steps
+            if services.removable(step, [s for s in steps if s.pk != step.pk])
+        }
+        if may_record
+        else set()
+    )
+    context |= {
+        "may_record": may_record,
+        "milestone_form": form,
+        "outlook": ahead,
+        "removable_ids": removable_ids,
+        "today": timezone.localdate(),
+    }
     return render(request, "members/person_detail.html", context)
 
 
@@ -159,28 +191,132 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a step of the person's timeline, or show why it is refused and change nothing."""
+    """Record a step of the person's development, or show why it is refused and change
+    nothing."""
     person = access.get_person_for_user(request.user, pk, write=True)
-    form = MilestoneForm(request.POST, person=person)
+    form = StepForm(request.POST, person=person)
     if form.is_valid():
         try:
-            milestone = services.record_milestone(
+            step = services.record_step(
                 actor=request.user,
                 person=person,
                 kind=form.cleaned_data["kind"],
                 date=form.cleaned_data["date"],
                 note=form.cleaned_data["note"],
+                **step_details(form.cleaned_data),
             )
-        except ValidationError as error:  # another reviewer got there first
+        except ValidationError as error:  # another secretary got there first
             form.add_error(None, error)
         else:
             text = _("“%(milestone)s” is recorded for %(name)s.") % {
-                "milestone": milestone.get_kind_display(),
+                "milestone": step.get_kind_display(),
                 "name": person.display_name,
             }
             messages.success(request, text)
             return redirect(person)
     return _render_person(request, person, form)
+
+
+@require_POST
+def remove_step(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    """Take back a step recorded by mistake; the page says what the status became."""
+    person = access.get_person_for_user(request.user, pk, write=True)
+    step = person.milestones.filter(pk=step_pk).first()
+    if step is None:
+        raise Http404
+    try:
+        removal = services.remove_step(actor=request.user, step=step)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(person)
+    if removal.status_changed:
+        text = _("“%(step)s” is removed; the status changes from “%(before)s” to “%(after)s”.")
+    else:
+        text = _("“%(step)s” is removed; the status stays “%(before)s”.")
+    messages.success(
+        request,
+        text
+        % {
+            "step": removal.step,
+            "before": PoliticalStatus(removal.status_before).label,
+            "after": PoliticalStatus(removal.status_after).label,
+        },
+    )
+    return redirect(person)
+
+
+# --- development work: the branch's page, the ledger, incomplete timelines -------------------
+
+
+def _development_branch(request: HttpRequest, pk: int) -> Branch:
+    branch = access.get_branch_for_user(request.user, pk)
+    if not access.can_see_development(request.user, branch):
+        raise PermissionDenied
+    return branch
+
+
+@require_GET
+def development(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch's people in development: counts per stage, each one's next step and due date,
+    overdue first; searchable and paginated."""
+    branch = _development_branch(request, pk)
+    today = timezone.localdate()
+    query = request.GET.get("q", "").strip()[:64]
+    people = branch.people.filter(political_status__in=DEVELOPMENT_STATUSES).search(query)
+    rows = development_rows(people, today)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "branch": branch,
+        "counts": stage_counts(branch),
+        "page": page,
+        "query": query,
+        "today": today,
+    }
+    return render(request, "members/development.html", context)
+
+
+def _ledger_scope(request: HttpRequest) -> Branch | None:
+    """The branch of a ledger (`?branch=`), or None for the whole college (staff only)."""
+    value = request.GET.get("branch", "")
+    if value.isdigit():
+        return _development_branch(request, int(value))
+    if not access.can_export_ledger(request.user):
+        raise PermissionDenied
+    return None
+
+
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger as a printable page."""
+    branch = _ledger_scope(request)
+    people = with_steps(ledger_people(branch))
+    rows = [ledger_row(person) for person in people]
+    context = {
+        "branch": branch,
+        "columns": LEDGER_COLUMNS,
+        "rows": rows,
+        "today": timezone.localdate(),
+    }
+    return render(request, "members/ledger.html", context)
+
+
+@require_GET
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The ledger in Excel, per branch or for the whole college."""
+    branch = _ledger_scope(request)
+    name = f"ledger-{branch.pk}" if branch else "ledger"
+    return xlsx_response(ledger_dataset(ledger_people(branch)), name)
+
+
+@require_GET
+def incomplete(request: HttpRequest) -> HttpResponse:
+    """For staff: people with a status and no dates behind it, with what is missing."""
+    if not access.can_export_ledger(request.user):
+        raise PermissionDenied
+    people = with_steps(incomplete_timelines())
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(person, missing_dates(person)) for person in page.object_list]
+    return render(request, "members/incomplete.html", {"page": page, "rows": rows})
 
 
 # --- branches ---------------------------------------------------------------------------------
@@ -206,6 +342,9 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": statuses,
         "total": counts["total"],
         "directory_url": directory_url,
+        "development_url": reverse("members:development", args=[branch.pk])
+        if access.can_see_development(request.user, branch)
+        else "",
     }
     return render(request, "members/branch_detail.html", context)
 

@@ -18,14 +18,16 @@ class StudyConfig(AppConfig):
         from common.glance import register as register_glance
         from feedback.practice import suggestions_answered
         from members.timeline import register
+        from members.training import register as register_training
 
         from . import checks  # noqa: F401 - registers the checks
         from .glance import StudyGlance
         from .practice import register as register_practice_source
-        from .progress import sign_off_timeline
+        from .progress import sign_off_timeline, training_hours
 
         register(sign_off_timeline)
         # Its panel and next actions on the workstation's pages (see common.glance).
         register_glance(StudyGlance())
+        register_training(training_hours)
         # Stage 3's practice sources, one line per app that keeps practice records.
         register_practice_source(suggestions_answered)

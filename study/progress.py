@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.timeline import TimelineStep
+from members.training import TrainingCredit
 
 from .models import (
     ActivityKind,
@@ -463,4 +464,32 @@ def sign_off_timeline(person) -> list[TimelineStep]:
             },
         )
         for sign_off in sign_offs
+    ]
+
+
+# The activities that count as concentrated training (集中培训) of an activist.
+TRAINING_KINDS = (ActivityKind.LECTURE, ActivityKind.BRANCH_STUDY)
+
+
+def training_hours(person, since: datetime.date, until: datetime.date) -> list[TrainingCredit]:
+    """The lectures and branch study sessions `person` attended between two days, with their
+    hours, for the development candidate's training rule (one query)."""
+    attended = (
+        Registration.objects.filter(
+            person=person,
+            attended_at__isnull=False,
+            activity__kind__in=TRAINING_KINDS,
+            activity__starts_at__date__gte=since,
+            activity__starts_at__date__lte=until,
+        )
+        .select_related("activity")
+        .order_by("activity__starts_at")
+    )
+    return [
+        TrainingCredit(
+            date=timezone.localdate(registration.activity.starts_at),
+            title=registration.activity.title,
+            hours=registration.activity.hours,
+        )
+        for registration in attended
     ]

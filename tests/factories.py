@@ -1,6 +1,7 @@
 """factory_boy factories: only the required fields, with traits for states."""
 
 import datetime
+import random
 
 import factory
 from allauth.account.models import EmailAddress
@@ -23,6 +24,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     student_number = factory.Sequence(lambda n: f"2024{n:05d}")
     name = factory.Sequence(lambda n: f"同学{n}")
     password = PASSWORD_HASH
+    # Old enough to apply to the Party on any date the tests use.
+    birth_date = datetime.date(1990, 1, 1)
 
     class Params:
         staff = factory.Trait(is_staff=True, student_number=None)
@@ -64,7 +67,7 @@ class WorkstationGroupFactory(factory.django.DjangoModelFactory):
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
-    """A milestone row as it is stored; timelines that obey the rules use `record_milestone`."""
+    """A step as it is stored; timelines that obey the rules use `record_step` (`develop`)."""
 
     class Meta:
         model = Milestone
@@ -72,3 +75,30 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(UserFactory)
     kind = Milestone.Kind.APPLICATION
     date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+
+def develop(person: User, status: str, *, anchor: datetime.date | None = None, actor=None):
+    """Take `person` through the development procedure to `status`, step by step through the
+    rules (`record_step`), with the step his status stands on dated `anchor` (200 days ago by
+    default); his contact persons and introducers are four new full members of his branch."""
+    from members.demo import demo_timeline
+    from members.services import record_step
+
+    today = datetime.date.today()
+    members = [
+        UserFactory(political_status=PoliticalStatus.FULL, branch=person.branch) for _ in range(4)
+    ]
+    birth, steps = demo_timeline(
+        random.Random(person.pk),
+        status,
+        anchor or today - datetime.timedelta(days=200),
+        today,
+        (members[0], members[1]),
+        (members[2], members[3]),
+    )
+    person.birth_date = birth
+    person.save(update_fields=["birth_date"])
+    for step in steps:
+        record_step(actor=actor, person=person, **step)
+    person.refresh_from_db()
+    return person

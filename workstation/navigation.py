@@ -59,6 +59,10 @@ MENUS: tuple[Menu, ...] = (
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
             Link("workstation:branches", _("Branch view"), "nav_branch_views", "nav-branch-views"),
             Link("workstation:dashboard", _("Staff dashboard"), "nav_dashboard", "nav-dashboard"),
+            Link("members:ledger", _("Party development ledger"), "user.is_staff", "nav-ledger"),
+            Link(
+                "members:incomplete", _("Timelines incomplete"), "user.is_staff", "nav-incomplete"
+            ),
             Link("admin:index", _("Administration"), "user.is_staff", "nav-admin"),
         ),
     ),

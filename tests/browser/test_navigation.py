@@ -42,6 +42,8 @@ MENUS = {
             "nav-directory",
             "nav-branch-views",
             "nav-dashboard",
+            "nav-ledger",
+            "nav-incomplete",
             "nav-admin",
         ],
     },

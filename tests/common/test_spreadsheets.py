@@ -245,7 +245,6 @@ def read_people(rows):
         max_rows=10,
         no_header="No header.",
         identity=("code", "label"),
-        later=("备注日期",),
     )
 
 
@@ -259,7 +258,7 @@ def test_a_two_row_header_is_read_as_one():
     )
     assert dataset.headers == ["Code", "Label", ROW_COLUMN]
     assert list(dataset[0]) == ["1", "甲", 3]
-    assert dataset.report.later_columns == ["备注日期"]
+    assert dataset.report.ignored_columns == ["备注日期"]
 
 
 def test_hidden_rows_and_the_footer_are_reported_not_read():

@@ -15,7 +15,7 @@ from members.models import (
     WorkstationGroup,
     WorkstationRole,
 )
-from members.services import record_milestone
+from members.services import record_step
 from tests.factories import BranchFactory, UserFactory, WorkstationGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_the_status_is_read_only_once_a_timeline_is_recorded(admin_client_, stud
     page = admin_client_.get(f"{PEOPLE}{student.pk}/change/")
     assert 'name="political_status"' in page.content.decode()
 
-    record_milestone(actor=None, person=student, kind="application", date=days_ago(5))
+    record_step(actor=None, person=student, kind="application", date=days_ago(5))
     page = admin_client_.get(f"{PEOPLE}{student.pk}/change/", **EN)
     assert 'name="political_status"' not in page.content.decode()
     data = form_data(page) | {"political_status": PoliticalStatus.FULL}
@@ -214,7 +214,7 @@ def test_a_milestone_added_in_the_admin_goes_through_the_rules(admin_client_, st
             "activist",
             days_ago(3),
             "kind",
-            "“Named a Party activist” needs “Application submitted” to be recorded first.",
+            "“Named a Party activist” needs “Talk with the applicant” to be recorded first.",
         ),
         (
             "application",
@@ -236,7 +236,7 @@ def test_a_milestone_against_the_rules_is_refused_with_the_reason(
 
 
 def test_a_milestone_already_recorded_is_refused_once(admin_client_, student):
-    record_milestone(actor=None, person=student, kind="application", date=days_ago(10))
+    record_step(actor=None, person=student, kind="application", date=days_ago(10))
     response = add_milestone(admin_client_, student, "application", days_ago(5))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -246,7 +246,7 @@ def test_a_milestone_already_recorded_is_refused_once(admin_client_, student):
 
 
 def test_only_the_note_of_a_milestone_changes(admin_client_, student):
-    milestone = record_milestone(actor=None, person=student, kind="application", date=days_ago(10))
+    milestone = record_step(actor=None, person=student, kind="application", date=days_ago(10))
     response = admin_client_.post(
         f"{MILESTONES}{milestone.pk}/change/",
         {"note": "补充说明", "kind": "full", "date": TODAY.isoformat(), "person": "0"},
@@ -260,9 +260,11 @@ def test_only_the_note_of_a_milestone_changes(admin_client_, student):
     )
 
 
-def test_only_the_latest_milestone_is_deleted(admin_client_, student):
-    first = record_milestone(actor=None, person=student, kind="application", date=days_ago(200))
-    latest = record_milestone(actor=None, person=student, kind="activist", date=days_ago(100))
+def test_only_a_step_nothing_depends_on_is_deleted(admin_client_, student, reviewer):
+    first = record_step(actor=None, person=student, kind="application", date=days_ago(200))
+    latest = record_step(
+        actor=None, person=student, kind="talk", date=days_ago(190), member_1=reviewer
+    )
 
     page = admin_client_.get(f"{MILESTONES}{first.pk}/change/", **EN).content.decode()
     assert f"{MILESTONES}{first.pk}/delete/" not in page
@@ -272,7 +274,7 @@ def test_only_the_latest_milestone_is_deleted(admin_client_, student):
         assert response.url == f"{MILESTONES}{first.pk}/change/"
     assert Milestone.objects.filter(pk=first.pk).exists()
     follow = admin_client_.get(response.url, **EN).content.decode()
-    assert "Only the latest milestone of a timeline can be removed." in follow
+    assert "cannot be removed while later steps depend on it" in follow
 
     page = admin_client_.get(f"{MILESTONES}{latest.pk}/change/").content.decode()
     assert f"{MILESTONES}{latest.pk}/delete/" in page
@@ -284,14 +286,14 @@ def test_only_the_latest_milestone_is_deleted(admin_client_, student):
 
 
 def test_milestones_have_no_bulk_delete(admin_client_, student):
-    record_milestone(actor=None, person=student, kind="application", date=days_ago(10))
+    record_step(actor=None, person=student, kind="application", date=days_ago(10))
     response = admin_client_.get(MILESTONES)
     assert "delete_selected" not in response.content.decode()
 
 
 def test_milestones_are_filtered_by_kind_and_searched_by_person(admin_client_, student, member):
-    record_milestone(actor=None, person=student, kind="application", date=days_ago(10))
-    other = record_milestone(actor=None, person=member, kind="application", date=days_ago(10))
+    record_step(actor=None, person=student, kind="application", date=days_ago(10))
+    other = record_step(actor=None, person=member, kind="application", date=days_ago(10))
     for query in [{"q": student.student_number}, {"q": "陈同学"}, {"kind__exact": "application"}]:
         listed = list(admin_client_.get(MILESTONES, query).context["cl"].result_list)
         assert student.milestones.get() in listed
@@ -303,7 +305,7 @@ def test_staff_with_only_the_view_permission_read_milestones(
 ):
     settings.STAFF_REQUIRE_2FA = False
     staff.user_permissions.add(Permission.objects.get(codename="view_milestone"))
-    milestone = record_milestone(actor=None, person=student, kind="application", date=days_ago(10))
+    milestone = record_step(actor=None, person=student, kind="application", date=days_ago(10))
     assert staff_client.get(MILESTONES).status_code == 200
     assert (
         staff_client.post(f"{MILESTONES}{milestone.pk}/delete/", {"post": "yes"}).status_code == 403
@@ -314,7 +316,7 @@ def test_staff_with_only_the_view_permission_read_milestones(
 
 def test_every_members_admin_keeps_a_history_page(admin_client_, student, member, branch):
     group = WorkstationGroupFactory()
-    milestone = record_milestone(actor=None, person=student, kind="application", date=days_ago(9))
+    milestone = record_step(actor=None, person=student, kind="application", date=days_ago(9))
     for url in [
         f"{PEOPLE}{student.pk}/history/",
         f"{BRANCHES}{branch.pk}/history/",

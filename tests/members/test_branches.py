@@ -219,7 +219,7 @@ def test_branch_page_query_count_does_not_grow(
 ):
     client = request.getfixturevalue(f"{role}_client")
     populate(branch, 3)
-    with django_assert_max_num_queries(7) as few:
+    with django_assert_max_num_queries(8) as few:
         assert client.get(branch_url(branch)).status_code == 200
     populate(branch, 40)
     with django_assert_max_num_queries(len(few.captured_queries)):

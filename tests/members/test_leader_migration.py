@@ -9,7 +9,7 @@ from members import access
 from members.models import User, WorkstationRole
 
 BEFORE = [("members", "0003_forget_sign_in_times")]
-AFTER = [("members", "0005_one_leader_per_group")]
+AFTER = [("members", "0007_approve_existing_admissions")]
 
 
 def _migrate(target):

@@ -37,7 +37,7 @@ def add_url(person) -> str:
 
 
 def applicant_in(branch, **fields) -> User:
-    """Someone of `branch` who applied 500 days ago: his next step is "activist"."""
+    """Someone of `branch` who applied 500 days ago: his next step is the talk."""
     person = UserFactory(branch=branch, political_status=PoliticalStatus.APPLICANT, **fields)
     MilestoneFactory(person=person, kind=Milestone.Kind.APPLICATION, date=days_ago(500))
     return person
@@ -129,12 +129,13 @@ def test_a_reviewer_sees_his_persons_page_with_the_milestone_form(reviewer_clien
     assert 'data-testid="milestone-form"' in page
     assert f'action="{add_url(member)}' in page
     assert 'type="date"' in page
-    # The next step of his timeline is offered first.
-    assert '<option value="activist" selected>' in page
+    # The next step of his timeline is offered first, and when it is due.
+    assert '<option value="talk" selected>' in page
+    assert 'data-testid="next-step"' in page and "Talk with the applicant due by" in page
 
 
 @pytest.mark.django_db
-def test_staff_may_record_milestones_of_anyone(staff_client, student):
+def test_staff_may_record_steps_of_anyone(staff_client, student):
     page = staff_client.get(person_url(student)).content.decode()
     assert 'data-testid="milestone-form"' in page
 
@@ -194,19 +195,23 @@ def test_a_good_milestone_updates_the_persons_status(reviewer_client, reviewer, 
     person = applicant_in(branch)
     response = reviewer_client.post(
         add_url(person),
-        {"kind": "activist", "date": days_ago(100).isoformat(), "note": "支部大会通过"},
+        {
+            "kind": "talk",
+            "date": days_ago(490).isoformat(),
+            "member_1": reviewer.pk,
+            "note": "谈话记录",
+        },
         follow=True,
         **EN,
     )
     page = response.content.decode()
     assert response.redirect_chain == [(person_url(person), 302)]
-    assert "“Named a Party activist” is recorded for" in page
-    assert 'data-testid="political-status">Party activist<' in page
-    assert "支部大会通过" in page and "Recorded by 李书记" in page
-    person.refresh_from_db()
-    assert person.political_status == PoliticalStatus.ACTIVIST
-    milestone = person.milestones.get(kind="activist")
-    assert milestone.recorded_by == reviewer and milestone.date == days_ago(100)
+    assert "“Talk with the applicant” is recorded for" in page
+    assert "谈话记录" in page and "Recorded by 李书记" in page
+    assert "With: 李书记" in page
+    milestone = person.milestones.get(kind="talk")
+    assert milestone.recorded_by == reviewer and milestone.date == days_ago(490)
+    assert milestone.member_1 == reviewer
 
 
 def post_refused(client, person, **headers):
@@ -277,7 +282,7 @@ def test_a_person_may_not_record_his_own_milestones(member_client, member):
 
 
 @pytest.mark.django_db
-def test_outsiders_may_not_record_milestones(student_client, member_client, member, branch):
+def test_outsiders_may_not_record_steps(student_client, member_client, member, branch):
     another_member = applicant_in(branch)
     data = {"kind": "activist", "date": days_ago(10).isoformat()}
     assert student_client.post(add_url(member), data).status_code == 404
@@ -286,7 +291,9 @@ def test_outsiders_may_not_record_milestones(student_client, member_client, memb
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_milestone_recorded_meanwhile_by_someone_else_is_refused(reviewer_client, branch):
+def test_a_milestone_recorded_meanwhile_by_someone_else_is_refused(
+    reviewer_client, reviewer, branch
+):
     """Two reviewers add the same step at once: the second is told, and nothing breaks."""
     person = applicant_in(branch)
     locked, done = threading.Event(), threading.Event()
@@ -295,7 +302,7 @@ def test_a_milestone_recorded_meanwhile_by_someone_else_is_refused(reviewer_clie
         try:
             with transaction.atomic():
                 User.objects.select_for_update().get(pk=person.pk)
-                Milestone.objects.create(person=person, kind="activist", date=days_ago(50))
+                Milestone.objects.create(person=person, kind="talk", date=days_ago(495))
                 locked.set()
                 # Commit only once the page's request waits for the lock: its form has
                 # already found the timeline free of "activist".
@@ -313,23 +320,30 @@ def test_a_milestone_recorded_meanwhile_by_someone_else_is_refused(reviewer_clie
     threading.Thread(target=the_other_reviewer).start()
     locked.wait(5)
     response = reviewer_client.post(
-        add_url(person), {"kind": "activist", "date": days_ago(40).isoformat()}, **EN
+        add_url(person),
+        {"kind": "talk", "date": days_ago(490).isoformat(), "member_1": reviewer.pk},
+        **EN,
     )
     done.wait(5)
     assert response.status_code == 200
-    assert "“Named a Party activist” is already recorded" in response.content.decode()
-    assert list(person.milestones.values_list("date", flat=True)) == [days_ago(500), days_ago(50)]
+    assert "“Talk with the applicant” is already recorded" in response.content.decode()
+    assert list(person.milestones.values_list("date", flat=True)) == [days_ago(500), days_ago(495)]
 
 
 # --- query counts -----------------------------------------------------------------------------
 
 
 def grow_timeline(person, recorders) -> None:
-    """A full timeline, each step recorded by someone else."""
+    """A full timeline, each step recorded by someone else and naming two more people."""
     person.milestones.all().delete()
     for n, kind in enumerate(Milestone.Kind.values):
         MilestoneFactory(
-            person=person, kind=kind, date=days_ago(2000 - 400 * n), recorded_by=recorders[n]
+            person=person,
+            kind=kind,
+            date=days_ago(2000 - 100 * n),
+            recorded_by=recorders[n % 5],
+            member_1=recorders[(n + 1) % 5],
+            member_2=recorders[(n + 2) % 5],
         )
 
 
@@ -340,7 +354,7 @@ def test_person_page_query_count_does_not_grow(
 ):
     client = request.getfixturevalue(f"{role}_client")
     MilestoneFactory(person=member, kind="application")
-    with django_assert_max_num_queries(11) as few:
+    with django_assert_max_num_queries(14) as few:
         assert client.get(person_url(member)).status_code == 200
     grow_timeline(member, UserFactory.create_batch(5))
     NoticeFactory.create_batch(10, recipient=request.getfixturevalue(role))

@@ -17,7 +17,7 @@ from import_export.tmp_storages import CacheStorage
 
 from members.models import Branch, PoliticalStatus, User
 from members.resources import ROSTER_FORMATS, RosterXLSX
-from members.services import record_milestone
+from members.services import record_step
 from notifications.services import send_pending_emails
 from tests.factories import UserFactory
 
@@ -216,7 +216,7 @@ def test_a_title_row_and_blank_rows_keep_the_spreadsheet_row_numbers(importer_cl
 def test_status_equal_to_the_timeline_and_an_old_inactive_branch_pass(importer_client, branches):
     first, _second = branches
     person = UserFactory(student_number="2021990001", branch=first)
-    record_milestone(
+    record_step(
         actor=None,
         person=person,
         kind="application",
@@ -239,7 +239,7 @@ def existing(branches) -> None:
     """The people the bad file runs into: an address in use, a recorded timeline."""
     UserFactory(email="taken@example.edu.cn", student_number="2020000001")
     person = UserFactory(student_number="2021990001", name="梁文博")
-    record_milestone(
+    record_step(
         actor=None,
         person=person,
         kind="application",

@@ -185,10 +185,10 @@ def test_columns_not_read_are_listed_as_ignored(importer_client, branches):
     )
     preview = imported(importer_client, "columns.csv", content)
     assert report(preview).ignored_columns == ["序号", "备注"]
-    assert report(preview).later_columns == ["出生日期", "入党时间", "转正时间"]
     page = preview.content.decode()
     assert "Columns not read, ignored: 序号, 备注" in page
-    assert "Date columns not read for now" in page and "出生日期, 入党时间, 转正时间" in page
+    # The date columns are read: the birth date is on the profile.
+    assert User.objects.get(student_number="2023010108").birth_date == datetime.date(2004, 5, 6)
 
 
 def test_a_signature_footer_is_recognised_and_ignored(importer_client, branches):
@@ -330,7 +330,6 @@ def test_an_excel_97_workbook_is_read(importer_client, branches):
     assert read.sheet == "名单"
     assert read.hidden_rows == [5]
     assert read.ignored_columns == ["序号"]
-    assert read.later_columns == ["入党时间"]
     assert read.footer_rows == [(8, "制表人\uff1a王老师"), (9, "制表日期\uff1a2024年10月8日")]
     saved = User.objects.filter(student_number__startswith="20241100").order_by("student_number")
     assert list(saved.values_list("student_number", "name", "grade", "political_status")) == [

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from members import access
 from members.models import Branch, Milestone, PoliticalStatus, User, WorkstationRole
-from members.services import record_milestone, remove_latest_milestone
+from members.services import record_step, remove_step
 from tests.factories import UserFactory, WorkstationGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +27,15 @@ def days_ago(days: int) -> datetime.date:
 def test_recording_a_milestone_refuses_who_does_not_review_the_person(member, student):
     for outsider in (student, member):  # a student, and the person himself
         with pytest.raises(PermissionDenied):
-            record_milestone(actor=outsider, person=member, kind="application", date=days_ago(9))
+            record_step(actor=outsider, person=member, kind="application", date=days_ago(9))
     assert not Milestone.objects.exists()
     member.refresh_from_db()
     assert member.political_status == PoliticalStatus.PROBATIONARY
 
 
 def test_the_persons_reviewer_and_staff_record_his_milestones(member, reviewer, staff):
-    record_milestone(actor=reviewer, person=member, kind="application", date=days_ago(900))
-    record_milestone(actor=staff, person=member, kind="activist", date=days_ago(800))
+    record_step(actor=reviewer, person=member, kind="application", date=days_ago(900))
+    record_step(actor=staff, person=member, kind="talk", date=days_ago(890), member_1=reviewer)
     assert list(member.milestones.values_list("recorded_by", flat=True)) == [
         reviewer.pk,
         staff.pk,
@@ -43,13 +43,11 @@ def test_the_persons_reviewer_and_staff_record_his_milestones(member, reviewer, 
 
 
 def test_removing_a_milestone_refuses_who_may_not_record_it(member, reviewer, student):
-    milestone = record_milestone(
-        actor=reviewer, person=member, kind="application", date=days_ago(9)
-    )
+    milestone = record_step(actor=reviewer, person=member, kind="application", date=days_ago(9))
     with pytest.raises(PermissionDenied):
-        remove_latest_milestone(actor=student, milestone=milestone)
+        remove_step(actor=student, step=milestone)
     assert Milestone.objects.filter(pk=milestone.pk).exists()
-    remove_latest_milestone(actor=reviewer, milestone=milestone)
+    remove_step(actor=reviewer, step=milestone)
     assert not Milestone.objects.exists()
 
 
@@ -95,7 +93,7 @@ def test_only_party_members_may_be_secretaries(status):
 
 
 def test_the_status_of_a_person_with_a_timeline_is_refused_by_the_model(student, staff):
-    record_milestone(actor=staff, person=student, kind="application", date=days_ago(5))
+    record_step(actor=staff, person=student, kind="application", date=days_ago(5))
     person = User.objects.get(pk=student.pk)
     person.political_status = PoliticalStatus.FULL
     with translation.override("en"):

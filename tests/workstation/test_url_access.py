@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import NoticeFactory
+from tests.factories import MilestoneFactory, NoticeFactory
 from tests.feedback.factories import PhotoFactory
 from tests.study.factories import (
     ActivityFactory,
@@ -89,7 +89,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "members:directory-export": STAFF_ONLY,
     "members:person": MEMBERS_OWN,
     "members:add-milestone": POST_ONLY,
+    "members:remove-step": POST_ONLY,
     "members:branch": MEMBERS_OWN,
+    # Party development: the branch's page for its secretary (the reviewer) and staff; the
+    # college's ledger and the incomplete timelines for staff.
+    "members:development": {"visitor": "login", "student": "404", "member": "403"}
+    | {"reviewer": "ok", "staff": "ok"},
+    "members:ledger": STAFF_ONLY,
+    "members:ledger-export": STAFF_ONLY,
+    "members:incomplete": STAFF_ONLY,
     "members:branches": {"visitor": "login", "student": "403"} | dict.fromkeys(ROLES[2:], "ok"),
     # Study: the track (my study, the log and its review, progress, sign-off, staff pages).
     "study:mine": SIGNED_IN_ONLY,
@@ -193,6 +201,7 @@ POSTED: dict[str, dict[str, str]] = {
     "notifications:read-all": row("login", "done", "away", "away", "away"),  # nothing unread
     "members:me": row("login", "done", "done", "done", "done"),  # an empty phone clears it
     "members:add-milestone": row("login", "404", "403", "ok", "ok"),
+    "members:remove-step": row("login", "404", "403", "done", "done"),
     "study:entry-new": row("login", "403", "ok", "ok", "403"),
     "study:entry-edit": row("login", "404", "ok", "403", "403"),
     "study:entry-submit": row("login", "404", "done", "403", "403"),
@@ -291,6 +300,7 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
     entry = StudyEntryFactory(person=member)
     photo = PhotoFactory(suggestion__author=student)
     suggestion = {"pk": photo.suggestion_id}
+    step = MilestoneFactory(person=member, kind="application")
     return {
         "study:entry": {"pk": entry.pk},
         "study:entry-edit": {"pk": entry.pk},
@@ -324,6 +334,8 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
         "notifications:open": {"pk": notice.pk},
         "members:person": {"pk": member.pk},
         "members:add-milestone": {"pk": member.pk},
+        "members:remove-step": {"pk": member.pk, "step_pk": step.pk},
+        "members:development": {"pk": branch.pk},
         "members:branch": {"pk": branch.pk},
         "workstation:branch": {"pk": branch.pk},
         "account_confirm_email": {"key": "no-such-key"},

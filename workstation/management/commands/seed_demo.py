@@ -7,6 +7,7 @@ screen can always be tried.
 """
 
 import datetime
+import random
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -17,9 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from feedback.demo import seed_suggestions
-from members.demo import seed_people
+from members.demo import demo_timeline, seed_people
 from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
-from members.services import record_milestone
+from members.services import record_step
 from notifications.services import notify
 from study.demo import seed_study
 
@@ -36,8 +37,9 @@ DEMO_ACCOUNTS: dict[str, tuple[str, str | None, str, bool]] = {
 DEMO_BRANCH = "本科生第一党支部"
 DEMO_GROUP = "学业辅导组"
 STAFF_GROUP = "College staff"
-# The demo accounts' profiles and timelines (milestone, days ago): the member's probation ends
-# within the month, so the reminder has something to say.
+# The demo accounts' profiles; the reviewer and the member have a development timeline, placed
+# (days ago) on the step their status stands on: the member's probation ends within the month,
+# so the reminder has something to say.
 DEMO_PROFILES: dict[str, dict] = {
     "reviewer": {"political_status": PoliticalStatus.FULL, "grade": 2022, "major": "软件工程"},
     "member": {
@@ -48,16 +50,7 @@ DEMO_PROFILES: dict[str, dict] = {
     },
     "student": {"political_status": PoliticalStatus.LEAGUE, "grade": 2024, "major": "会计学"},
 }
-DEMO_TIMELINES: dict[str, list[tuple[str, int]]] = {
-    "reviewer": [
-        ("application", 1500),
-        ("activist", 1400),
-        ("candidate", 1000),
-        ("probationary", 900),
-        ("full", 500),
-    ],
-    "member": [("application", 1000), ("activist", 900), ("candidate", 500), ("probationary", 340)],
-}
+DEMO_TIMELINES: dict[str, int] = {"reviewer": 500, "member": 340}
 
 
 class Command(BaseCommand):
@@ -113,13 +106,7 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             if role in DEMO_TIMELINES and not user.milestones.exists():
-                for kind, days_ago in DEMO_TIMELINES[role]:
-                    record_milestone(
-                        actor=None,
-                        person=user,
-                        kind=kind,
-                        date=today - datetime.timedelta(days=days_ago),
-                    )
+                _record_demo_timeline(user, branch, today, DEMO_TIMELINES[role])
             if is_staff:
                 user.groups.add(_staff_group())
             notify(recipient=user, kind="welcome", key=f"welcome:{user.pk}", email=False)
@@ -142,6 +129,30 @@ class Command(BaseCommand):
         )
         feedback = seed_suggestions(accounts=accounts, scale=options["scale"], seed=options["seed"])
         self.stdout.write(f"Demo suggestions: {feedback.suggestions}")
+
+
+def _record_demo_timeline(
+    person: User, branch: Branch, today: datetime.date, days_ago: int
+) -> None:
+    """A timeline for a demo account, recorded step by step through the procedure's rules."""
+    rng = random.Random(person.email)  # noqa: S311 - demo data, reproducible on purpose
+    # Full members of his branch as contact persons and introducers (of the college, if the
+    # branch has too few).
+    full = User.objects.filter(political_status=PoliticalStatus.FULL).exclude(pk=person.pk)
+    members = list(full.filter(branch=branch).order_by("pk")[:4])
+    members += list(full.exclude(branch=branch).order_by("pk")[: 4 - len(members)])
+    birth, steps = demo_timeline(
+        rng,
+        person.political_status,
+        today - datetime.timedelta(days=days_ago),
+        today,
+        (members[0], members[1]),
+        (members[2], members[3]),
+    )
+    person.birth_date = birth
+    person.save(update_fields=["birth_date"])
+    for step in steps:
+        record_step(actor=None, person=person, **step)
 
 
 def _staff_group() -> Group:

@@ -16,6 +16,10 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     gettext_noop("Send pending notice e-mails"): ("notifications.send_pending_emails", 5),
     gettext_noop("Remind of probations ending"): ("members.remind_probation_ending", 24 * 60),
+    gettext_noop("Remind of steps of Party development due"): (
+        "members.remind_development",
+        24 * 60,
+    ),
     # Checked daily; each participant is told at most once per ISO week.
     gettext_noop("Remind participants behind their study plan"): (
         "study.remind_behind_schedule",
