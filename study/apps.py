@@ -17,6 +17,7 @@ class StudyConfig(AppConfig):
     def ready(self) -> None:
         from feedback.practice import suggestions_answered
         from members.timeline import register
+        from tutoring.practice import tutoring_hours, tutoring_sessions
 
         from . import checks  # noqa: F401 - registers the checks
         from .practice import register as register_practice_source
@@ -25,3 +26,5 @@ class StudyConfig(AppConfig):
         register(sign_off_timeline)
         # Stage 3's practice sources, one line per app that keeps practice records.
         register_practice_source(suggestions_answered)
+        register_practice_source(tutoring_sessions)
+        register_practice_source(tutoring_hours)
