@@ -65,8 +65,11 @@ class PairingFactory(factory.django.DjangoModelFactory):
     tutee = factory.SelfAttribute("request.tutee")
     tutor = factory.SubFactory(TutorFactory)
     status = Status.ACTIVE
-    accepted_at = factory.LazyFunction(timezone.now)
-    quiet_since = factory.LazyFunction(timezone.localdate)
+    # Accepted a week ago, with no session since.
+    accepted_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    quiet_since = factory.LazyAttribute(
+        lambda pairing: timezone.localdate(pairing.accepted_at) if pairing.accepted_at else None
+    )
 
     class Params:
         proposed = factory.Trait(

@@ -83,7 +83,7 @@ def remind_waiting(*, now: datetime.datetime | None = None) -> int:
     reminders = []
     staff = active_staff() if requests else []
     for request in requests:
-        wait = f"{request.pk}:{request.waiting_since:%Y%m%d%H%M%S}"
+        wait = f"{request.pk}:{request.waiting_since.timestamp():.6f}"
         reminders.extend(
             Reminder(
                 recipient=person,
