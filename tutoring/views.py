@@ -366,7 +366,7 @@ def tutor(request: HttpRequest) -> HttpResponse:
         )
         .select_related("tutee", "request")
         .annotate(
-            next_step=Subquery(last_session.values("next_step")[:1]),
+            next_step=Subquery(last_session.exclude(next_step="").values("next_step")[:1]),
             last_date=Subquery(last_session.values("date")[:1]),
         )
         .order_by("status", "tutee__name", "pk")
