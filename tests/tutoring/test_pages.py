@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - a full-width comma as students type it
 """The pages: asking (bad input changes nothing), proposing from the suggestions, the tutor's
 offer, the exports (formula-safe), and the query counts of the tutor's page and the staff
 overview at two data sizes."""
@@ -42,8 +43,11 @@ def test_asking_with_bad_input_says_why_and_saves_nothing(client, tutee):
 def test_the_student_proposes_a_suggested_tutor_from_his_request(client, tutee, tutor):
     asked = RequestFactory(tutee=tutee, topic=Topic.COURSE, course="高等数学")
     client.force_login(tutee)
-    page = client.get(asked.get_absolute_url()).content.decode()
-    assert "赵学长" in page and "高等数学 (grade 95)" in page or "高等数学" in page
+    response = client.get(asked.get_absolute_url())
+    [candidate] = response.context["candidates"]
+    assert candidate.tutor == tutor
+    assert any("高等数学" in reason and "95" in reason for reason in candidate.reasons)
+    assert "95" in response.content.decode()
     url = reverse("tutoring:propose", kwargs={"pk": asked.pk})
     stranger = TutorFactory()  # no offer: not among the suggestions
     client.post(url, {"tutor": stranger.pk})
