@@ -110,7 +110,7 @@ def export_sessions() -> bytes:
             _("Logged by"),
             _("Confirmed"),
             _("Rating"),
-            _("Comment"),
+            pgettext("tutoring", "Comment"),
         ],
         (
             [

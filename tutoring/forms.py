@@ -97,12 +97,12 @@ class ReasonForm(BootstrapForm):
 
 class EndForm(BootstrapForm):
     reason = forms.ChoiceField(label=_("Reason for ending"), choices=EndReason.choices)
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    note = forms.CharField(label=pgettext_lazy("tutoring", "Note"), max_length=500, required=False)
 
 
 class HandOverForm(BootstrapForm):
     new_tutor = forms.ModelChoiceField(label=_("New tutor"), queryset=None)
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    note = forms.CharField(label=pgettext_lazy("tutoring", "Note"), max_length=500, required=False)
 
     def __init__(self, *args, tutors, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -138,7 +138,7 @@ SCORES = [(score, str(score)) for score in range(5, 0, -1)]
 class RatingForm(BootstrapForm):
     score = forms.TypedChoiceField(label=_("Rating"), choices=SCORES, coerce=int)
     comment = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("tutoring", "Comment"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -171,4 +171,11 @@ class CheckInForm(BootstrapForm):
 
 
 class SearchForm(BootstrapForm):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Search students, courses and needs"), "type": "search"}
+        ),
+    )

@@ -482,7 +482,7 @@ class CheckIn(models.Model):
         Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="check_ins"
     )
     occasion = models.CharField(_("occasion"), max_length=24)
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("check-in", "sent"), default=timezone.now)
     helpful = models.PositiveSmallIntegerField(
         _("how helpful (1 to 5)"),
         null=True,
