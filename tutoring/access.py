@@ -10,6 +10,7 @@ Each action has its `can_<action>(user, obj)`; the services refuse anyone else
 (PermissionDenied); in which status a pairing's action may be taken is `tutoring.workflow`'s.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -49,14 +50,20 @@ def can_withdraw(user, request: Request) -> bool:
     return bool(user.is_authenticated and request.tutee_id == user.pk)
 
 
-def can_offer(user) -> bool:
-    """People of the workstation (activists onward) offer tutoring."""
-    return bool(in_workstation(user) and user.is_active)
+def eligible_tutors() -> QuerySet:
+    """Who may tutor: active people of the workstation (activists onward). The one rule: only
+    they offer tutoring, are suggested, proposed or handed a pairing."""
+    return get_user_model().objects.in_workstation().filter(is_active=True)
 
 
 def may_be_tutor(person) -> bool:
-    """Who may be proposed as a tutor: an active person of the workstation."""
-    return bool(person.is_active and person.in_workstation)
+    """Whether `person` is among `eligible_tutors()`, without asking the database."""
+    return bool(person.is_active and in_workstation(person))
+
+
+def can_offer(user) -> bool:
+    """People of the workstation (activists onward) offer tutoring."""
+    return may_be_tutor(user)
 
 
 # --- the pairing's workflow -------------------------------------------------------------------

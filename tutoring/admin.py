@@ -6,11 +6,13 @@ that the workflow and its notices hold whichever door a change comes through; th
 them read-only.
 """
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.history import HistoryAdmin
 
+from . import access
 from .models import (
     CheckIn,
     Offer,
@@ -36,8 +38,24 @@ class OfferCourseInline(admin.TabularInline):
     extra = 1
 
 
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = ["tutor", "topics", "capacity", "times", "note", "paused"]
+
+    def clean_tutor(self):
+        tutor = self.cleaned_data["tutor"]
+        if not access.may_be_tutor(tutor):
+            raise forms.ValidationError(
+                _("%(name)s cannot tutor: only active people of the workstation do."),
+                params={"name": tutor.display_name},
+            )
+        return tutor
+
+
 @admin.register(Offer)
 class OfferAdmin(HistoryAdmin):
+    form = OfferForm
     list_display = ["tutor", "capacity", "paused", "updated_at"]
     list_filter = ["paused"]
     list_select_related = ["tutor"]

@@ -16,12 +16,10 @@ queries, whatever the number of tutors.
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from members.models import WORKSTATION_STATUSES
-
+from . import access
 from .models import (
     OPEN_STATUSES,
     Offer,
@@ -79,11 +77,8 @@ def _same_course(asked: str, offered: str) -> bool:
 
 def candidate_offers(request: Request):
     """The offers that may be suggested for `request`, each with its `load` and `active`."""
-    tutors = get_user_model().objects.filter(
-        is_active=True, political_status__in=WORKSTATION_STATUSES
-    )
     return (
-        Offer.objects.filter(paused=False, tutor__in=tutors)
+        Offer.objects.filter(paused=False, tutor__in=access.eligible_tutors())
         .exclude(tutor=request.tutee_id)
         .annotate(
             load=Count(

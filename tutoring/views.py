@@ -134,7 +134,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A request: what is asked, its pairings, and for its student and staff the suggested
     tutors with the reasons, to propose one while it waits."""
     asked = access.get_request_for_user(request.user, pk)
-    pairings = list(asked.pairings.select_related("tutor").order_by("-created_at", "-pk"))
+    pairings = list(
+        access.pairings_visible_to(request.user)
+        .filter(request=asked)
+        .select_related("tutor")
+        .order_by("-created_at", "-pk")
+    )
     may_propose = access.can_propose(request.user, asked) and asked.status == RequestStatus.OPEN
     context = {
         "asked": asked,
@@ -167,14 +172,13 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     asked = access.get_request_for_user(request.user, pk, write=True)
 
     def step() -> str:
-        tutor_id = _valid(ProposeForm(request.POST), _("Choose a tutor from the suggestions."))
-        candidate = next((c for c in rank_tutors(asked) if c.tutor.pk == tutor_id["tutor"]), None)
-        if candidate is None:
+        chosen = _valid(ProposeForm(request.POST), _("Choose a tutor from the suggestions."))
+        tutor = get_user_model().objects.filter(pk=chosen["tutor"]).first()
+        if tutor is None:
             raise ValidationError(_("Choose a tutor from the suggestions."))
-        services.propose_tutor(actor=request.user, request=asked, tutor=candidate.tutor)
-        return _("%(name)s is proposed and asked to accept.") % {
-            "name": candidate.tutor.display_name
-        }
+        # The service refuses anyone who is not among the suggested tutors.
+        services.propose_tutor(actor=request.user, request=asked, tutor=tutor)
+        return _("%(name)s is proposed and asked to accept.") % {"name": tutor.display_name}
 
     return _take_step(request, asked, step)
 

@@ -149,3 +149,31 @@ def test_a_request_needs_a_course_for_the_course_topic_and_a_description(tutee):
     services.submit_request(actor=tutee, topic="study", times=[], description="规划")
     with pytest.raises(ValidationError):  # the same request twice
         services.submit_request(actor=tutee, topic="study", times=[], description="再问")
+
+
+BUTTONS = {
+    A.ACCEPT: 'data-testid="accept"',
+    A.DECLINE: 'data-testid="decline-open"',
+    A.PAUSE: 'data-testid="pause"',
+    A.RESUME: 'data-testid="resume"',
+    A.END: 'data-testid="end-open"',
+    A.HAND_OVER: 'data-testid="handover-open"',
+    workflow.LOG_SESSION: 'data-testid="session-form"',
+}
+
+
+@pytest.mark.parametrize("status", [Status.PROPOSED, Status.ACTIVE, Status.PAUSED, Status.ENDED])
+@pytest.mark.parametrize("role", ["tutee", "tutor", "staff"])
+def test_the_pairing_page_shows_the_buttons_of_the_allowed_actions(client, cast, status, role):
+    pairing = PairingFactory(tutor=cast["tutor"], request__tutee=cast["tutee"], status=status)
+    client.force_login(cast[role])
+    page = client.get(pairing.get_absolute_url()).content.decode()
+    allowed = workflow.allowed_actions(cast[role], pairing)
+    for action, button in BUTTONS.items():
+        assert (button in page) == (action in allowed), (action, role, status)
+
+
+@pytest.mark.parametrize("role", ["other_student", "other_member"])
+def test_outsiders_do_not_find_the_pairing(client, cast, role, pairing):
+    client.force_login(cast[role])
+    assert client.get(pairing.get_absolute_url()).status_code == 404

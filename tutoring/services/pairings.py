@@ -7,7 +7,6 @@ workflow's WHO), lock the row, ask the workflow's table for the status it leads 
 record the step and tell the people concerned.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -239,5 +238,5 @@ def hand_over_tutees(*, actor, tutor, new_tutor, note: str = "") -> int:
 
 
 def tutors_to_hand_to():
-    """Whom a pairing may be handed to: active people of the workstation."""
-    return get_user_model().objects.in_workstation().filter(is_active=True).order_by("name")
+    """Whom a pairing may be handed to: the eligible tutors, by name."""
+    return access.eligible_tutors().order_by("name", "pk")

@@ -15,7 +15,6 @@ Every sweep takes the time as an argument (tests move it forward) and a fixed nu
 import datetime
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import Reminder, notify_many
@@ -90,7 +89,7 @@ def remind_waiting(*, now: datetime.datetime | None = None) -> int:
                 kind="tutoring-request-waiting",
                 key=f"tutoring-request-waiting:{wait}:{person.pk}",
                 context={"request": request, "days": (now - request.waiting_since).days},
-                link=reverse("tutoring:overview"),
+                link=request.get_absolute_url(),
             )
             for person in staff
         )
