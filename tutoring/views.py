@@ -214,7 +214,14 @@ def _session_rows(user, pairing: Pairing) -> list[dict]:
 
 @require_GET
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pairing = access.get_pairing_for_user(request.user, pk)
+    return _render_pairing(request, access.get_pairing_for_user(request.user, pk))
+
+
+def _render_pairing(
+    request: HttpRequest, pairing: Pairing, *, session_form: SessionForm | None = None
+) -> HttpResponse:
+    """The pairing's page; with a bound `session_form` when a session was refused, so that
+    what was typed is shown again with the reasons (status 200, nothing saved)."""
     user = request.user
     actions = workflow.allowed_actions(user, pairing)
     context = {
@@ -224,7 +231,9 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": actions,
         "is_tutee": access.is_tutee(user, pairing),
         "is_tutor": access.is_tutor(user, pairing),
-        "session_form": SessionForm() if workflow.LOG_SESSION in actions else None,
+        "session_form": (session_form or SessionForm())
+        if workflow.LOG_SESSION in actions
+        else None,
         "decline_form": ReasonForm(prefix="decline") if A.DECLINE in actions else None,
         "end_form": EndForm(prefix="end") if A.END in actions else None,
         "rating_form": RatingForm(),
@@ -288,14 +297,22 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_log_session(request.user, pairing):
         raise PermissionDenied
 
-    def step() -> str:
-        form = SessionForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError([error for errors in form.errors.values() for error in errors])
-        services.log_session(actor=request.user, pairing=pairing, **form.cleaned_data)
-        return _("The session is logged; the other side is asked to confirm it.")
-
-    return _take_step(request, pairing, step)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_session(actor=request.user, pairing=pairing, **form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, _error_text(error))
+                return redirect(pairing)
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("The session is logged; the other side is asked to confirm it.")
+            )
+            return redirect(pairing)
+    return _render_pairing(request, pairing, session_form=form)
 
 
 @require_POST

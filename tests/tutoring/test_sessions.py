@@ -115,3 +115,20 @@ def test_a_paused_pairing_takes_no_session(pairing, tutor):
     assert pairing.status == Status.PAUSED
     with pytest.raises(ValidationError):
         _log(tutor, pairing)
+
+
+def test_a_refused_session_is_shown_again_with_what_was_typed(client, pairing, tutor):
+    client.force_login(tutor)
+    url = reverse("tutoring:session-log", kwargs={"pk": pairing.pk})
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    typed = {"date": tomorrow.isoformat(), "minutes": "60", "topic": "极限", "notes": "很长的笔记"}
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    assert response.context["session_form"].errors["date"]
+    assert "很长的笔记" in response.content.decode()
+    response = client.post(url, typed | {"minutes": "abc"})
+    assert response.status_code == 200 and "很长的笔记" in response.content.decode()
+    assert not pairing.sessions.exists()
+    response = client.post(url, typed | {"date": YESTERDAY.isoformat()})
+    assert response.status_code == 302
+    assert pairing.sessions.get().notes == "很长的笔记"

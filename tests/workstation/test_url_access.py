@@ -241,7 +241,7 @@ POSTED: dict[str, dict[str, str]] = {
     "tutoring:request-withdraw": row("login", "done", "403", "404", "403"),
     "tutoring:propose": row("login", "away", "403", "404", "away"),  # matched: no proposal
     "tutoring:pairing-step": row("login", "403", "away", "404", "403"),  # decline: no reason
-    "tutoring:session-log": row("login", "away", "away", "404", "403"),
+    "tutoring:session-log": row("login", "ok", "ok", "404", "403"),  # shown again
     "tutoring:session-confirm": row("login", "done", "403", "404", "403"),
     "tutoring:session-rate": row("login", "away", "403", "404", "403"),  # not confirmed yet
     "tutoring:check-in": row("login", "ok", "404", "404", "403"),
