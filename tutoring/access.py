@@ -17,7 +17,7 @@ from django.http import Http404
 
 from members.access import in_workstation, is_staff
 
-from .models import CheckIn, Pairing, Request, Session
+from .models import CheckIn, Pairing, Request, Session, Status
 
 # The tutor sees his average rating only over at least this many rated sessions, so that no
 # single rating can be told apart.
@@ -97,8 +97,11 @@ def can_resume(user, pairing: Pairing) -> bool:
 
 
 def can_end(user, pairing: Pairing) -> bool:
-    """Either side, or staff, end a pairing, with a reason."""
-    return is_party(user, pairing) or is_staff(user)
+    """Either side, or staff, end a pairing, with a reason; a proposal is ended by the student
+    (withdrawing) or staff, for the tutor answers it by accepting or declining."""
+    if is_staff(user) or is_tutee(user, pairing):
+        return True
+    return is_tutor(user, pairing) and pairing.status != Status.PROPOSED
 
 
 def can_hand_over(user, pairing: Pairing | None) -> bool:

@@ -130,6 +130,7 @@ def test_the_overview_takes_the_same_queries_for_more_data(
     assert response.status_code == 200
     assert response.context["report"]["open_requests"] == count
     assert response.context["report"]["average_rating"] == 4.0
+    assert sum(row["count"] for row in response.context["report"]["per_month"]) == count
 
 
 def test_the_overview_searches_the_waiting_requests(staff_client):
