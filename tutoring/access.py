@@ -155,10 +155,8 @@ def may_export(user) -> bool:
 
 
 def may_see_tutor_page(user) -> bool:
-    """The tutor's page: for those who may offer and those who tutor already."""
-    if can_offer(user):
-        return True
-    return bool(user.is_authenticated and Pairing.objects.filter(tutor=user).exists())
+    """The tutor's page: for those who may tutor (only they are ever paired as tutors)."""
+    return can_offer(user)
 
 
 # --- lists and objects --------------------------------------------------------------------------

@@ -70,11 +70,14 @@ def test_a_first_year_student_is_tutored_in_a_course(browser: Browser, portal, a
     staff_visit = Visit(browser, PHONE)
     page = staff_visit.sign_in(portal, staff.email, language)
     page.goto(portal.url + "/tutoring/overview/")
+    expect(page.get_by_test_id("open-requests")).to_have_text("1")
+    staff_visit.wait_for_chart("tutoring-chart")
+    page.screenshot(path=artifacts / f"{shot}-2-overview.png", full_page=True)
     page.get_by_test_id("waiting").get_by_role("link", name="高等数学").click()
     candidate = page.get_by_test_id("candidate").first
     expect(candidate.get_by_test_id("candidate-name")).to_have_text("赵学长")
     expect(candidate.get_by_test_id("reasons")).to_contain_text("95")
-    page.screenshot(path=artifacts / f"{shot}-2-suggested.png", full_page=True)
+    page.screenshot(path=artifacts / f"{shot}-3-suggested.png", full_page=True)
     candidate.get_by_test_id("propose").click()
     expect(page.get_by_test_id("request-status")).to_have_text(text["proposed"])
     staff_visit.close()
@@ -93,7 +96,7 @@ def test_a_first_year_student_is_tutored_in_a_course(browser: Browser, portal, a
     form.locator("input[name=next_step]").fill("做第二章习题")
     form.get_by_test_id("log-session").click()
     expect(page.get_by_test_id("unconfirmed")).to_be_visible()
-    page.screenshot(path=artifacts / f"{shot}-3-logged.png", full_page=True)
+    page.screenshot(path=artifacts / f"{shot}-4-logged.png", full_page=True)
     tutor_visit.close()
 
     # The student confirms the session and rates it.
@@ -107,7 +110,7 @@ def test_a_first_year_student_is_tutored_in_a_course(browser: Browser, portal, a
     rate.locator("textarea[name=comment]").fill("讲得很清楚")
     rate.get_by_test_id("rate").click()
     expect(page.get_by_test_id("rating")).to_have_text("5 / 5")
-    page.screenshot(path=artifacts / f"{shot}-4-rated.png", full_page=True)
+    page.screenshot(path=artifacts / f"{shot}-5-rated.png", full_page=True)
     student_visit.close()
 
     pairing = Pairing.objects.get(tutee=student)
