@@ -2,30 +2,52 @@
 export page's choice of columns.
 
 Every spreadsheet import of the admin works the same way: a file over the size limit is
-refused before it is read, the format may be left to the file's extension, a file that cannot
-be read is refused on the form with its reason, and a confirmed import that no longer passes
-the checks saves nothing and says so.
+refused before it is read, a file is read as what its content is (no format to choose), a
+workbook whose table could be on several sheets, or on none, lets the staff member choose the
+sheet, a file that cannot be read is refused on the form with its reason, the preview says how
+the file was read (`TableReport`), and a confirmed import that no longer passes the checks
+saves nothing and says so.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext
-from import_export.forms import ImportForm, SelectableFieldsExportForm
+from django.utils.translation import gettext, gettext_lazy
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
-from .spreadsheets import SpreadsheetFileError, check_file_size
+from .spreadsheets import ChooseSheet, SpreadsheetFileError, check_file_size, reading_sheet
 
 
 class SpreadsheetImportForm(ImportForm):
-    """The upload: refused over the size limit before it is read; the format may be left to
-    the file's extension. A subclass describes the file it expects in `file_help_text`."""
+    """The upload: refused over the size limit before it is read, and read as what its content
+    is, so there is no format to choose. The sheet of a workbook is found by its header; when
+    it cannot be, the form offers the workbook's sheets (`offer_sheets`). A subclass describes
+    the file it expects in `file_help_text`."""
+
+    sheet = forms.CharField(
+        label=gettext_lazy("Sheet"),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=gettext_lazy("The sheet of the workbook that holds the table."),
+    )
 
     def __init__(self, formats, resources, **kwargs) -> None:
         super().__init__(formats, resources, **kwargs)
         self.formats = formats
         self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
         self.fields["import_file"].help_text = self.file_help_text()
+        chosen = self.data.get("sheet") if self.is_bound else ""
+        if chosen:
+            self.offer_sheets([chosen])
+
+    def offer_sheets(self, names: list[str]) -> None:
+        """Let the staff member choose one of these sheets."""
+        self.fields["sheet"].widget = forms.Select(
+            choices=[("", gettext("Find the sheet by its header")), *((n, n) for n in names)]
+        )
 
     def file_help_text(self) -> str:
         return ""
@@ -38,25 +60,41 @@ class SpreadsheetImportForm(ImportForm):
             raise ValidationError(str(error), code="too_big") from error
         return upload
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        upload = cleaned.get("import_file")
-        if upload is not None and not cleaned.get("format"):
-            extension = upload.name.rsplit(".", 1)[-1].lower()
-            for index, file_format in enumerate(self.formats):
-                if file_format().get_extension() == extension:
-                    cleaned["format"] = str(index)
-                    break
-            else:
-                self.add_error("format", gettext("Choose the format of the file."))
-        return cleaned
+    def clean_format(self) -> str:
+        # Every format reads every kind of file by its content (`read_spreadsheet`).
+        return self.cleaned_data.get("format") or "0"
+
+
+class SpreadsheetConfirmForm(ConfirmImportForm):
+    """The confirmation, which reads the file again on the sheet the preview read."""
+
+    sheet = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class SpreadsheetImportMixin:
     """For a model admin with import-export's `ImportMixin`, listed before it."""
 
+    confirm_form_class = SpreadsheetConfirmForm
+
+    def import_action(self, request, **kwargs):
+        with reading_sheet(request.POST.get("sheet", "")):
+            return super().import_action(request, **kwargs)
+
+    def process_import(self, request, **kwargs):
+        with reading_sheet(request.POST.get("sheet", "")):
+            return super().process_import(request, **kwargs)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["sheet"] = import_form.cleaned_data.get("sheet", "")
+        return initial
+
     def add_data_read_fail_error_to_form(self, form, e) -> None:
-        if isinstance(e, SpreadsheetFileError):
+        if isinstance(e, ChooseSheet):
+            form.offer_sheets(e.sheets)
+            form.add_error("sheet", str(e))
+        elif isinstance(e, SpreadsheetFileError):
             form.add_error("import_file", str(e))
         else:
             super().add_data_read_fail_error_to_form(form, e)

@@ -8,7 +8,7 @@ what a row must satisfy beyond its cells (`check_row`).
 """
 
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, cached_property
 
 import tablib
 from diff_match_patch import diff_match_patch
@@ -19,7 +19,7 @@ from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from import_export import resources, widgets
-from import_export.results import Result
+from import_export.results import Result, RowResult
 
 from .exports import FormulaSafeResource
 from .spreadsheets import ROW_COLUMN, SpreadsheetFileError, cell_text, match_key
@@ -77,9 +77,19 @@ class ChoiceLabelWidget(widgets.Widget):
 # --- results -------------------------------------------------------------------------------------
 
 
+# New and changed rows shown in an import's preview; the others are counted. A roster of ten
+# thousand new people previews as its counts and its first rows, not as a page of megabytes.
+PREVIEW_ROWS = 100
+
+
 class SpreadsheetDiff(resources.Diff):
     """The preview's changes as plain <ins> and <del>: import-export's stylesheet colours them,
-    and the inline styles it would add are refused by the portal's Content Security Policy."""
+    and the inline styles it would add are refused by the portal's Content Security Policy.
+
+    Only the first `PREVIEW_ROWS` new or changed rows of an import are marked up, and a cell
+    is compared character by character only where it changed: the rest of the rows are counted
+    in the preview, not shown.
+    """
 
     TAGS = {
         diff_match_patch.DIFF_INSERT: "<ins>{}</ins>",
@@ -87,20 +97,32 @@ class SpreadsheetDiff(resources.Diff):
         diff_match_patch.DIFF_EQUAL: "<span>{}</span>",
     }
 
+    def __init__(self, resource, instance, new) -> None:
+        super().__init__(resource, instance, new)
+        self.resource = resource
+
     def as_html(self) -> list[str]:
-        differ = diff_match_patch()
-        cells = []
-        for before, after in zip(self.left, self.right, strict=False):
-            if before != after and self.new:
-                before = ""
-            diff = differ.diff_main(force_str(before), force_str(after))
-            differ.diff_cleanupSemantic(diff)
-            cells.append(
-                mark_safe(  # noqa: S308 - every piece of text is escaped
-                    "".join(self.TAGS[op].format(escape(text)) for op, text in diff if text)
-                )
-            )
-        return cells
+        changed = self.new or self.left != self.right
+        if not changed or self.resource.preview_rows_left <= 0:
+            return []
+        self.resource.preview_rows_left -= 1
+        return [
+            self._cell(before, after) for before, after in zip(self.left, self.right, strict=False)
+        ]
+
+    def _cell(self, before: object, after: object) -> str:
+        before, after = force_str(before), force_str(after)
+        if before == after:
+            operations = [(diff_match_patch.DIFF_EQUAL, after)]
+        elif self.new or not before:
+            operations = [(diff_match_patch.DIFF_INSERT, after)]
+        else:
+            differ = diff_match_patch()
+            operations = differ.diff_main(before, after)
+            differ.diff_cleanupSemantic(operations)
+        return mark_safe(  # noqa: S308 - every piece of text is escaped
+            "".join(self.TAGS[op].format(escape(text)) for op, text in operations if text)
+        )
 
 
 class SpreadsheetResult(Result):
@@ -120,6 +142,17 @@ class SpreadsheetResult(Result):
     def row_errors(self) -> list:
         return [(error_row.number, error_row.errors) for error_row in self.error_rows]
 
+    @cached_property
+    def preview_rows(self) -> list:
+        """The new and changed rows the preview shows (see `PREVIEW_ROWS`)."""
+        return [row for row in self.valid_rows() if row.diff]
+
+    @cached_property
+    def rows_not_shown(self) -> int:
+        """New and changed rows the preview counts but does not show."""
+        changed = self.totals[RowResult.IMPORT_TYPE_NEW] + self.totals[RowResult.IMPORT_TYPE_UPDATE]
+        return changed - len(self.preview_rows)
+
 
 # --- the resource --------------------------------------------------------------------------------
 
@@ -129,6 +162,8 @@ class SpreadsheetResource(FormulaSafeResource):
 
     # Fields the model's `full_clean` is not to check, because the import checks them itself.
     NOT_MODEL_CLEANED: tuple[str, ...] = ()
+    # How many more new or changed rows the preview marks up (see `SpreadsheetDiff`).
+    preview_rows_left = PREVIEW_ROWS
 
     @classmethod
     def get_result_class(cls) -> type[Result]:
@@ -157,11 +192,15 @@ class SpreadsheetResource(FormulaSafeResource):
                 result = self.get_result_class()()
                 result.append_base_error(self.get_error_result_class()(error))
                 return result
+        self.preview_rows_left = PREVIEW_ROWS
         # Headers in the language of this import, resolved once rather than per cell.
         for field in self.fields.values():
             field.column_name = str(field.column_name)
         kwargs.update(use_transactions=True, rollback_on_validation_errors=True)
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        # How the file was read, for the preview: the sheet, what was ignored and why.
+        result.report = getattr(dataset, "report", None)
+        return result
 
     def import_instance(self, instance, row, **kwargs) -> None:
         errors: dict[str, ValidationError] = {}

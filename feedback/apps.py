@@ -15,7 +15,13 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from PIL import Image
 
+        from common.glance import register
+
         from . import checks  # noqa: F401 - registers the checks
+        from .glance import FeedbackGlance
+
+        # Its panel and next actions on the workstation's pages (see common.glance).
+        register(FeedbackGlance())
 
         # Pillow refuses to open an image over twice this many pixels (a decompression bomb);
         # `feedback.photos` refuses anything over it, from the header, before decoding.

@@ -204,11 +204,17 @@ class QueueFilterForm(BootstrapForm):
         ),
     )
 
+    # Submitted within a period: the suggestions behind a figure of the staff dashboard.
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    end = forms.DateField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, data: QueryDict, **kwargs) -> None:
         if "status" not in data:
             data = data.copy()
             data["status"] = self.STATUS_OPEN
         super().__init__(data, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].input_formats = ["%Y-%m-%d"]
 
 
 class AnswerForm(BootstrapForm):

@@ -360,6 +360,10 @@ def _filtered_queue(request: HttpRequest) -> tuple[QueueFilterForm, QuerySet[Sug
         suggestions = suggestions.filter(created_at__lt=now - datetime.timedelta(days=int(age)))
     elif age == "overdue":
         suggestions = suggestions.overdue(now)
+    if data.get("start"):
+        suggestions = suggestions.filter(created_at__date__gte=data["start"])
+    if data.get("end"):
+        suggestions = suggestions.filter(created_at__date__lte=data["end"])
     suggestions = suggestions.search(data.get("q") or "").with_overdue(now)
     return form, suggestions.select_related("category", "sub_area", "assignee").order_by(
         "created_at", "pk"

@@ -55,10 +55,11 @@ class RosterImportForm(SpreadsheetImportForm):
 
     def file_help_text(self) -> str:
         return gettext(
-            "An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK, as Excel saves it) of at "
-            "most %(size)s and %(rows)s rows. The first row names the columns, in Chinese or "
-            "English; people are matched by student number. Nothing is saved until every row "
-            "is valid."
+            "An Excel workbook (.xlsx or .xls), or a CSV or Unicode text file as Excel saves "
+            "it, of at most %(size)s and %(rows)s rows. The table may sit on any sheet, under "
+            "a title; its header names the columns, in Chinese or English; people are matched "
+            "by student number, typed into cells formatted as text. Nothing is saved until "
+            "every row is valid."
         ) % {
             "size": filesizeformat(settings.ROSTER_MAX_BYTES),
             "rows": settings.ROSTER_MAX_ROWS,

@@ -9,7 +9,13 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from common.glance import register
+
         from . import lookups  # noqa: F401 - registers `__any_of`
+        from .glance import MembersGlance
+
+        # Its panel and next actions on the workstation's pages (see common.glance).
+        register(MembersGlance())
 
         # Django's own receiver stores the exact time of every sign-in with `save()`; ours
         # stores the day only (see `record_sign_in_day`). It takes the same dispatch uid, so

@@ -1,10 +1,13 @@
 """The members app's forms: allauth's account forms with the portal's labels (sign in by
 e-mail or student number), the phone on one's profile, milestones and the directory's filters."""
 
+import datetime
+
 from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -108,6 +111,9 @@ class MilestoneForm(BootstrapForm):
         return cleaned
 
 
+DUE_PROBATION = "probation"
+
+
 class DirectoryFilterForm(BootstrapForm):
     """Search and filters of the directory; a value that does not fit is left out."""
 
@@ -124,6 +130,14 @@ class DirectoryFilterForm(BootstrapForm):
         label=pgettext_lazy("profile", "Grade"), coerce=int, empty_value=None, required=False
     )
     major = forms.ChoiceField(label=pgettext_lazy("profile", "Major"), required=False)
+    due = forms.ChoiceField(
+        label=_("Development step due"),
+        required=False,
+        choices=[
+            ("", _("Any development step")),
+            (DUE_PROBATION, _("Confirmation due within 30 days")),
+        ],
+    )
 
     def __init__(
         self,
@@ -157,4 +171,9 @@ class DirectoryFilterForm(BootstrapForm):
             people = people.filter(grade=data["grade"])
         if data.get("major"):
             people = people.filter(major=data["major"])
+        if data.get("due") == DUE_PROBATION:
+            horizon = timezone.localdate() + datetime.timedelta(
+                days=services.PROBATION_REMINDER_DAYS
+            )
+            people = people.filter(pk__in=User.objects.probation_ending_by(horizon).values("pk"))
         return people

@@ -1,6 +1,7 @@
 """People and organisation: every person's profile, branches, workstation groups and roles,
 and the development timeline that decides a person's political status."""
 
+import calendar
 import datetime
 
 from django.conf import settings
@@ -13,6 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from common.identifiers import (
+    normalize_identifier,
+    normalize_name,
+    validate_identifier,
+    validate_name,
+)
 
 from .validators import validate_grade, validate_mobile
 
@@ -81,6 +89,16 @@ class UserQuerySet(models.QuerySet):
     def party_members(self) -> "UserQuerySet":
         """Party members (党员), probationary or full."""
         return self.filter(political_status__in=PARTY_MEMBER_STATUSES)
+
+    def probation_ending_by(self, horizon: datetime.date) -> "UserQuerySet":
+        """Active probationary members whose year of probation ends by `horizon` (those past
+        it and not yet confirmed included): their confirmation as full members is due."""
+        return self.filter(
+            is_active=True,
+            political_status=PoliticalStatus.PROBATIONARY,
+            milestones__kind=Milestone.Kind.PROBATIONARY,
+            milestones__date__lte=latest_start_ending_by(horizon),
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -221,10 +239,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         return person
 
     def clean(self) -> None:
+        """The plain form of the number and name, in the shape the college set (see
+        `common.identifiers`), whichever way they come in: the roster, the admin."""
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-        self.student_number = self.student_number.strip() or None if self.student_number else None
+        self.student_number = normalize_identifier(self.student_number or "") or None
         self.staff_number = self.staff_number.strip() or None if self.staff_number else None
+        self.name = normalize_name(self.name)
+        errors = {}
+        try:
+            if self.student_number:
+                validate_identifier(self.student_number, settings.STUDENT_NUMBER_PATTERN)
+        except ValidationError as error:
+            errors["student_number"] = error
+        try:
+            validate_name(self.name)
+        except ValidationError as error:
+            errors["name"] = error
+        if errors:
+            raise ValidationError(errors)
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True) -> None:
         errors: dict = {}
@@ -432,6 +465,18 @@ MILESTONE_STATUS: dict[str, str] = {
     Milestone.Kind.PROBATIONARY: PoliticalStatus.PROBATIONARY,
     Milestone.Kind.FULL: PoliticalStatus.FULL,
 }
+
+
+def latest_start_ending_by(horizon: datetime.date) -> datetime.date:
+    """The last day a year-long wait may begin and still end by `horizon` (the inverse of
+    `one_year_after`, 29 February included)."""
+    year = horizon.year - 1
+    if horizon.month == 2 and horizon.day == 28 and calendar.isleap(year):
+        return datetime.date(year, 2, 29)
+    try:
+        return horizon.replace(year=year)
+    except ValueError:
+        return horizon.replace(year=year, day=28)
 
 
 def one_year_after(day: datetime.date) -> datetime.date:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import tablib
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
@@ -20,12 +21,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history
 
+from common.identifiers import check_number_cell, identifier_from_cell
 from common.spreadsheet_resources import ChoiceLabelWidget, SpreadsheetResource, TextWidget
-from common.spreadsheets import cell_text, read_table, spreadsheet_formats
+from common.spreadsheets import cell_text, read_table, spreadsheet_formats, year_of
 
 from . import services
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
-from .validators import normalize_phone, parse_grade, validate_mobile
+from .validators import normalize_phone, validate_mobile
 
 # Rows per query when looking people up, well under PostgreSQL's limit of parameters.
 LOOKUP_CHUNK = 5000
@@ -63,17 +65,52 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The dates of a person's development that rosters carry. The roster does not read them (the
+# development timeline is recorded as milestones); the preview lists them as not read.
+DATE_COLUMNS = (
+    "出生日期",
+    "出生年月",
+    "入学时间",
+    "入学日期",
+    "入团时间",
+    "申请入党时间",
+    "递交入党申请书时间",
+    "确定入党积极分子时间",
+    "确定积极分子时间",
+    "列为积极分子时间",
+    "确定发展对象时间",
+    "入党时间",
+    "入党日期",
+    "发展时间",
+    "转正时间",
+    "转正日期",
+    "date of birth",
+    "birth date",
+    "enrolment date",
+    "enrollment date",
+    "application date",
+    "admission date",
+    "joined the party",
+    "full membership date",
+)
+
+
 def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
     """The roster's rows under its own headers, each with the spreadsheet row it came from.
 
     Blank rows are dropped; the row numbers still match the spreadsheet. More rows than
-    `ROSTER_MAX_ROWS` are refused before any row is imported.
+    `ROSTER_MAX_ROWS` are refused before any row is imported. Rows under the table with
+    neither a student number nor a name are its footer. A student number is given as the
+    spreadsheet holds it, so that a number Excel has changed is told apart (`NumberWidget`).
     """
     return read_table(
         rows,
         columns={name: RosterResource.fields[name].column_name for name in HEADER_ALIASES},
         aliases=HEADER_ALIASES,
         key="student_number",
+        identity=("student_number", "name"),
+        raw=("student_number",),
+        later=DATE_COLUMNS,
         max_rows=settings.ROSTER_MAX_ROWS,
         no_header=_(
             "No header row found: the first row must name the columns, e.g. "
@@ -83,7 +120,7 @@ def roster_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
 
 
 ROSTER_FORMATS = spreadsheet_formats("Roster", roster_dataset)
-RosterXLSX, RosterCSV = ROSTER_FORMATS
+RosterXLSX, RosterCSV, RosterXLS = ROSTER_FORMATS
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -94,10 +131,23 @@ def _invalid(message: str, **params: object) -> ValidationError:
 
 
 class NumberWidget(widgets.CharWidget):
-    """A student number: text, even when a workbook stores it as a number."""
+    """A student number as typed, or refused when Excel has changed it (`identifier_from_cell`):
+    a number cell shorter than the `longest` number of the file has lost its leading zeros."""
+
+    longest = 0
 
     def clean(self, value, row=None, **kwargs) -> str | None:
-        return cell_text(value) or None
+        number = identifier_from_cell(value)
+        check_number_cell(value, number, self.longest)
+        return number or None
+
+
+def student_number(value: object) -> str:
+    """The student number a cell holds, "" for one Excel has changed (its row is refused)."""
+    try:
+        return identifier_from_cell(value)
+    except ValidationError:
+        return ""
 
 
 class EmailWidget(widgets.CharWidget):
@@ -118,7 +168,13 @@ class GradeWidget(widgets.Widget):
     """The entry year: a number in a workbook, so that it sorts and filters as one."""
 
     def clean(self, value, row=None, **kwargs) -> int | None:
-        return parse_grade(cell_text(value))
+        try:
+            return year_of(value)
+        except ValueError:
+            raise ValidationError(
+                _("Enter the grade as an entry year, e.g. 2023, 2023级 or 2023.09.01."),
+                code="invalid_grade",
+            ) from None
 
     def render(self, value, obj=None, **kwargs) -> int | str:
         return value if value is not None else ""
@@ -269,6 +325,8 @@ class RosterResource(SpreadsheetResource):
     def _forget(self) -> None:
         """Start an import with nothing remembered from another one."""
         self.fields["branch"].widget.branches = None
+        self.fields["student_number"].widget.longest = 0
+        self.unusable_password = make_password(None)
         self.user: User | None = None
         self.people: dict[str, User] = {}
         self.handed_out: set[str] = set()
@@ -295,7 +353,8 @@ class RosterResource(SpreadsheetResource):
         self.user = kwargs.get("user")
         columns = set(dataset.headers)
         number_column = self.fields["student_number"].column_name
-        numbers = [number for number in dataset[number_column] if number]
+        numbers = [number for number in map(student_number, dataset[number_column]) if number]
+        self.fields["student_number"].widget.longest = max(map(len, numbers), default=0)
         for chunk in _chunks(numbers):
             for person in (
                 User.objects.filter(student_number__in=chunk)
@@ -325,7 +384,7 @@ class RosterResource(SpreadsheetResource):
                 self.email_owners.setdefault(email, (pk, number or ""))
 
     def get_instance(self, instance_loader, row) -> User | None:
-        number = cell_text(row.get(self.fields["student_number"].column_name))
+        number = student_number(row.get(self.fields["student_number"].column_name))
         person = self.people.get(number)
         if person is None:
             return None
@@ -336,10 +395,10 @@ class RosterResource(SpreadsheetResource):
         return person
 
     def init_instance(self, row=None) -> User:
-        person = User()
-        # The person claims the account with a sign-in code or a password reset.
-        person.set_unusable_password()
-        return person
+        # The person claims the account with a sign-in code or a password reset. An unusable
+        # password is made once per import: making one per row (a random string each) took
+        # seconds for ten thousand people, and no unusable password matches any other.
+        return User(password=self.unusable_password)
 
     def check_row(self, person: User, row_number: int | None, errors: dict) -> None:
         """The rules that look beyond one cell: required values, repeats, the branch.

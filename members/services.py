@@ -204,20 +204,14 @@ def remind_probation_ending(*, today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=PROBATION_REMINDER_DAYS)
-    # A generous bound for the database (leap days), the exact test below.
-    began_by = horizon - datetime.timedelta(days=365)
-    due = [
-        milestone
-        for milestone in Milestone.objects.filter(
+    due = (
+        Milestone.objects.filter(
             kind=Milestone.Kind.PROBATIONARY,
-            date__lte=began_by,
-            person__political_status=PoliticalStatus.PROBATIONARY,
-            person__is_active=True,
+            person__in=User.objects.probation_ending_by(horizon).values("pk"),
         )
         .select_related("person__branch__secretary")
         .order_by("date", "id")
-        if one_year_after(milestone.date) <= horizon
-    ]
+    )
     staff = list(User.objects.filter(is_staff=True, is_active=True))
     reminders = []
     for milestone in due:

@@ -29,18 +29,6 @@ def validate_mobile(value: str) -> None:
         )
 
 
-def parse_grade(raw: object) -> int | None:
-    """The entry year from `2023`, `2023级`, `2023 级` or `2023.0` (a spreadsheet number)."""
-    text = str(raw if raw is not None else "").strip().removesuffix("级").strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{4}(\.0+)?", text):
-        return int(float(text))
-    raise ValidationError(
-        _("Enter the grade as an entry year, e.g. 2023 or 2023级."), code="invalid_grade"
-    )
-
-
 def validate_grade(value: int | None) -> None:
     if value is None:
         return

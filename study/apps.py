@@ -15,15 +15,19 @@ class StudyConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from common.glance import register as register_glance
         from feedback.practice import suggestions_answered
         from members.timeline import register
         from tutoring.practice import tutoring_hours, tutoring_sessions
 
         from . import checks  # noqa: F401 - registers the checks
+        from .glance import StudyGlance
         from .practice import register as register_practice_source
         from .progress import sign_off_timeline
 
         register(sign_off_timeline)
+        # Its panel and next actions on the workstation's pages (see common.glance).
+        register_glance(StudyGlance())
         # Stage 3's practice sources, one line per app that keeps practice records.
         register_practice_source(suggestions_answered)
         register_practice_source(tutoring_sessions)

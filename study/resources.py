@@ -66,7 +66,7 @@ def readings_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
 
 
 READINGS_FORMATS = spreadsheet_formats("Readings", readings_dataset)
-ReadingsXLSX, ReadingsCSV = READINGS_FORMATS
+ReadingsXLSX, ReadingsCSV, ReadingsXLS = READINGS_FORMATS
 
 
 class ReadingResource(SpreadsheetResource):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activities, track
+from .views import activities, progress_list, track
 
 app_name = "study"
 
@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("participants/<int:pk>/remove/", track.participant_remove, name="participant-remove"),
     path("plans/<int:pk>/participants/", track.participants, name="participants"),
     path("overview/", track.overview, name="overview"),
+    path("progress/", progress_list.progress_list, name="progress-list"),
     path("overview/entries.xlsx", track.export_entries, name="export-entries"),
     path("overview/progress.xlsx", track.export_progress, name="export-progress"),
     # Activities and readings.

@@ -13,6 +13,7 @@ import pytest
 import redis
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from members.models import PoliticalStatus, WorkstationRole
 from notifications import queue
@@ -39,6 +40,14 @@ def _clear_cache(request) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language, whatever language a request before it read
+    (the locale middleware leaves the last request's language active in the thread)."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

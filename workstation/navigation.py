@@ -70,6 +70,8 @@ MENUS: tuple[Menu, ...] = (
                 "nav-tutoring-overview",
             ),
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
+            Link("workstation:branches", _("Branch view"), "nav_branch_views", "nav-branch-views"),
+            Link("workstation:dashboard", _("Staff dashboard"), "nav_dashboard", "nav-dashboard"),
             Link("admin:index", _("Administration"), "user.is_staff", "nav-admin"),
         ),
     ),

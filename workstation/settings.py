@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "workstation.context_processors.portal",
+                "workstation.context_processors.navigation",
                 "notifications.context_processors.unread_notices",
                 "members.context_processors.navigation",
                 "study.context_processors.navigation",
@@ -205,6 +206,10 @@ ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20000)
 # An .xlsx file is a zip: one whose parts unpack to more than this is refused before it is read.
 ROSTER_MAX_UNPACKED_BYTES = env.int("ROSTER_MAX_UNPACKED_BYTES", default=30 * 1024 * 1024)
+# The shape of a student number at this college, a regular expression the whole number must
+# match (after full-width digits are made plain and spaces dropped). Every way in checks it:
+# the roster, the admin. "\d{6,20}" is said to staff as "6 to 20 digits".
+STUDENT_NUMBER_PATTERN = env.str("STUDENT_NUMBER_PATTERN", default=r"\d{6,20}")
 # Importing needs the model's "import" permission (members.import_user); exporting needs "view",
 # for otherwise any staff member who reaches the admin could export every table.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("study/", include("study.urls")),
     path("suggestions/", include("feedback.urls")),
     path("tutoring/", include("tutoring.urls")),
+    path("glance/", include("workstation.glance_urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""The home page, the language switch, the health check and the site icon."""
+"""The home page (my workstation), the language switch, the health check and the site icon."""
 
 from django.apps import apps
 from django.conf import settings
@@ -15,6 +15,7 @@ from members.adapters import LANGUAGE_CHOSEN_SESSION_KEY
 from members.services import remember_language
 from notifications.access import notices_visible_to
 
+from . import figures
 from .celery import app as celery_app
 
 HOME_NOTICES = 5
@@ -31,9 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
     notices = notices_visible_to(user).unread()[:HOME_NOTICES]
     # Staff reach every branch through the list; anyone else sees his own by name.
     own_branches = [] if is_staff(user) else list(branches_visible_to(user).order_by("name"))
-    return render(
-        request, "workstation/home.html", {"notices": notices, "own_branches": own_branches}
-    )
+    context = {
+        "notices": notices,
+        "own_branches": own_branches,
+        # My workstation: every app's next actions, most urgent first, and my own panels.
+        "actions": figures.actions_for(user),
+        "summaries": figures.summaries_for(user),
+    }
+    return render(request, "workstation/home.html", context)
 
 
 def landing_cards() -> list[tuple[str, str]]:

@@ -177,10 +177,10 @@ class ReadingsImportForm(SpreadsheetImportForm):
 
     def file_help_text(self) -> str:
         return gettext(
-            "An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK) of at most %(size)s. The "
-            "first row names the columns, in Chinese or English: title, source, stage (1, 2, 3 "
-            "or 第一阶段) and link. Readings are matched by title. Nothing is saved until every "
-            "row is valid."
+            "An Excel workbook (.xlsx or .xls) or a CSV file (UTF-8, GBK or UTF-16) of at most "
+            "%(size)s. The first row names the columns, in Chinese or English: title, source, "
+            "stage (1, 2, 3 or 第一阶段) and link. Readings are matched by title. Nothing is "
+            "saved until every row is valid."
         ) % {"size": filesizeformat(settings.ROSTER_MAX_BYTES)}
 
 

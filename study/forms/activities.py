@@ -136,7 +136,7 @@ class ActivityForm(BootstrapForm):
 class ActivityFilterForm(BootstrapForm):
     """Search and filters of the activity list; a value that does not fit is left out."""
 
-    WHEN = [("upcoming", _("Upcoming")), ("past", _("Past"))]
+    WHEN = [("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))]
 
     when = forms.ChoiceField(label=_("When"), choices=WHEN, required=False)
     q = forms.CharField(
@@ -146,9 +146,17 @@ class ActivityFilterForm(BootstrapForm):
         label=pgettext_lazy("activity", "Stage"), coerce=int, empty_value=None, required=False
     )
     kind = forms.ChoiceField(label=pgettext_lazy("activity", "Type"), required=False)
+    # The period and branch of a figure of the branch view or the dashboard (see study.glance).
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    end = forms.DateField(required=False, widget=forms.HiddenInput)
+    branch = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].input_formats = ["%Y-%m-%d"]
         self.fields["q"].widget.attrs["placeholder"] = _("Title or place")
         self.fields["stage"].choices = [("", _("All stages")), *Stage.choices]
         self.fields["kind"].choices = [("", _("All types")), *ActivityKind.choices]
@@ -162,6 +170,9 @@ class ActivityFilterForm(BootstrapForm):
             "q": (data.get("q") or "").strip(),
             "stage": data.get("stage"),
             "kind": data.get("kind") or "",
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "branch": data.get("branch"),
         }
 
 

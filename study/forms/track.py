@@ -253,3 +253,45 @@ class PersonSearchForm(BootstrapForm):
         if not self.is_valid() or not self.cleaned_data["q"]:
             return User.objects.none()
         return User.objects.in_workstation().search(self.cleaned_data["q"]).filter(is_active=True)
+
+
+class ProgressListForm(BootstrapForm):
+    """The participants behind a figure of the branch view or the dashboard: the plans running
+    in a period, of a branch, narrowed to a stage, a progress band, those behind schedule or
+    those ready to sign off. A value that does not fit is refused with the field's message."""
+
+    branch = forms.ModelChoiceField(
+        label=_("Party branch"),
+        queryset=Branch.objects.none(),
+        required=False,
+        empty_label=_("All branches"),
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    band = forms.ChoiceField(label=_("Progress"), required=False)
+    behind = forms.BooleanField(label=_("Behind schedule"), required=False)
+    ready = forms.BooleanField(label=_("Ready to sign off"), required=False)
+
+    def __init__(self, *args, branches: QuerySet[Branch], bands: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+        self.fields["stage"].choices = [
+            ("", _("All stages")),
+            *[(str(value), label) for value, label in Stage.choices],
+            ("done", _("Completed")),
+        ]
+        self.fields["band"].choices = [("", _("Any progress")), *bands]
+        for name in ("start", "end"):
+            self.fields[name].input_formats = ["%Y-%m-%d"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The end of the period is before its start."), code="order")
+        return cleaned

@@ -82,6 +82,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     activities = access.activities_visible_to(request.user)
     if values["when"] == "past":
         activities = activities.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    elif values["when"] == "all":
+        activities = activities.order_by("-starts_at", "-pk")
     else:
         activities = activities.filter(ends_at__gte=now).order_by("starts_at", "pk")
     if values["q"]:
@@ -92,6 +94,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         activities = activities.filter(stage=values["stage"])
     if values["kind"]:
         activities = activities.filter(kind=values["kind"])
+    if values["start"]:
+        activities = activities.filter(starts_at__date__gte=values["start"])
+    if values["end"]:
+        activities = activities.filter(starts_at__date__lte=values["end"])
+    if values["branch"]:
+        activities = activities.filter(branch_id=values["branch"])
     activities = _with_places(activities, request.user)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

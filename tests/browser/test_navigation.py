@@ -37,7 +37,7 @@ MENUS = {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
         "services": ["nav-tutoring", "nav-tutor"],
         "suggestions": ["nav-board"],
-        "manage": ["nav-review", "nav-directory"],
+        "manage": ["nav-review", "nav-directory", "nav-branch-views"],
     },
     "staff": {
         "study": ["nav-activities", "nav-branches"],
@@ -48,6 +48,8 @@ MENUS = {
             "nav-queue",
             "nav-tutoring-overview",
             "nav-directory",
+            "nav-branch-views",
+            "nav-dashboard",
             "nav-admin",
         ],
     },

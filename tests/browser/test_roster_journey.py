@@ -1,7 +1,9 @@
 """Staff import a roster in the admin; then a branch secretary finds an imported person."""
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import Browser, expect
@@ -24,6 +26,8 @@ TEXT = {
         "search": "搜索",
         "activist": "入党积极分子",
         "nobody": "没有符合条件的人员",
+        "several_sheets": "此工作簿中有多个工作表含有这些列",
+        "sheet_read": "读取的是工作表“二班”。",
     },
     "en": {
         "import": "Import",
@@ -35,15 +39,32 @@ TEXT = {
         "search": "Search",
         "activist": "Party activist",
         "nobody": "Nobody matches",
+        "several_sheets": "Several sheets of this workbook hold a table with these columns",
+        "sheet_read": "Read from the sheet “二班”.",
     },
 }
+
+
+def two_class_workbook(path: Path) -> Path:
+    """A workbook with a roster on each of two sheets, as a college saves its classes."""
+    book = openpyxl.Workbook()
+    book.active.title = "一班"
+    book.active.append(["学号", "姓名", "邮箱"])
+    book.active.append(["2023090901", "韩冬", "handong@example.edu.cn"])
+    second = book.create_sheet("二班")
+    second.append(["学号", "姓名", "邮箱"])
+    second.append(["2023090902", "秦雪", "qinxue@example.edu.cn"])
+    output = io.BytesIO()
+    book.save(output)
+    path.write_bytes(output.getvalue())
+    return path
 
 
 @pytest.mark.parametrize(
     ("language", "viewport", "label"), [("zh-hans", DESKTOP, "desktop"), ("en", PHONE, "phone")]
 )
 def test_staff_import_a_roster_and_a_secretary_finds_a_person(
-    browser: Browser, portal, artifacts, settings, language, viewport, label
+    browser: Browser, portal, artifacts, settings, tmp_path, language, viewport, label
 ):
     settings.STAFF_REQUIRE_2FA = False
     text = TEXT[language]
@@ -68,6 +89,22 @@ def test_staff_import_a_roster_and_a_secretary_finds_a_person(
     expect(page.get_by_text(text["unknown_branch"])).to_be_visible()
     expect(page.get_by_role("button", name=text["confirm"])).to_have_count(0)
     page.screenshot(path=artifacts / f"{shot}-1-bad-file.png", full_page=True)
+
+    # A workbook with a roster on two sheets: the staff member picks the sheet to read.
+    two_classes = two_class_workbook(tmp_path / "classes.xlsx")
+    page.locator("input[name=import_file]").set_input_files(two_classes)
+    page.get_by_role("button", name=text["submit"]).click()
+    expect(page.get_by_text(text["several_sheets"])).to_be_visible()
+    page.screenshot(path=artifacts / f"{shot}-1b-choose-sheet.png", full_page=True)
+    page.locator("select[name=sheet]").select_option("二班")
+    page.locator("input[name=import_file]").set_input_files(two_classes)
+    page.get_by_role("button", name=text["submit"]).click()
+    expect(page.get_by_test_id("sheet-read")).to_have_text(text["sheet_read"])
+    expect(page.get_by_text("秦雪").first).to_be_visible()
+    expect(page.get_by_text("韩冬")).to_have_count(0)
+    page.get_by_role("button", name=text["confirm"]).click()
+    expect(page.get_by_text(text["finished"])).to_be_visible()
+    page.get_by_role("link", name=text["import"], exact=True).click()
 
     # The clean roster: previewed, confirmed, saved.
     page.locator("input[name=import_file]").set_input_files(DATA / "roster-good.xlsx")

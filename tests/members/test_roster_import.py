@@ -256,7 +256,7 @@ EXPECTED_EN = {
     "Party applicant, Party activist, Development candidate, Probationary Party member, "
     "Full Party member.",
     8: "Unknown gender “未知”: use one of Male, Female.",
-    9: "Enter the grade as an entry year, e.g. 2023 or 2023级.",
+    9: "Enter the grade as an entry year, e.g. 2023, 2023级 or 2023.09.01.",
     10: "Enter the student number.",
     11: "Enter the name.",
     12: "A new person needs an e-mail address.",
@@ -410,7 +410,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(importer_client
         {
             "resource": "0",
             "format": xlsx,
-            "import_file": SimpleUploadedFile("r.xlsx", b"not a zip"),
+            "import_file": SimpleUploadedFile("r.xlsx", b"PK\x03\x04 not a zip"),
         },
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -418,9 +418,12 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(importer_client
     assert file_errors(response) == ["This file could not be read as an Excel workbook (.xlsx)."]
 
 
-def test_a_file_of_another_kind_needs_its_format_chosen(importer_client):
-    response = upload(importer_client, "roster.txt", csv_bytes(HEADER), language="en")
-    assert response.context["form"].errors["format"] == ["Choose the format of the file."]
+def test_a_file_is_read_as_what_it_is_whatever_its_name(importer_client, branches):
+    # A workbook named .csv, and CSV text named .txt: the content decides, not the name.
+    workbook = (DATA / "roster-good.xlsx").read_bytes()
+    assert upload(importer_client, "roster.csv", workbook).context["result"].totals["new"] == 6
+    text = (DATA / "roster-good-utf8.csv").read_bytes()
+    assert upload(importer_client, "roster.txt", text).context["result"].totals["new"] == 6
 
 
 # --- who may import --------------------------------------------------------------------------
@@ -469,3 +472,29 @@ def test_the_benchmark_runs_and_leaves_the_database_as_it_was(capsys):
     assert "bare bulk_create" in out
     assert "peak RSS" in out
     assert (User.objects.count(), Branch.objects.count(), User.history.count()) == before
+
+
+# --- a large roster's preview ------------------------------------------------------------------
+
+
+def test_a_large_preview_shows_counts_and_its_first_rows(importer_client, branches, monkeypatch):
+    monkeypatch.setattr("common.spreadsheet_resources.PREVIEW_ROWS", 3)
+    lines = [f"20230911{index:02d},生{index},s{index}@example.edu.cn" for index in range(8)]
+    preview = upload(importer_client, "eight.csv", csv_bytes("学号,姓名,邮箱", *lines), "en")
+    page = preview.content.decode()
+    assert "New: 8. Changed: 0. Unchanged, left as they are: 0." in page
+    assert "Below are the first 3 new or changed rows; 5 more are imported the same way." in page
+    assert page.count('<tr class="new">') == 3
+    assert "生2" in page and "生3" not in page
+    confirm(importer_client, preview, "en")
+    assert User.objects.filter(student_number__startswith="20230911").count() == 8
+
+
+def test_unchanged_rows_are_counted_not_listed(importer_client, branches):
+    import_file(importer_client, "roster-good.xlsx")
+    changed = (DATA / "roster-good-utf8.csv").read_text().replace("计科2301班", "计科2302班", 1)
+    page = upload(importer_client, "changed.csv", changed.encode(), "en").content.decode()
+    assert "New: 0. Changed: 1. Unchanged, left as they are: 5." in page
+    assert page.count('<tr class="update">') == 1
+    assert "王思远" in page and "李雨桐" not in page
+    assert "more are imported the same way" not in page

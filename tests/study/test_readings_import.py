@@ -168,8 +168,9 @@ def test_every_bad_row_is_listed_with_its_row_number_and_nothing_is_saved(import
     ("name", "content", "message"),
     [
         ("no-header.csv", csv_bytes("甲,乙", "丙,丁"), "No header row found"),
-        ("broken.xlsx", b"not a workbook", "could not be read as an Excel workbook"),
-        ("utf16.csv", b"\xff\xfe\x00t\x00", "saved in the UTF-16 encoding, which is not supported"),
+        ("broken.xlsx", b"PK\x03\x04not a workbook", "could not be read as an Excel workbook"),
+        ("broken.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "as an Excel 97-2003 workbook (.xls)"),
+        ("utf16.csv", b"\xff\xfe\x00t\x00", "saved in an encoding that is not supported"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_a_message(

@@ -78,6 +78,16 @@ EXPECTED: dict[str, dict[str, str]] = {
     "healthz": EVERYONE,
     "favicon": EVERYONE,
     "set_language": dict.fromkeys(ROLES, "405"),
+    # The workstation at a glance: the branch view (its secretary, staff), the staff dashboard,
+    # "compute again" and the semester report (the college's without a branch: staff only).
+    "workstation:branches": {"visitor": "login", "student": "403", "member": "403"}
+    | {"reviewer": "away", "staff": "ok"},  # a secretary goes straight to his branch
+    "workstation:branch": {"visitor": "login", "student": "404", "member": "404"}
+    | {"reviewer": "ok", "staff": "ok"},
+    "workstation:dashboard": STAFF_ONLY,
+    "workstation:refresh": POST_ONLY,
+    "workstation:report": STAFF_ONLY,
+    "workstation:report-xlsx": STAFF_ONLY,
     "notifications:inbox": SIGNED_IN_ONLY,
     "notifications:open": POST_ONLY,
     "notifications:read-all": POST_ONLY,
@@ -105,6 +115,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "study:participant-remove": POST_ONLY,
     "study:participants": STAFF_ONLY,
     "study:overview": STAFF_ONLY,
+    "study:progress-list": REVIEWERS_AND_STAFF,
     "study:export-entries": STAFF_ONLY,
     "study:export-progress": STAFF_ONLY,
     # Study: activities and readings.
@@ -204,6 +215,8 @@ def row(*outcomes: str) -> dict[str, str]:
 POSTED: dict[str, dict[str, str]] = {
     "set_language": row("away", "away", "away", "away", "away"),  # no language: kept as it was
     "notifications:open": row("login", "done", "404", "404", "404"),
+    # No period given: this semester's figures are queued for computing after the commit.
+    "workstation:refresh": row("login", "403", "403", "403", "away"),
     "notifications:read-all": row("login", "done", "away", "away", "away"),  # nothing unread
     "members:me": row("login", "done", "done", "done", "done"),  # an empty phone clears it
     "members:add-milestone": row("login", "404", "403", "ok", "ok"),
@@ -363,6 +376,7 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
         "members:person": {"pk": member.pk},
         "members:add-milestone": {"pk": member.pk},
         "members:branch": {"pk": branch.pk},
+        "workstation:branch": {"pk": branch.pk},
         "account_confirm_email": {"key": "no-such-key"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"},
     }

@@ -37,6 +37,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
         60,
     ),
     gettext_noop("Send tutoring check-in surveys"): ("tutoring.send_check_ins", 24 * 60),
+    gettext_noop("Compute the dashboards' figures"): ("workstation.refresh_figures", 60),
 }
 
 
