@@ -19,6 +19,7 @@ class StudyConfig(AppConfig):
         from feedback.practice import suggestions_answered
         from members.timeline import register
         from members.training import register as register_training
+        from tutoring.practice import tutoring_hours, tutoring_sessions
 
         from . import checks  # noqa: F401 - registers the checks
         from .glance import StudyGlance
@@ -31,3 +32,5 @@ class StudyConfig(AppConfig):
         register_training(training_hours)
         # Stage 3's practice sources, one line per app that keeps practice records.
         register_practice_source(suggestions_answered)
+        register_practice_source(tutoring_sessions)
+        register_practice_source(tutoring_hours)

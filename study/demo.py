@@ -60,6 +60,8 @@ MATERIALS = {
 # Stage 3's practice records, from any registered source: every participant handles
 # suggestions in the demo (see feedback.demo), so each can meet it.
 PRACTICE_MINIMUM = 2
+# Sources that count hours rather than records: a plan asks for them in a requirement of its own.
+HOURS_SOURCES = frozenset({"tutoring-hours"})
 NOTES = [
     "学习了党的性质和宗旨。",
     "结合支部讨论整理了学习笔记。",
@@ -128,7 +130,10 @@ def _requirements(plan: StudyPlan) -> None:
         stage=Stage.PRACTICE,
         kind=Requirement.Kind.PRACTICE,
         minimum=PRACTICE_MINIMUM,
-        practice_sources=[source.key for source in practice_sources()],
+        # Records of service from any app; hours are a measure, not records to add to them.
+        practice_sources=[
+            source.key for source in practice_sources() if source.key not in HOURS_SOURCES
+        ],
     )
     for stage in (Stage.THEORY, Stage.SPEECHES):
         readings = list(Reading.objects.filter(stage=stage).order_by("pk")[:4])

@@ -42,8 +42,15 @@ MENUS: tuple[Menu, ...] = (
             Link("members:branches", _("Branches"), "nav_branches", "nav-branches"),
         ),
     ),
-    # Peer tutoring and dorm care add theirs here.
-    Menu("services", pgettext_lazy("navigation menu", "Services"), ()),
+    # Dorm care adds its links here too.
+    Menu(
+        "services",
+        pgettext_lazy("navigation menu", "Services"),
+        (
+            Link("tutoring:mine", _("Peer tutoring"), "nav_tutoring_request", "nav-tutoring"),
+            Link("tutoring:tutor", _("My tutees"), "nav_tutoring_tutor", "nav-tutor"),
+        ),
+    ),
     Menu(
         "suggestions",
         pgettext_lazy("navigation menu", "Suggestions"),
@@ -56,6 +63,12 @@ MENUS: tuple[Menu, ...] = (
             Link("study:review", _("Review queue"), "nav_review", "nav-review"),
             Link("study:overview", _("Study overview"), "nav_study_overview", "nav-study-overview"),
             Link("feedback:queue", _("Suggestion queue"), "nav_feedback_queue", "nav-queue"),
+            Link(
+                "tutoring:overview",
+                _("Tutoring overview"),
+                "nav_tutoring_overview",
+                "nav-tutoring-overview",
+            ),
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
             Link("workstation:branches", _("Branch view"), "nav_branch_views", "nav-branch-views"),
             Link("workstation:dashboard", _("Staff dashboard"), "nav_dashboard", "nav-dashboard"),

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "members.context_processors.navigation",
                 "study.context_processors.navigation",
                 "feedback.context_processors.navigation",
+                "tutoring.context_processors.navigation",
             ],
         },
     },
@@ -239,6 +240,20 @@ FEEDBACK_REPORTS_TO_HIDE = env.int("FEEDBACK_REPORTS_TO_HIDE", default=3)
 FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS = env.int("FEEDBACK_ANONYMOUS_NEWS_EVERY_HOURS", default=24)
 FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS = env.int("FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS", default=3)
 FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS = env.int("FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS", default=7)
+
+# --- peer tutoring ---------------------------------------------------------------------------
+
+# An active pairing with no session for this many days reminds both sides; after twice as many,
+# staff are told (each once per quiet spell).
+TUTORING_QUIET_DAYS = env.int("TUTORING_QUIET_DAYS", default=21)
+# Staff are told of a request waiting this many days without a proposal.
+TUTORING_REQUEST_WAIT_DAYS = env.int("TUTORING_REQUEST_WAIT_DAYS", default=3)
+# A tutor is reminded of a proposal he has not answered in this many days.
+TUTORING_PROPOSAL_ANSWER_DAYS = env.int("TUTORING_PROPOSAL_ANSWER_DAYS", default=2)
+# The tutee's first check-in survey comes this many days after the pairing began; the others at
+# the end of each semester, on these month-days.
+TUTORING_FIRST_CHECK_IN_DAYS = env.int("TUTORING_FIRST_CHECK_IN_DAYS", default=30)
+TUTORING_SEMESTER_ENDS = env.list("TUTORING_SEMESTER_ENDS", default=["01-20", "07-10"])
 
 # --- internationalisation --------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("study/", include("study.urls")),
     path("suggestions/", include("feedback.urls")),
+    path("tutoring/", include("tutoring.urls")),
     path("glance/", include("workstation.glance_urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),

@@ -17,18 +17,25 @@ from .conftest import DESKTOP, PHONE, Visit, secretary_of
 pytestmark = pytest.mark.browser
 
 MENU_LABELS = {
-    "zh-hans": {"study": "学习", "suggestions": "议事", "manage": "管理"},
-    "en": {"study": "Study", "suggestions": "Suggestions", "manage": "Manage"},
+    "zh-hans": {"study": "学习", "services": "服务", "suggestions": "议事", "manage": "管理"},
+    "en": {
+        "study": "Study",
+        "services": "Services",
+        "suggestions": "Suggestions",
+        "manage": "Manage",
+    },
 }
 # The menus each role finds, and the links in each (by test id), in order.
 MENUS = {
-    "student": {"suggestions": ["nav-board"]},
+    "student": {"services": ["nav-tutoring"], "suggestions": ["nav-board"]},
     "member": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
+        "services": ["nav-tutoring", "nav-tutor"],
         "suggestions": ["nav-board"],
     },
     "reviewer": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
+        "services": ["nav-tutoring", "nav-tutor"],
         "suggestions": ["nav-board"],
         "manage": ["nav-review", "nav-directory", "nav-branch-views"],
     },
@@ -39,6 +46,7 @@ MENUS = {
             "nav-review",
             "nav-study-overview",
             "nav-queue",
+            "nav-tutoring-overview",
             "nav-directory",
             "nav-branch-views",
             "nav-dashboard",

@@ -68,7 +68,7 @@ def test_every_demo_participant_can_meet_stage_three(demo):
     assert (practice.stage, practice.minimum, practice.practice_sources) == (
         Stage.PRACTICE,
         PRACTICE_MINIMUM,
-        ["suggestions"],
+        ["suggestions", "tutoring-sessions"],
     )
     assert practice_requirements_hold() == []
     assert not StudyEntry.objects.filter(

@@ -60,9 +60,35 @@ def _suggestion_records(people) -> dict[int, int]:
     return {person.pk: 2 for person in people}
 
 
+def _tutoring_sessions(people, *, minutes=(90, 45)) -> list:
+    """For each person as the tutor: two confirmed sessions inside the dates, one confirmed
+    before them, one not confirmed."""
+    from tests.tutoring.factories import PairingFactory, SessionFactory
+
+    for person in people:
+        pairing = PairingFactory(tutor=person)
+        for length in minutes:
+            SessionFactory(pairing=pairing, date=INSIDE.date(), minutes=length, confirmed=True)
+        SessionFactory(pairing=pairing, date=START - datetime.timedelta(days=1), confirmed=True)
+        SessionFactory(pairing=pairing, date=INSIDE.date(), minutes=240)  # not confirmed
+    return people
+
+
+def _tutoring_session_records(people) -> dict[int, int]:
+    return {person.pk: 2 for person in _tutoring_sessions(people)}
+
+
+def _tutoring_hour_records(people) -> dict[int, int]:
+    return {person.pk: 2 for person in _tutoring_sessions(people, minutes=(90, 45))}  # 135 min
+
+
 # key -> what makes, for each of the people, records that count and records that do not; a
 # registered source missing here fails the run.
-RECORDS = {"suggestions": _suggestion_records}
+RECORDS = {
+    "suggestions": _suggestion_records,
+    "tutoring-sessions": _tutoring_session_records,
+    "tutoring-hours": _tutoring_hour_records,
+}
 
 
 def test_every_registered_source_is_tested_here():

@@ -23,6 +23,8 @@ from tests.study.factories import (
     RegistrationFactory,
     StudyEntryFactory,
 )
+from tests.tutoring.factories import PairingFactory, SessionFactory
+from tutoring.models import CheckIn
 
 from .fingerprint import changed_tables, fingerprint
 
@@ -64,6 +66,12 @@ AUTHOR_ONLY = {"visitor": "login", "student": "404", "member": "ok"} | {
     "reviewer": "403",
     "staff": "403",
 }
+# Peer tutoring: the cast's pairing is the student's (tutee) with the member (tutor); the tutor's
+# pages are for the people of the workstation.
+PAIRING_SIDES = {"visitor": "login", "student": "ok", "member": "ok", "reviewer": "404"} | {
+    "staff": "ok"
+}
+TUTORS = {"visitor": "login", "student": "403", "member": "ok", "reviewer": "ok"} | {"staff": "403"}
 EXPECTED: dict[str, dict[str, str]] = {
     # The portal's own pages.
     "home": EVERYONE,
@@ -150,6 +158,25 @@ EXPECTED: dict[str, dict[str, str]] = {
     "feedback:bulk-assign": POST_ONLY,
     "feedback:export": STAFF_ONLY,
     "feedback:statistics": STAFF_ONLY,
+    # Peer tutoring: the student asks, the member tutors him (the cast's pairing); the tutor's
+    # pages are for the workstation; the reviewer is outside the pairing.
+    "tutoring:mine": SIGNED_IN_ONLY,
+    "tutoring:request-new": {"visitor": "login", "staff": "403"} | dict.fromkeys(ROLES[1:4], "ok"),
+    "tutoring:request": PAIRING_SIDES,
+    "tutoring:request-withdraw": POST_ONLY,
+    "tutoring:propose": POST_ONLY,
+    "tutoring:pairing": PAIRING_SIDES,
+    "tutoring:pairing-step": POST_ONLY,
+    "tutoring:session-log": POST_ONLY,
+    "tutoring:session-confirm": POST_ONLY,
+    "tutoring:session-rate": POST_ONLY,
+    "tutoring:check-in": {"visitor": "login", "student": "ok", "member": "404"}
+    | {"reviewer": "404", "staff": "ok"},
+    "tutoring:tutor": TUTORS,
+    "tutoring:offer": TUTORS,
+    "tutoring:overview": STAFF_ONLY,
+    "tutoring:hand-over": STAFF_ONLY,
+    "tutoring:export": STAFF_ONLY,
     # Accounts (allauth).
     "account_login": VISITORS_ONLY,
     "account_signup": VISITORS_ONLY,
@@ -231,6 +258,17 @@ POSTED: dict[str, dict[str, str]] = {
     "feedback:reopen": row("login", "away", "403", "403", "403"),
     "feedback:moderate": row("login", "403", "403", "403", "away"),
     "feedback:bulk-assign": row("login", "403", "403", "403", "away"),
+    # The student asked; the member tutors him and logged the session, not yet confirmed.
+    "tutoring:request-new": row("login", "ok", "ok", "ok", "403"),
+    "tutoring:request-withdraw": row("login", "done", "403", "404", "403"),
+    "tutoring:propose": row("login", "away", "403", "404", "away"),  # matched: no proposal
+    "tutoring:pairing-step": row("login", "403", "away", "404", "403"),  # decline: no reason
+    "tutoring:session-log": row("login", "ok", "ok", "404", "403"),  # shown again
+    "tutoring:session-confirm": row("login", "done", "403", "404", "403"),
+    "tutoring:session-rate": row("login", "away", "403", "404", "403"),  # not confirmed yet
+    "tutoring:check-in": row("login", "ok", "404", "404", "403"),
+    "tutoring:offer": row("login", "403", "ok", "ok", "403"),
+    "tutoring:hand-over": row("login", "403", "403", "403", "ok"),
     "account_login": row("ok", "away", "away", "away", "away"),
     "account_signup": row("ok", "away", "away", "away", "away"),
     "account_request_login_code": row("ok", "away", "away", "away", "away"),
@@ -301,7 +339,20 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
     photo = PhotoFactory(suggestion__author=student)
     suggestion = {"pk": photo.suggestion_id}
     step = MilestoneFactory(person=member, kind="application")
+    pairing = PairingFactory(request__tutee=student, tutor=member)
+    session = SessionFactory(pairing=pairing, logged_by=member)
+    check_in = CheckIn.objects.create(pairing=pairing, occasion="month")
     return {
+        "tutoring:request": {"pk": pairing.request_id},
+        "tutoring:request-withdraw": {"pk": pairing.request_id},
+        "tutoring:propose": {"pk": pairing.request_id},
+        "tutoring:pairing": {"pk": pairing.pk},
+        "tutoring:pairing-step": {"pk": pairing.pk, "action": "decline"},
+        "tutoring:session-log": {"pk": pairing.pk},
+        "tutoring:session-confirm": {"pk": session.pk},
+        "tutoring:session-rate": {"pk": session.pk},
+        "tutoring:check-in": {"pk": check_in.pk},
+        "tutoring:export": {"table": "requests"},
         "study:entry": {"pk": entry.pk},
         "study:entry-edit": {"pk": entry.pk},
         "study:entry-submit": {"pk": entry.pk},

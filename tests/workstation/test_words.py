@@ -151,6 +151,7 @@ def test_the_queue_filter_shows_what_the_queue_shows(staff_client):
         ("member", "study:activities"),
         ("student", "notifications:inbox"),
         ("staff", "study:participants"),
+        ("staff", "tutoring:overview"),
     ],
 )
 def test_every_search_box_says_what_it_searches(request, role, url):

@@ -23,6 +23,7 @@ from members.models import Branch, PoliticalStatus, User, WorkstationGroup, Work
 from members.services import record_step
 from notifications.services import notify
 from study.demo import seed_study
+from tutoring.demo import seed_tutoring
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -129,6 +130,11 @@ class Command(BaseCommand):
         )
         feedback = seed_suggestions(accounts=accounts, scale=options["scale"], seed=options["seed"])
         self.stdout.write(f"Demo suggestions: {feedback.suggestions}")
+        tutoring = seed_tutoring(accounts=accounts, scale=options["scale"], seed=options["seed"])
+        self.stdout.write(
+            f"Demo tutoring: {tutoring.offers} offers, {tutoring.requests} requests"
+            + ("" if tutoring.created else " (already there; unchanged)")
+        )
 
 
 def _record_demo_timeline(
@@ -158,10 +164,10 @@ def _record_demo_timeline(
 def _staff_group() -> Group:
     """What plain staff may do in the admin, as data (the README's "Staff in the admin"):
     everything on people, branches, milestones and rosters (within the limits the people
-    admin keeps on accounts), on the study track and on the suggestion board; and look at, not
-    change, people's e-mail addresses, the notices and the periodic tasks."""
+    admin keeps on accounts), on the study track, the suggestion board and peer tutoring; and
+    look at, not change, people's e-mail addresses, the notices and the periodic tasks."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    changed = Q(content_type__app_label__in=["members", "study", "feedback"])
+    changed = Q(content_type__app_label__in=["members", "study", "feedback", "tutoring"])
     viewed = Q(codename__startswith="view_") & Q(
         content_type__app_label__in=["account", "notifications", "django_celery_beat"]
     )

@@ -36,6 +36,13 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Checked hourly; a batch goes only when its time has come and it has enough authors (the
     # FEEDBACK_ANONYMOUS_NEWS_* settings), however often or by whom it is run.
     gettext_noop("Tell anonymous authors of news"): ("feedback.deliver_anonymous_news", 60),
+    # Each notice once per event (a quiet spell, a wait, a proposal, a survey), however often run.
+    gettext_noop("Remind of quiet tutoring pairings"): ("tutoring.remind_quiet_pairings", 24 * 60),
+    gettext_noop("Remind of tutoring requests and proposals waiting"): (
+        "tutoring.remind_waiting",
+        60,
+    ),
+    gettext_noop("Send tutoring check-in surveys"): ("tutoring.send_check_ins", 24 * 60),
     gettext_noop("Compute the dashboards' figures"): ("workstation.refresh_figures", 60),
 }
 
