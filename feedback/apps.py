@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,10 +12,4 @@ class FeedbackConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from PIL import Image
-
         from . import checks  # noqa: F401 - registers the checks
-
-        # Pillow refuses to open an image over twice this many pixels (a decompression bomb);
-        # `feedback.photos` refuses anything over it, from the header, before decoding.
-        Image.MAX_IMAGE_PIXELS = settings.FEEDBACK_PHOTO_MAX_PIXELS
