@@ -15,6 +15,7 @@ class StudyConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from dorms.practice import assistance_confirmed, inspections_completed
         from feedback.practice import suggestions_answered
         from members.timeline import register
 
@@ -25,3 +26,5 @@ class StudyConfig(AppConfig):
         register(sign_off_timeline)
         # Stage 3's practice sources, one line per app that keeps practice records.
         register_practice_source(suggestions_answered)
+        register_practice_source(inspections_completed)
+        register_practice_source(assistance_confirmed)

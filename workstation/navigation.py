@@ -42,8 +42,12 @@ MENUS: tuple[Menu, ...] = (
             Link("members:branches", _("Branches"), "nav_branches", "nav-branches"),
         ),
     ),
-    # Peer tutoring and dorm care add theirs here.
-    Menu("services", pgettext_lazy("navigation menu", "Services"), ()),
+    # Peer tutoring adds its links here too.
+    Menu(
+        "services",
+        pgettext_lazy("navigation menu", "Services"),
+        (Link("dorms:mine", _("My dorm"), "nav_dorms_mine", "nav-dorms"),),
+    ),
     Menu(
         "suggestions",
         pgettext_lazy("navigation menu", "Suggestions"),
@@ -56,6 +60,7 @@ MENUS: tuple[Menu, ...] = (
             Link("study:review", _("Review queue"), "nav_review", "nav-review"),
             Link("study:overview", _("Study overview"), "nav_study_overview", "nav-study-overview"),
             Link("feedback:queue", _("Suggestion queue"), "nav_feedback_queue", "nav-queue"),
+            Link("dorms:rounds", _("Dorm inspections"), "nav_dorms_manage", "nav-dorm-rounds"),
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
             Link("admin:index", _("Administration"), "user.is_staff", "nav-admin"),
         ),

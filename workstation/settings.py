@@ -109,6 +109,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notices",
                 "members.context_processors.navigation",
                 "study.context_processors.navigation",
+                "dorms.context_processors.navigation",
                 "feedback.context_processors.navigation",
             ],
         },

@@ -30,6 +30,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Checked hourly; a batch goes only when its time has come and it has enough authors (the
     # FEEDBACK_ANONYMOUS_NEWS_* settings), however often or by whom it is run.
     gettext_noop("Tell anonymous authors of news"): ("feedback.deliver_anonymous_news", 60),
+    # Checked hourly; each round start, round ending, overdue follow-up and review told once.
+    gettext_noop("Remind of dorm rounds, follow-ups and reviews"): ("dorms.send_reminders", 60),
 }
 
 
