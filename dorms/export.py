@@ -62,7 +62,7 @@ def export_disputes(disputes: QuerySet[Dispute]) -> bytes:
             _("Item"),
             _("Resident"),
             _("Dispute"),
-            _("Comment"),
+            _("Resident's comment"),
             _("Status"),
             _("Staff's answer"),
         ],

@@ -66,10 +66,6 @@ class ReasonForm(BootstrapForm):
     )
 
 
-class NoteForm(BootstrapForm):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
-
-
 class DisputeForm(BootstrapForm):
     text = forms.CharField(
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000

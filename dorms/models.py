@@ -290,7 +290,9 @@ class ChecklistItem(models.Model):
     checklist = models.ForeignKey(
         Checklist, verbose_name=_("checklist"), on_delete=models.CASCADE, related_name="items"
     )
-    group = models.CharField(_("group"), max_length=8, choices=ItemGroup.choices)
+    group = models.CharField(
+        pgettext_lazy("checklist", "group"), max_length=8, choices=ItemGroup.choices
+    )
     text = models.CharField(_("item"), max_length=120)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, default=Scale.SCORE)
@@ -446,7 +448,9 @@ class Answer(models.Model):
         blank=True,
         related_name="+",
     )
-    group = models.CharField(_("group"), max_length=8, choices=ItemGroup.choices)
+    group = models.CharField(
+        pgettext_lazy("checklist", "group"), max_length=8, choices=ItemGroup.choices
+    )
     text = models.CharField(_("item"), max_length=120)
     weight = models.PositiveSmallIntegerField(_("weight"))
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
