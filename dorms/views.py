@@ -466,7 +466,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "by_building": by_building,
         "page": page,
         "q": query,
-        "reassign_form": ReassignForm(),
+        # The choices once for every room's reassign form.
+        "inspectors": list(ReassignForm().fields["inspector"].choices)[1:],
     }
     return render(request, "dorms/round.html", context)
 
