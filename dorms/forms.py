@@ -36,7 +36,7 @@ class PlanForm(BootstrapForm):
         help_text=_("Confirms the actions logged; staff or another workstation member."),
     )
     review_date = forms.DateField(
-        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Review date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -52,7 +52,9 @@ class PlanForm(BootstrapForm):
 
 class ActionForm(BootstrapForm):
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
     note = forms.CharField(
