@@ -8,11 +8,15 @@ A residency and a contact pass the same rules here as in the services and the im
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from import_export.admin import ImportMixin
 
+from common.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
 from common.history import HistoryAdmin
 from members.access import in_workstation
 
@@ -35,6 +39,7 @@ from .models import (
     Room,
     Round,
 )
+from .resources import RESIDENTS_FORMATS, ResidencyResource
 from .services.inspections import assign_round_rooms
 from .services.rooms import residency_refusal
 
@@ -96,9 +101,26 @@ class ResidencyForm(forms.ModelForm):
         return cleaned
 
 
+class ResidentsImportForm(SpreadsheetImportForm):
+    def file_help_text(self) -> str:
+        return _(
+            "The housing office's list, an Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK) "
+            "of at most %(size)s and %(rows)s rows, with the columns 楼栋, 楼层, 房间号, 床位, "
+            "学号, 姓名, 入住日期 (or Building, Floor, Room, Bed, Student number, Name, Moved "
+            "in) and optionally 容量. New buildings, rooms and beds are created; each student "
+            "moves into his room. Nothing is saved until every row is valid."
+        ) % {
+            "size": filesizeformat(settings.ROSTER_MAX_BYTES),
+            "rows": settings.ROSTER_MAX_ROWS,
+        }
+
+
 @admin.register(Residency)
-class ResidencyAdmin(HistoryAdmin):
+class ResidencyAdmin(SpreadsheetImportMixin, ImportMixin, HistoryAdmin):
     form = ResidencyForm
+    resource_classes = [ResidencyResource]
+    import_formats = RESIDENTS_FORMATS
+    import_form_class = ResidentsImportForm
     list_display = ["person", "room", "bed", "start", "until"]
     list_filter = ["room__floor__building"]
     list_select_related = ["person", "room__floor__building", "bed"]

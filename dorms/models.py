@@ -175,6 +175,7 @@ class Residency(models.Model):
         verbose_name = _("residency")
         verbose_name_plural = _("residencies")
         ordering = ["room", "bed__label", "-start"]
+        permissions = [("import_residency", _("Can import residents"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
