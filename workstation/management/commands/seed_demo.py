@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dorms.demo import seed_dorms
 from feedback.demo import seed_suggestions
 from members.demo import seed_people
 from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
@@ -142,15 +143,23 @@ class Command(BaseCommand):
         )
         feedback = seed_suggestions(accounts=accounts, scale=options["scale"], seed=options["seed"])
         self.stdout.write(f"Demo suggestions: {feedback.suggestions}")
+        dorms = seed_dorms(
+            accounts=accounts, scale=options["scale"], seed=options["seed"], today=today
+        )
+        self.stdout.write(
+            f"Demo dorms: {dorms.rooms} rooms, {dorms.inspections} inspections, "
+            f"{dorms.key_dorms} key dorms"
+            + ("" if dorms.created else " (already there; unchanged)")
+        )
 
 
 def _staff_group() -> Group:
     """What plain staff may do in the admin, as data (the README's "Staff in the admin"):
     everything on people, branches, milestones and rosters (within the limits the people
-    admin keeps on accounts), on the study track and on the suggestion board; and look at, not
-    change, people's e-mail addresses, the notices and the periodic tasks."""
+    admin keeps on accounts), on the study track, the suggestion board and the dorms; and look
+    at, not change, people's e-mail addresses, the notices and the periodic tasks."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    changed = Q(content_type__app_label__in=["members", "study", "feedback"])
+    changed = Q(content_type__app_label__in=["members", "study", "feedback", "dorms"])
     viewed = Q(codename__startswith="view_") & Q(
         content_type__app_label__in=["account", "notifications", "django_celery_beat"]
     )
