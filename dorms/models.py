@@ -479,6 +479,10 @@ class Answer(models.Model):
         return self.text
 
     @property
+    def is_pass_fail(self) -> bool:
+        return self.scale == Scale.PASS_FAIL
+
+    @property
     def failed(self) -> bool:
         if self.value is None:
             return False

@@ -308,7 +308,12 @@ def key_dorms(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     rows = rows.annotate(action_count=Count("actions"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": KeyStatus.choices}
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": KeyStatus.choices,
+        "may_export": access.can_manage(request.user),
+    }
     return render(request, "dorms/key_dorms.html", context)
 
 
@@ -320,7 +325,10 @@ def key_dorm(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = workflow.allowed_actions(user, key_dorm)
     context = {
         "key_dorm": key_dorm,
-        "steps": list(key_dorm.steps.select_related("actor")),
+        "steps": [
+            (step, workflow.ACTION_LABELS.get(step.action, workflow.OPENED_LABEL))
+            for step in key_dorm.steps.select_related("actor")
+        ],
         "actions": [(a, access.can_confirm_action(user, a)) for a in actions],
         "allowed": allowed,
         "buttons": [
@@ -574,6 +582,7 @@ def disputes(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": [(dispute, access.can_settle(request.user, dispute)) for dispute in page],
         "status": status,
         "statuses": DisputeStatus.choices,
         "settle_form": SettleForm(),

@@ -33,6 +33,9 @@ ACTION_LABELS = {
     REOPEN: _("Reopen"),
 }
 
+# The first step of the history: a rule or staff made the room a key dorm.
+OPENED_LABEL = _("Made a key dorm")
+
 # (status, action) -> the status it leads to; an action is refused in a status not listed with it.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.OPENED, AGREE_PLAN): S.PLAN_AGREED,
