@@ -66,6 +66,11 @@ def lives_in(user, room_id: int) -> bool:
     return room_id in _home_room_ids(user)
 
 
+def has_home(user) -> bool:
+    """Whether `user` lives in a room now."""
+    return bool(_home_room_ids(user))
+
+
 def rooms_visible_to(user) -> QuerySet[Room]:
     """Staff: every room; others: the rooms they look after and the room they live in."""
     if is_staff(user):

@@ -12,8 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_dorms_mine": SimpleLazyObject(
-            lambda: in_workstation(user) or bool(access.rooms_visible_to(user).exists())
-        ),
+        # Members (their inspections and rooms) and residents (their room).
+        "nav_dorms_mine": SimpleLazyObject(lambda: in_workstation(user) or access.has_home(user)),
         "nav_dorms_manage": access.can_manage(user),
     }

@@ -250,7 +250,10 @@ def reinspect(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_reinspect(request.user, inspection):
         raise PermissionDenied
     again = services.reinspect(actor=request.user, inspection=inspection)
-    return redirect("dorms:inspect", pk=again.pk)
+    if access.can_inspect(request.user, again):
+        return redirect("dorms:inspect", pk=again.pk)
+    messages.success(request, _("The re-inspection is given to the room's inspector."))
+    return redirect(again)
 
 
 @require_GET
@@ -306,7 +309,7 @@ def key_dorms(request: HttpRequest) -> HttpResponse:
         rows = rows.exclude(status=KeyStatus.CLOSED)
     elif status in KeyStatus.values:
         rows = rows.filter(status=status)
-    rows = rows.annotate(action_count=Count("actions"))
+    rows = rows.annotate(action_count=Count("actions")).order_by("-opened_at", "-pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -426,12 +429,16 @@ def action_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def rounds(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    rows = Round.objects.select_related("checklist").annotate(
-        rooms=Count("inspections", filter=Q(inspections__original__isnull=True)),
-        done=Count(
-            "inspections",
-            filter=Q(inspections__original__isnull=True, inspections__status="done"),
-        ),
+    rows = (
+        Round.objects.select_related("checklist")
+        .annotate(
+            rooms=Count("inspections", filter=Q(inspections__original__isnull=True)),
+            done=Count(
+                "inspections",
+                filter=Q(inspections__original__isnull=True, inspections__status="done"),
+            ),
+        )
+        .order_by("-starts", "-pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dorms/rounds.html", {"page": page})

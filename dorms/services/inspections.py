@@ -256,13 +256,17 @@ def submit_inspection(*, actor, inspection: Inspection, note: str = "") -> Inspe
 
 @transaction.atomic
 def reinspect(*, actor, inspection: Inspection) -> Inspection:
-    """A re-inspection of a done room, linked to it, given to the one who asks."""
+    """A re-inspection of a done room, linked to it: a member asking does it himself; staff
+    give it to the original's inspector."""
     if not access.can_reinspect(actor, inspection):
         raise PermissionDenied
+    inspector = actor if in_workstation(actor) else inspection.inspector
     again = Inspection.objects.create(
-        round=inspection.round, room=inspection.room, inspector=actor, original=inspection
+        round=inspection.round, room=inspection.room, inspector=inspector, original=inspection
     )
-    return start_inspection(actor=actor, inspection=again) if in_workstation(actor) else again
+    if inspector is not None and inspector.pk == actor.pk:
+        return start_inspection(actor=actor, inspection=again)
+    return again
 
 
 @transaction.atomic

@@ -17,25 +17,39 @@ from .conftest import DESKTOP, PHONE, Visit, secretary_of
 pytestmark = pytest.mark.browser
 
 MENU_LABELS = {
-    "zh-hans": {"study": "学习", "suggestions": "议事", "manage": "管理"},
-    "en": {"study": "Study", "suggestions": "Suggestions", "manage": "Manage"},
+    "zh-hans": {"study": "学习", "services": "服务", "suggestions": "议事", "manage": "管理"},
+    "en": {
+        "study": "Study",
+        "services": "Services",
+        "suggestions": "Suggestions",
+        "manage": "Manage",
+    },
 }
 # The menus each role finds, and the links in each (by test id), in order.
 MENUS = {
     "student": {"suggestions": ["nav-board"]},
     "member": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
+        "services": ["nav-dorms"],
         "suggestions": ["nav-board"],
     },
     "reviewer": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
+        "services": ["nav-dorms"],
         "suggestions": ["nav-board"],
         "manage": ["nav-review", "nav-directory"],
     },
     "staff": {
         "study": ["nav-activities", "nav-branches"],
         "suggestions": ["nav-board"],
-        "manage": ["nav-review", "nav-study-overview", "nav-queue", "nav-directory", "nav-admin"],
+        "manage": [
+            "nav-review",
+            "nav-study-overview",
+            "nav-queue",
+            "nav-dorm-rounds",
+            "nav-directory",
+            "nav-admin",
+        ],
     },
 }
 THUMB = 44  # px: the smallest target a thumb hits reliably

@@ -186,3 +186,11 @@ def test_a_resident_comments_once_and_staff_settle_a_dispute(member, student, st
     dispute.refresh_from_db()
     assert dispute.status == "upheld" and dispute.settled_by == staff
     assert Dispute.objects.count() == 1
+
+
+def test_staff_give_a_reinspection_to_the_rooms_inspector(member, staff, inspection):
+    done = fill(member, inspection, {"地面整洁": 1, "无违规电器": 1, "作息文明": 5})
+    again = services.reinspect(actor=staff, inspection=done)
+    assert again.inspector == member and again.status == InspectionStatus.TO_DO
+    again = services.start_inspection(actor=member, inspection=again)
+    assert again.answers.filter(value__isnull=True).count() == 1
