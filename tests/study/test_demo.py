@@ -62,14 +62,17 @@ def test_every_demo_participant_can_meet_stage_three(demo):
     from study.checks import practice_requirements_hold
     from study.demo import PRACTICE_MINIMUM
     from study.models import Activity, Requirement
+    from study.practice import practice_sources
 
     plan = StudyPlan.objects.get()
     practice = Requirement.objects.get(plan=plan, kind=Requirement.Kind.PRACTICE)
+    # Every registered source counts: answers, dorm inspections, confirmed assistance.
     assert (practice.stage, practice.minimum, practice.practice_sources) == (
         Stage.PRACTICE,
         PRACTICE_MINIMUM,
-        ["suggestions"],
+        [source.key for source in practice_sources()],
     )
+    assert {"suggestions", "dorm_inspections", "dorm_assistance"} <= set(practice.practice_sources)
     assert practice_requirements_hold() == []
     assert not StudyEntry.objects.filter(
         material__in=["朋辈辅导记录", "宿舍走访记录", "群众议事回复"]
