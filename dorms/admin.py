@@ -39,7 +39,7 @@ from .models import (
     Room,
     Round,
 )
-from .resources import RESIDENTS_FORMATS, ResidencyResource
+from .resources import CONTACTS_FORMATS, RESIDENTS_FORMATS, ContactResource, ResidencyResource
 from .services.inspections import assign_round_rooms
 from .services.rooms import residency_refusal
 
@@ -151,9 +151,22 @@ class ContactForm(forms.ModelForm):
         return member
 
 
+class ContactsImportForm(SpreadsheetImportForm):
+    def file_help_text(self) -> str:
+        return _(
+            "An Excel workbook (.xlsx) or a CSV file (UTF-8 or GBK) with the columns 学号, "
+            "楼栋, 楼层, 房间号 (or Student number, Building, Floor, Room): the member looks "
+            "after that room, or the whole floor when the room is left blank. Nothing is saved "
+            "until every row is valid."
+        )
+
+
 @admin.register(Contact)
-class ContactAdmin(HistoryAdmin):
+class ContactAdmin(SpreadsheetImportMixin, ImportMixin, HistoryAdmin):
     form = ContactForm
+    resource_classes = [ContactResource]
+    import_formats = CONTACTS_FORMATS
+    import_form_class = ContactsImportForm
     list_display = ["member", "room", "floor"]
     list_select_related = ["member", "room__floor__building", "floor__building"]
     search_fields = ["member__name", "member__student_number", "room__number"]

@@ -232,6 +232,7 @@ class Contact(models.Model):
         verbose_name = _("dorm contact")
         verbose_name_plural = _("dorm contacts")
         ordering = ["member", "pk"]
+        permissions = [("import_contact", _("Can import the members looking after rooms"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(room__isnull=True, floor__isnull=False)

@@ -22,9 +22,10 @@ from import_export import fields
 
 from common.spreadsheet_resources import SpreadsheetResource, TextWidget
 from common.spreadsheets import ROW_COLUMN, cell_text, read_table, spreadsheet_formats
+from members.access import in_workstation
 from members.models import User
 
-from .models import Bed, Building, Floor, Residency, Room
+from .models import Bed, Building, Contact, Floor, Residency, Room
 from .services.rooms import residency_refusal
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -251,3 +252,113 @@ class ResidencyResource(SpreadsheetResource):
             current.until = max(current.start, instance.start - datetime.timedelta(days=1))
             current.save(update_fields=["until"])
         super().save_instance(instance, is_create, row, **kwargs)
+
+
+# --- members looking after rooms and floors ----------------------------------------------------
+
+CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
+    "student_number": ("学号", "党员学号", "student number", "member's student number"),
+    "name": ("姓名", "党员姓名", "name"),
+    "building": HEADER_ALIASES["building"],
+    "floor": HEADER_ALIASES["floor"],
+    "room": HEADER_ALIASES["room"],
+}
+
+
+def contacts_dataset(rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+    return read_table(
+        rows,
+        columns={name: ContactResource.fields[name].column_name for name in CONTACT_ALIASES},
+        aliases=CONTACT_ALIASES,
+        key="student_number",
+        max_rows=settings.ROSTER_MAX_ROWS,
+        no_header=_(
+            "No header row found: the first row must name the columns, e.g. 学号, 姓名, 楼栋, "
+            "楼层, 房间号 or Student number, Name, Building, Floor, Room."
+        ),
+    )
+
+
+CONTACTS_FORMATS = spreadsheet_formats("Contacts", contacts_dataset)
+
+
+class ContactResource(SpreadsheetResource):
+    """One row per member and room (or whole floor, the room left blank) he looks after; the
+    rooms must exist (import the residents first). A row already there is left as it is."""
+
+    student_number = _column(
+        pgettext_lazy("residents column", "Student number"), "member__student_number"
+    )
+    name = _column(pgettext_lazy("residents column", "Name"), "member__name")
+    building = _column(pgettext_lazy("residents column", "Building"), "building_name")
+    floor = _column(pgettext_lazy("residents column", "Floor"), "floor_number")
+    room = _column(pgettext_lazy("residents column", "Room"), "room__number")
+
+    class Meta:
+        model = Contact
+        name = gettext_lazy("Members looking after rooms")
+        fields = ["student_number", "name", "building", "floor", "room"]
+        import_id_fields: list[str] = []
+        report_skipped = True
+
+    NOT_MODEL_CLEANED = ("member", "room", "floor")
+
+    def read_rows(self, rows: Iterable[Sequence[object]]) -> tablib.Dataset:
+        return contacts_dataset(rows)
+
+    def _cell(self, row, name: str) -> str:
+        return cell_text(row.get(str(self.fields[name].column_name)))
+
+    def before_import(self, dataset, **kwargs) -> None:
+        numbers = [n for n in dataset[str(self.fields["student_number"].column_name)] if n]
+        self.people = {p.student_number: p for p in User.objects.filter(student_number__in=numbers)}
+        self.floors = {
+            (f.building.name, f.number): f for f in Floor.objects.select_related("building")
+        }
+        self.existing = set(Contact.objects.values_list("member_id", "room_id", "floor_id"))
+
+    def get_instance(self, instance_loader, row):
+        return None
+
+    def import_instance(self, instance: Contact, row, **kwargs) -> None:
+        errors: dict[str, ValidationError] = {}
+        number = self._cell(row, "student_number")
+        member = self.people.get(number)
+        if member is None:
+            errors["student_number"] = ValidationError(
+                _("There is nobody with the student number %(number)s.") % {"number": number}
+            )
+        elif not in_workstation(member):
+            errors["student_number"] = ValidationError(
+                _("%(name)s is not a workstation member (activist onward).")
+                % {"name": member.display_name}
+            )
+        building = self._cell(row, "building")
+        try:
+            floor = self.floors.get((building, int(float(self._cell(row, "floor")))))
+        except ValueError:
+            floor = None
+        if floor is None:
+            errors["floor"] = ValidationError(
+                _("There is no floor %(floor)s in %(building)s.")
+                % {"floor": self._cell(row, "floor"), "building": building}
+            )
+        room_number = self._cell(row, "room")
+        room = None
+        if floor is not None and room_number:
+            room = Room.objects.filter(floor=floor, number=room_number).first()
+            if room is None:
+                errors["room"] = ValidationError(
+                    _("There is no room %(room)s on that floor.") % {"room": room_number}
+                )
+        if errors:
+            raise ValidationError(errors)
+        instance.member = member
+        instance.room = room
+        instance.floor = None if room else floor
+        instance.building_name, instance.floor_number = building, floor.number
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        if import_validation_errors:
+            return False
+        return (instance.member_id, instance.room_id, instance.floor_id) in self.existing

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dorms.models import Bed, Building, Residency, Room
+from dorms.models import Bed, Building, Contact, Residency, Room
 from tests.factories import UserFactory
 
 from .factories import BedFactory, BuildingFactory, FloorFactory, ResidencyFactory, RoomFactory
@@ -204,3 +204,55 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, importe
 def test_staff_without_the_permission_may_not_import(client, staff):
     client.force_login(staff)
     assert client.get(IMPORT).status_code == 403
+
+
+# --- members looking after rooms ---------------------------------------------------------------
+
+CONTACTS_IMPORT = "/admin/dorms/contact/import/"
+
+
+@pytest.fixture
+def contact_importer(staff):
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_contact", "import_contact"])
+    )
+    return staff
+
+
+def test_members_looking_after_rooms_and_floors_are_imported(
+    client, contact_importer, member, student, room, floor
+):
+    client.force_login(contact_importer)
+    other = UserFactory(student_number="20229999", political_status="activist")
+    rows = [
+        ["学号", "姓名", "楼栋", "楼层", "房间号"],
+        [member.student_number, member.name, "1号楼", 3, ""],  # the whole floor
+        [other.student_number, other.name, "1号楼", 3, "301"],
+    ]
+    data = {"resource": "0", "format": "", "import_file": SimpleUploadedFile("c.xlsx", xlsx(rows))}
+    preview = client.post(CONTACTS_IMPORT, data)
+    assert "confirm_form" in preview.context, reasons(preview)
+    process = "/admin/dorms/contact/process_import/"
+    assert client.post(process, preview.context["confirm_form"].initial).status_code == 302
+    assert set(
+        Contact.objects.values_list("member__student_number", "room__number", "floor__number")
+    ) == {
+        (member.student_number, "301", None),  # from the fixture
+        (member.student_number, None, 3),
+        (other.student_number, "301", None),
+    }
+
+
+def test_a_contact_file_with_bad_rows_saves_nothing(client, contact_importer, student, room):
+    client.force_login(contact_importer)
+    rows = [
+        ["Student number", "Building", "Floor", "Room"],
+        ["20248888", "1号楼", 3, "301"],
+        [student.student_number, "1号楼", 3, "301"],
+        [student.student_number, "9号楼", 1, ""],
+    ]
+    data = {"resource": "0", "format": "", "import_file": SimpleUploadedFile("c.csv", csv(rows))}
+    preview = client.post(CONTACTS_IMPORT, data)
+    found = reasons(preview)
+    assert "20248888" in found[2] and "工作站成员" in found[3] and "9号楼" in found[4]
+    assert Contact.objects.count() == 1
