@@ -7,3 +7,11 @@ class CommonConfig(AppConfig):
     imported."""
 
     name = "common"
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
+        # Pillow refuses to open an image over twice this many pixels (a decompression bomb);
+        # `common.photos` refuses anything over it, from the header, before decoding.
+        Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS

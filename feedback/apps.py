@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,8 +12,6 @@ class FeedbackConfig(AppConfig):
     )
 
     def ready(self) -> None:
-        from PIL import Image
-
         from common.glance import register
 
         from . import checks  # noqa: F401 - registers the checks
@@ -22,7 +19,3 @@ class FeedbackConfig(AppConfig):
 
         # Its panel and next actions on the workstation's pages (see common.glance).
         register(FeedbackGlance())
-
-        # Pillow refuses to open an image over twice this many pixels (a decompression bomb);
-        # `feedback.photos` refuses anything over it, from the header, before decoding.
-        Image.MAX_IMAGE_PIXELS = settings.FEEDBACK_PHOTO_MAX_PIXELS

@@ -16,6 +16,7 @@ class StudyConfig(AppConfig):
 
     def ready(self) -> None:
         from common.glance import register as register_glance
+        from dorms.practice import assistance_confirmed, inspections_completed
         from feedback.practice import suggestions_answered
         from members.timeline import register
         from members.training import register as register_training
@@ -34,3 +35,5 @@ class StudyConfig(AppConfig):
         register_practice_source(suggestions_answered)
         register_practice_source(tutoring_sessions)
         register_practice_source(tutoring_hours)
+        register_practice_source(inspections_completed)
+        register_practice_source(assistance_confirmed)

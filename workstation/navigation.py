@@ -42,13 +42,13 @@ MENUS: tuple[Menu, ...] = (
             Link("members:branches", _("Branches"), "nav_branches", "nav-branches"),
         ),
     ),
-    # Dorm care adds its links here too.
     Menu(
         "services",
         pgettext_lazy("navigation menu", "Services"),
         (
             Link("tutoring:mine", _("Peer tutoring"), "nav_tutoring_request", "nav-tutoring"),
             Link("tutoring:tutor", _("My tutees"), "nav_tutoring_tutor", "nav-tutor"),
+            Link("dorms:mine", _("My dorm"), "nav_dorms_mine", "nav-dorms"),
         ),
     ),
     Menu(
@@ -69,6 +69,7 @@ MENUS: tuple[Menu, ...] = (
                 "nav_tutoring_overview",
                 "nav-tutoring-overview",
             ),
+            Link("dorms:rounds", _("Dorm inspections"), "nav_dorms_manage", "nav-dorm-rounds"),
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
             Link("workstation:branches", _("Branch view"), "nav_branch_views", "nav-branch-views"),
             Link("workstation:dashboard", _("Staff dashboard"), "nav_dashboard", "nav-dashboard"),

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notices",
                 "members.context_processors.navigation",
                 "study.context_processors.navigation",
+                "dorms.context_processors.navigation",
                 "feedback.context_processors.navigation",
                 "tutoring.context_processors.navigation",
             ],
@@ -229,9 +230,12 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 FEEDBACK_PUBLIC_BOARD = env.bool("FEEDBACK_PUBLIC_BOARD", default=False)
 # Suggestions one person may submit per day (anonymous ones included).
 FEEDBACK_DAILY_LIMIT = env.int("FEEDBACK_DAILY_LIMIT", default=5)
-# A photo with more pixels than this is refused from its header, before it is decoded: a 5 MB
-# file can hold a gigantic image. A phone photo has 12 to 50 million.
-FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
+# A photo (of a suggestion, of a dorm inspection) with more pixels than this is refused from its
+# header, before it is decoded: a 5 MB file can hold a gigantic image. A phone photo has 12 to 50
+# million. FEEDBACK_PHOTO_MAX_PIXELS is its former name, still read.
+PHOTO_MAX_PIXELS = env.int(
+    "PHOTO_MAX_PIXELS", default=env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
+)
 # Reports that hide a suggestion until staff review it.
 FEEDBACK_REPORTS_TO_HIDE = env.int("FEEDBACK_REPORTS_TO_HIDE", default=3)
 # The authors of anonymous suggestions are told of news in batches: at most one batch every

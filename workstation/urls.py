@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
     path("study/", include("study.urls")),
+    path("dorms/", include("dorms.urls")),
     path("suggestions/", include("feedback.urls")),
     path("tutoring/", include("tutoring.urls")),
     path("glance/", include("workstation.glance_urls")),

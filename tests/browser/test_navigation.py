@@ -30,12 +30,12 @@ MENUS = {
     "student": {"services": ["nav-tutoring"], "suggestions": ["nav-board"]},
     "member": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
-        "services": ["nav-tutoring", "nav-tutor"],
+        "services": ["nav-tutoring", "nav-tutor", "nav-dorms"],
         "suggestions": ["nav-board"],
     },
     "reviewer": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
-        "services": ["nav-tutoring", "nav-tutor"],
+        "services": ["nav-tutoring", "nav-tutor", "nav-dorms"],
         "suggestions": ["nav-board"],
         "manage": ["nav-review", "nav-directory", "nav-branch-views"],
     },
@@ -47,6 +47,7 @@ MENUS = {
             "nav-study-overview",
             "nav-queue",
             "nav-tutoring-overview",
+            "nav-dorm-rounds",
             "nav-directory",
             "nav-branch-views",
             "nav-dashboard",

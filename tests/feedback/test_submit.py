@@ -229,7 +229,7 @@ def test_a_photo_with_too_many_pixels_is_refused_before_it_is_decoded(
 
 
 def test_the_pixel_limit_is_a_setting(student_client, services, settings):
-    settings.FEEDBACK_PHOTO_MAX_PIXELS = 100
+    settings.PHOTO_MAX_PIXELS = 100
     response = student_client.post(SUBMIT, _form(services, photos=[_jpeg()]))  # 40 by 30
     assert "像素过多" in str(response.context["form"].errors["photos"])
     assert Suggestion.objects.count() == 0

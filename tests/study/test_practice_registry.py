@@ -11,12 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from dorms.models import AssistanceAction, KeyDorm
 from feedback.models import Status
 from feedback.services import answer_suggestion
 from study.checks import practice_requirements_hold
 from study.models import Requirement, Stage, StageSignOff, StudyEntry
 from study.practice import practice_sources, registered
 from study.progress import progress_of_one
+from tests.dorms.factories import InspectionFactory, RoomFactory, RoundFactory
 from tests.factories import UserFactory
 from tests.feedback.factories import CategoryFactory, SuggestionFactory
 
@@ -82,12 +84,49 @@ def _tutoring_hour_records(people) -> dict[int, int]:
     return {person.pk: 2 for person in _tutoring_sessions(people, minutes=(90, 45))}  # 135 min
 
 
+def _inspection_records(people) -> dict[int, int]:
+    """Per person: two inspections done within the dates, one being filled in, one to do."""
+    round_ = RoundFactory()
+    for person in people:
+        for status in ("done", "done", "draft", "to_do"):
+            done = status == "done"
+            InspectionFactory(
+                round=round_,
+                inspector=person,
+                status=status,
+                score=90 if done else None,
+                done_on=INSIDE.date() if done else None,
+                done_at=INSIDE if done else None,
+            )
+    return {person.pk: 2 for person in people}
+
+
+def _assistance_records(people) -> dict[int, int]:
+    """Per person: two actions the plan's reviewer confirmed, one not confirmed yet."""
+    reviewer = UserFactory()
+    key_dorm = KeyDorm.objects.create(room=RoomFactory(), reason="测试", reviewer=reviewer)
+    for person in people:
+        for confirmed in (True, True, False):
+            AssistanceAction.objects.create(
+                key_dorm=key_dorm,
+                date=INSIDE.date(),
+                kind="talk",
+                note="谈心",
+                member=person,
+                confirmed_by=reviewer if confirmed else None,
+                confirmed_at=INSIDE if confirmed else None,
+            )
+    return {person.pk: 2 for person in people}
+
+
 # key -> what makes, for each of the people, records that count and records that do not; a
 # registered source missing here fails the run.
 RECORDS = {
     "suggestions": _suggestion_records,
     "tutoring-sessions": _tutoring_session_records,
     "tutoring-hours": _tutoring_hour_records,
+    "dorm_inspections": _inspection_records,
+    "dorm_assistance": _assistance_records,
 }
 
 

@@ -14,8 +14,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dorms.models import Answer, AssistanceAction, Dispute, Inspection, KeyDorm
+from dorms.services.inspections import assign_round_rooms
+from tests.dorms.factories import (
+    BuildingFactory,
+    ChecklistItemFactory,
+    ContactFactory,
+    FloorFactory,
+    ResidencyFactory,
+    RoomFactory,
+    RoundFactory,
+)
 from tests.factories import MilestoneFactory, NoticeFactory
-from tests.feedback.factories import PhotoFactory
+from tests.feedback.factories import PhotoFactory, image_bytes
 from tests.study.factories import (
     ActivityFactory,
     EnrollmentFactory,
@@ -72,6 +83,10 @@ PAIRING_SIDES = {"visitor": "login", "student": "ok", "member": "ok", "reviewer"
     "staff": "ok"
 }
 TUTORS = {"visitor": "login", "student": "403", "member": "ok", "reviewer": "ok"} | {"staff": "403"}
+# A room and its inspections: its resident, the member looking after it, and staff.
+ROOM_PEOPLE = {"visitor": "login", "student": "ok", "member": "ok", "reviewer": "404"} | {
+    "staff": "ok"
+}
 EXPECTED: dict[str, dict[str, str]] = {
     # The portal's own pages.
     "home": EVERYONE,
@@ -177,6 +192,32 @@ EXPECTED: dict[str, dict[str, str]] = {
     "tutoring:overview": STAFF_ONLY,
     "tutoring:hand-over": STAFF_ONLY,
     "tutoring:export": STAFF_ONLY,
+    # Dorms: the student lives in the room the member looks after and inspects; the member is
+    # responsible for its key dorm's plan and the reviewer reviews it.
+    "dorms:mine": SIGNED_IN_ONLY,
+    "dorms:room": ROOM_PEOPLE,
+    "dorms:key-dorm-open": POST_ONLY,
+    "dorms:inspection": ROOM_PEOPLE,
+    "dorms:inspect": {"visitor": "login", "student": "404", "member": "ok"}
+    | {"reviewer": "404", "staff": "403"},
+    "dorms:inspect-item": POST_ONLY,
+    "dorms:reinspect": POST_ONLY,
+    "dorms:reassign": POST_ONLY,
+    "dorms:photo": ROOM_PEOPLE,
+    "dorms:dispute": POST_ONLY,
+    "dorms:key-dorms": ACTIVITY_READERS,
+    "dorms:key-dorms-export": STAFF_ONLY,
+    "dorms:key-dorm": {"visitor": "login", "student": "404"} | dict.fromkeys(ROLES[2:], "ok"),
+    "dorms:key-dorm-step": POST_ONLY,
+    "dorms:action-confirm": POST_ONLY,
+    "dorms:rounds": STAFF_ONLY,
+    "dorms:round": STAFF_ONLY,
+    "dorms:round-export": STAFF_ONLY,
+    "dorms:scores": STAFF_ONLY,
+    "dorms:scores-export": STAFF_ONLY,
+    "dorms:disputes": STAFF_ONLY,
+    "dorms:disputes-export": STAFF_ONLY,
+    "dorms:settle": POST_ONLY,
     # Accounts (allauth).
     "account_login": VISITORS_ONLY,
     "account_signup": VISITORS_ONLY,
@@ -269,6 +310,15 @@ POSTED: dict[str, dict[str, str]] = {
     "tutoring:check-in": row("login", "ok", "404", "404", "403"),
     "tutoring:offer": row("login", "403", "ok", "ok", "403"),
     "tutoring:hand-over": row("login", "403", "403", "403", "ok"),
+    "dorms:key-dorm-open": row("login", "403", "403", "404", "away"),  # no reason given
+    "dorms:inspect": row("login", "404", "done", "404", "403"),  # the draft is started
+    "dorms:inspect-item": row("login", "404", "400", "404", "403"),  # no item named
+    "dorms:reinspect": row("login", "403", "done", "404", "done"),
+    "dorms:reassign": row("login", "403", "403", "403", "away"),  # nobody chosen
+    "dorms:dispute": row("login", "away", "403", "404", "403"),  # no comment written
+    "dorms:key-dorm-step": row("login", "404", "done", "403", "done"),  # start the plan
+    "dorms:action-confirm": row("login", "404", "403", "done", "403"),
+    "dorms:settle": row("login", "403", "403", "403", "away"),  # no decision given
     "account_login": row("ok", "away", "away", "away", "away"),
     "account_signup": row("ok", "away", "away", "away", "away"),
     "account_request_login_code": row("ok", "away", "away", "away", "away"),
@@ -324,8 +374,74 @@ def test_every_url_is_in_the_table():
     assert set(POSTED) <= set(EXPECTED)
 
 
+def _dorms(student, member, reviewer, staff) -> dict[str, dict]:
+    """The student's room, looked after by the member; a round under way with the room given
+    to the member (to do), a done inspection with a photo and the student's open dispute; a
+    key dorm with its plan agreed (the member responsible, the reviewer reviewing) and an
+    action the member logged."""
+    room = RoomFactory(floor=FloorFactory(building=BuildingFactory()))
+    ResidencyFactory(person=student, room=room)
+    ContactFactory(member=member, room=room)
+    item = ChecklistItemFactory()
+    ChecklistItemFactory(checklist=item.checklist)
+    done_round = RoundFactory(checklist=item.checklist)
+    done = Inspection.objects.create(
+        round=done_round, room=room, inspector=member, status="done", score=80, done_on="2026-01-05"
+    )
+    answers = [
+        Answer.objects.create(
+            inspection=done,
+            item=row,
+            group=row.group,
+            text=row.text,
+            weight=1,
+            scale=row.scale,
+            value=2,
+        )
+        for row in item.checklist.items.all()
+    ]
+    answers[0].photo_type = "image/jpeg"
+    answers[0].photo.save("photo", SimpleUploadedFile("p.jpg", image_bytes()), save=True)
+    dispute = Dispute.objects.create(
+        answer=answers[0], resident=student, text="不对", is_dispute=True, status="open"
+    )
+    current = RoundFactory(checklist=item.checklist)
+    current.buildings.set([room.floor.building])
+    assign_round_rooms(current)
+    to_do = Inspection.objects.get(round=current, room=room)
+    key_dorm = KeyDorm.objects.create(
+        room=room,
+        reason="测试",
+        status="plan_agreed",
+        goals="整洁",
+        responsible=member,
+        reviewer=reviewer,
+        review_date="2026-12-01",
+    )
+    action = AssistanceAction.objects.create(
+        key_dorm=key_dorm, date="2026-11-01", kind="talk", note="谈心", member=member
+    )
+    return {
+        "dorms:room": {"pk": room.pk},
+        "dorms:key-dorm-open": {"pk": room.pk},
+        "dorms:inspection": {"pk": done.pk},
+        "dorms:reinspect": {"pk": done.pk},
+        "dorms:inspect": {"pk": to_do.pk},
+        "dorms:inspect-item": {"pk": to_do.pk},
+        "dorms:reassign": {"pk": to_do.pk},
+        "dorms:photo": {"pk": answers[0].pk},
+        "dorms:dispute": {"pk": answers[1].pk},
+        "dorms:key-dorm": {"pk": key_dorm.pk},
+        "dorms:key-dorm-step": {"pk": key_dorm.pk, "action": "start"},
+        "dorms:action-confirm": {"pk": action.pk},
+        "dorms:round": {"pk": current.pk},
+        "dorms:round-export": {"pk": current.pk},
+        "dorms:settle": {"pk": dispute.pk},
+    }
+
+
 @pytest.fixture
-def url_kwargs(student, member, branch, staff, settings, tmp_path):
+def url_kwargs(student, member, branch, staff, reviewer, settings, tmp_path):
     """Arguments for URLs that address an object: the student's notice, the member, his branch,
     an activity of his branch organised by staff (with his registration), a reading's PDF, the
     member's study entry and enrolment, the student's suggestion and its photo."""
@@ -342,7 +458,8 @@ def url_kwargs(student, member, branch, staff, settings, tmp_path):
     pairing = PairingFactory(request__tutee=student, tutor=member)
     session = SessionFactory(pairing=pairing, logged_by=member)
     check_in = CheckIn.objects.create(pairing=pairing, occasion="month")
-    return {
+    dorms = _dorms(student, member, reviewer, staff)
+    return dorms | {
         "tutoring:request": {"pk": pairing.request_id},
         "tutoring:request-withdraw": {"pk": pairing.request_id},
         "tutoring:propose": {"pk": pairing.request_id},

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dorms.demo import seed_dorms
 from feedback.demo import seed_suggestions
 from members.demo import demo_timeline, seed_people
 from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
@@ -136,6 +137,15 @@ class Command(BaseCommand):
             + ("" if tutoring.created else " (already there; unchanged)")
         )
 
+        dorms = seed_dorms(
+            accounts=accounts, scale=options["scale"], seed=options["seed"], today=today
+        )
+        self.stdout.write(
+            f"Demo dorms: {dorms.rooms} rooms, {dorms.inspections} inspections, "
+            f"{dorms.key_dorms} key dorms"
+            + ("" if dorms.created else " (already there; unchanged)")
+        )
+
 
 def _record_demo_timeline(
     person: User, branch: Branch, today: datetime.date, days_ago: int
@@ -164,10 +174,11 @@ def _record_demo_timeline(
 def _staff_group() -> Group:
     """What plain staff may do in the admin, as data (the README's "Staff in the admin"):
     everything on people, branches, milestones and rosters (within the limits the people
-    admin keeps on accounts), on the study track, the suggestion board and peer tutoring; and
-    look at, not change, people's e-mail addresses, the notices and the periodic tasks."""
+    admin keeps on accounts), on the study track, the suggestion board, peer tutoring and the
+    dorms; and look at, not change, people's e-mail addresses, the notices and the periodic
+    tasks."""
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    changed = Q(content_type__app_label__in=["members", "study", "feedback", "tutoring"])
+    changed = Q(content_type__app_label__in=["members", "study", "feedback", "tutoring", "dorms"])
     viewed = Q(codename__startswith="view_") & Q(
         content_type__app_label__in=["account", "notifications", "django_celery_beat"]
     )

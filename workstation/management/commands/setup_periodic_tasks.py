@@ -44,6 +44,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     ),
     gettext_noop("Send tutoring check-in surveys"): ("tutoring.send_check_ins", 24 * 60),
     gettext_noop("Compute the dashboards' figures"): ("workstation.refresh_figures", 60),
+    # Checked hourly; each round start, round ending, overdue follow-up and review told once.
+    gettext_noop("Remind of dorm rounds, follow-ups and reviews"): ("dorms.send_reminders", 60),
 }
 
 

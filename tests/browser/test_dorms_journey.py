@@ -1,0 +1,174 @@
+"""A dorm inspection on a phone (390 px), in Chinese: a member inspects a room item by item with
+a photo, loses the network mid-form and his draft is sent when it returns; the safety failure
+makes the room a key dorm; staff agree its assistance plan, the member logs an action, the
+plan's reviewer confirms it and closes the plan; and the resident sees his room's result."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from dorms.models import Answer, Inspection, KeyDorm, KeyStatus
+from dorms.services.inspections import assign_round_rooms
+from members.models import PoliticalStatus
+from tests.dorms.factories import (
+    BedFactory,
+    BuildingFactory,
+    ChecklistFactory,
+    ChecklistItemFactory,
+    ContactFactory,
+    FloorFactory,
+    KeyDormRuleFactory,
+    ResidencyFactory,
+    RoomFactory,
+    RoundFactory,
+)
+from tests.factories import UserFactory
+from tests.feedback.factories import image_bytes
+
+from .conftest import PHONE, Visit
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_room_inspected_offline_becomes_a_key_dorm_and_is_helped(
+    browser: Browser, portal, artifacts, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    member = UserFactory(
+        name="张党员", student_number="20230002", political_status=PoliticalStatus.PROBATIONARY
+    )
+    reviewer = UserFactory(
+        name="李书记", student_number="20230001", political_status=PoliticalStatus.FULL
+    )
+    resident = UserFactory(name="陈同学", student_number="20240003")
+    staff = UserFactory(staff=True, name="王老师", email="teacher@example.edu.cn")
+    building = BuildingFactory(name="8号楼")
+    room = RoomFactory(floor=FloorFactory(building=building, number=2), number="208")
+    ResidencyFactory(person=resident, room=room, bed=BedFactory(room=room, label="1"))
+    ContactFactory(member=member, room=room)
+    checklist = ChecklistFactory(name="常规检查")
+    ChecklistItemFactory(checklist=checklist, text="地面整洁", weight=2, position=1)
+    ChecklistItemFactory(
+        checklist=checklist,
+        group="safety",
+        text="无违规电器",
+        weight=3,
+        scale="pass_fail",
+        position=2,
+    )
+    ChecklistItemFactory(checklist=checklist, group="conduct", text="作息文明", position=3)
+    round_ = RoundFactory(name="十二月检查", checklist=checklist)
+    round_.buildings.set([building])
+    assign_round_rooms(round_)
+    KeyDormRuleFactory(kind="safety")
+    inspection = Inspection.objects.get(round=round_)
+
+    # The member opens his list and the room, and marks the first item with a photo.
+    visit = Visit(browser, PHONE)
+    page = visit.sign_in(portal, "20230002", "zh-hans")
+    page.goto(portal.url + "/dorms/")
+    expect(page.get_by_test_id("inspection-progress")).to_have_text("已完成0/1")
+    page.get_by_test_id("inspection-link").click()
+    items = page.get_by_test_id("item")
+    expect(items).to_have_count(3)
+    status = page.get_by_test_id("draft-status")
+    answers = {a.text: a for a in Answer.objects.filter(inspection=inspection)}
+    first = answers["地面整洁"]
+    items.nth(0).locator("label", has_text="4").click()
+    expect(status).to_have_text("已保存。")
+    page.locator(f"input[name=photo-{first.pk}]").set_input_files(
+        [
+            {
+                "name": "IMG_2041.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": image_bytes(size=(2400, 1800)),
+            }
+        ]
+    )
+    page.wait_for_function(f"() => !localStorage.getItem('dorms-draft-{inspection.pk}')")
+    expect(status).to_have_text("已保存。")
+    first.refresh_from_db()
+    assert first.value == 4 and first.photo and first.photo_type == "image/jpeg"
+    page.screenshot(path=artifacts / "dorms-1-first-item.png", full_page=True)
+
+    # The network drops: the next items are kept on the phone.
+    visit.context.set_offline(True)
+    items.nth(1).locator("label", has_text="不合格").click()
+    expect(status).to_contain_text("网络已断开")
+    items.nth(2).locator("label", has_text="5").click()
+    page.locator(f"input[name=note-{answers['无违规电器'].pk}]").fill("有电热锅")
+    page.locator(f"input[name=note-{answers['无违规电器'].pk}]").blur()
+    page.screenshot(path=artifacts / "dorms-2-offline.png", full_page=True)
+    assert (
+        not Answer.objects.filter(inspection=inspection, value__isnull=False)
+        .exclude(pk=first.pk)
+        .exists()
+    )
+
+    # It returns: the draft is sent.
+    visit.context.set_offline(False)
+    expect(status).to_have_text("网络已恢复，草稿已提交。", timeout=15000)  # noqa: RUF001
+    values = dict(Answer.objects.filter(inspection=inspection).values_list("text", "value"))
+    assert values == {"地面整洁": 4, "无违规电器": 0, "作息文明": 5}
+    assert Answer.objects.get(text="无违规电器", inspection=inspection).note == "有电热锅"
+    page.get_by_test_id("submit-inspection").click()
+    expect(page.get_by_test_id("score")).to_contain_text("43.3")
+    expect(page.get_by_test_id("safety-failure")).to_be_visible()
+    expect(page.get_by_test_id("answer-photo")).to_have_count(1)
+    page.screenshot(path=artifacts / "dorms-3-done.png", full_page=True)
+    key_dorm = KeyDorm.objects.get(room=room)
+    assert key_dorm.rule is not None
+
+    # Staff agree the plan and start it.
+    staff_visit = Visit(browser, PHONE)
+    page = staff_visit.sign_in(portal, staff.email, "zh-hans")
+    page.goto(portal.url + key_dorm.get_absolute_url())
+    form = page.get_by_test_id("plan-form")
+    form.locator("textarea[name=goals]").fill("一个月内清除违规电器 每周检查一次。")
+    form.locator("select[name=responsible]").select_option(str(member.pk))
+    form.locator("select[name=reviewer]").select_option(str(reviewer.pk))
+    review_day = datetime.date.today() + datetime.timedelta(days=30)
+    form.locator("input[name=review_date]").fill(review_day.isoformat())
+    form.get_by_role("button").click()
+    expect(page.get_by_test_id("key-status")).to_have_text("计划已确定")
+    page.get_by_test_id("step-start").click()
+    expect(page.get_by_test_id("key-status")).to_have_text("帮扶中")
+    staff_visit.close()
+
+    # The member logs a talk and asks for the review.
+    page = visit.page
+    page.goto(portal.url + key_dorm.get_absolute_url())
+    page.get_by_test_id("log-action").locator("summary").click()
+    page.locator("select[name=kind]").select_option("talk")
+    page.locator("textarea[name=note]").fill("与宿舍同学谈用电安全 电热锅已带回家。")
+    page.get_by_test_id("log-action").get_by_role("button").click()
+    expect(page.get_by_test_id("actions")).to_contain_text("电热锅已带回家")
+    page.get_by_test_id("step-request_review").click()
+    expect(page.get_by_test_id("key-status")).to_have_text("复核中")
+    page.screenshot(path=artifacts / "dorms-4-action.png", full_page=True)
+    visit.close()
+
+    # The plan's reviewer confirms the action and closes the plan.
+    reviewer_visit = Visit(browser, PHONE)
+    page = reviewer_visit.sign_in(portal, "20230001", "zh-hans")
+    page.goto(portal.url + key_dorm.get_absolute_url())
+    page.get_by_test_id("confirm-action").click()
+    expect(page.get_by_test_id("actions")).to_contain_text("已由李书记确认")
+    page.get_by_test_id("step-close").click()
+    expect(page.get_by_test_id("key-status")).to_have_text("已结束")
+    reviewer_visit.close()
+    key_dorm.refresh_from_db()
+    assert key_dorm.status == KeyStatus.CLOSED
+
+    # The resident sees his room's result, with no word of a key dorm.
+    resident_visit = Visit(browser, PHONE)
+    page = resident_visit.sign_in(portal, "20240003", "zh-hans")
+    page.goto(portal.url + "/dorms/")
+    page.get_by_test_id("my-room").get_by_role("link").click()
+    expect(page.get_by_test_id("room-score")).to_have_text("43.3")
+    expect(page.locator("main")).not_to_contain_text("重点宿舍")
+    page.get_by_test_id("room-inspections").get_by_role("link").click()
+    expect(page.get_by_test_id("answers")).to_contain_text("不合格")
+    page.screenshot(path=artifacts / "dorms-5-resident.png", full_page=True)
+    resident_visit.close()
