@@ -6,6 +6,7 @@ plan's reviewer confirms it and closes the plan; and the resident sees his room'
 import datetime
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, expect
 
 from dorms.models import Answer, Inspection, KeyDorm, KeyStatus
@@ -134,6 +135,9 @@ def test_a_room_inspected_offline_becomes_a_key_dorm_and_is_helped(
     expect(page.get_by_test_id("key-status")).to_have_text("计划已确定")
     page.get_by_test_id("step-start").click()
     expect(page.get_by_test_id("key-status")).to_have_text("帮扶中")
+    # The scores over the rounds, drawn as a chart.
+    page.goto(portal.url + reverse("dorms:scores"))
+    staff_visit.wait_for_chart("dorms-chart")
     staff_visit.close()
 
     # The member logs a talk and asks for the review.
