@@ -131,7 +131,7 @@ def test_a_tutors_and_a_students_next_actions(student, tutoring):
     assert not any("学生记下的一次" in label for label in labels)
     assert any("待评价的一次" in label for label in labels)
     summary = next(p for p in response.context["summaries"] if p.key == "tutoring")
-    assert [f.value for f in summary.figures] == ["已配对"]
+    assert [f.value for f in summary.figures] == ["已结对"]
 
 
 # --- dorms --------------------------------------------------------------------------------------
@@ -243,10 +243,10 @@ def test_queries_stay_flat(
 ):
     tutor = _grow(branch, member, student, size)
     pages = [
-        (staff_client, reverse("workstation:dashboard"), 40),
-        (_client(tutor), reverse("home"), 30),
-        (member_client, reverse("home"), 30),
-        (_client(student), reverse("home"), 30),
+        (staff_client, reverse("workstation:dashboard"), 31),
+        (_client(tutor), reverse("home"), 23),
+        (member_client, reverse("home"), 23),
+        (_client(student), reverse("home"), 19),
     ]
     for client, url, most in pages:
         for _ in range(2):
