@@ -19,6 +19,7 @@ from dorms.models import (
     KeyDorm,
     KeyStatus,
 )
+from members.models import Milestone, PoliticalStatus
 from tests.dorms.factories import (
     ChecklistItemFactory,
     InspectionFactory,
@@ -26,7 +27,7 @@ from tests.dorms.factories import (
     RoomFactory,
     RoundFactory,
 )
-from tests.factories import BranchFactory, UserFactory
+from tests.factories import BranchFactory, MilestoneFactory, UserFactory
 from tests.tutoring.factories import (
     PairingFactory,
     RatingFactory,
@@ -218,6 +219,81 @@ def test_an_inspectors_and_a_residents_next_actions(member_client, student, dorm
     assert room.figures[0].url == dorms["first"].get_absolute_url()
 
 
+# --- the development procedure -----------------------------------------------------------------
+
+Kind = Milestone.Kind
+
+
+def _person(branch, status: str, *steps: tuple[str, int]):
+    person = UserFactory(branch=branch, political_status=status)
+    for kind, days_ago in steps:
+        MilestoneFactory(person=person, kind=kind, date=_today() - days_ago * DAY)
+    return person
+
+
+@pytest.fixture
+def development(branch, member):
+    """In the branch: an applicant whose talk is overdue (applied 60 days ago, due within a
+    month), one whose talk is due in about 20 days, an activist whose next record is months
+    away, and the member, admitted 360 days ago with no approval from the committee above
+    (due within three months: overdue). Another branch has an overdue applicant."""
+    _person(branch, PoliticalStatus.APPLICANT, (Kind.APPLICATION, 60))
+    _person(branch, PoliticalStatus.APPLICANT, (Kind.APPLICATION, 10))
+    _person(
+        branch,
+        PoliticalStatus.ACTIVIST,
+        (Kind.APPLICATION, 200),
+        (Kind.TALK, 190),
+        (Kind.ACTIVIST, 30),
+    )
+    MilestoneFactory(person=member, kind=Kind.PROBATIONARY, date=_today() - 360 * DAY)
+    other = BranchFactory(name="研究生党支部")
+    _person(other, PoliticalStatus.APPLICANT, (Kind.APPLICATION, 90))
+    return other
+
+
+def test_a_branch_counts_development_steps_as_its_page(reviewer_client, branch, development):
+    response = reviewer_client.get(reverse("workstation:branch", args=[branch.pk]))
+    figures = _figures(response, "members")
+    assert figures["steps-due"].value == 3
+    assert figures["steps-overdue"].value == 2
+    assert figures["status-applicant"].value == 2
+    assert _count(reviewer_client, figures["steps-due"].url) == 3
+    assert _count(reviewer_client, figures["steps-overdue"].url) == 2
+    stages = next(c for c in _panel(response, "members").charts if c.key == "stages")
+    assert stages.values == [2, 1, 0, 1]  # applicants, activists, candidates, probationary
+    for value, url in zip(stages.values, stages.urls, strict=True):
+        assert _count(reviewer_client, url) == value
+
+
+def test_the_college_counts_every_branchs_steps(staff_client, development):
+    figures = _figures(staff_client.get(reverse("workstation:dashboard")), "members")
+    assert figures["steps-due"].value == 4
+    assert figures["steps-overdue"].value == 3
+    assert figures["steps-due"].url == reverse("members:ledger")
+
+
+def test_a_committee_member_sees_his_branchs_steps_due(branch, development):
+    committee = UserFactory(branch=branch, political_status=PoliticalStatus.FULL)
+    branch.committee.add(committee)
+    client = _client(committee)
+    actions = [a for a in client.get(reverse("home")).context["actions"] if "due=soon" in a.url]
+    assert len(actions) == 1  # his branch only, not the other one
+    label = actions[0].label
+    assert label.startswith("本科生第一党支部") and "30天内有3个发展环节到期" in label
+    assert "2个已逾期" in label
+    assert _count(client, actions[0].url) == 3
+
+
+def test_a_members_own_step_follows_his_extended_probation(member, member_client):
+    MilestoneFactory(person=member, kind=Kind.PROBATIONARY, date=_today() - 360 * DAY)
+    labels = [a.label for a in member_client.get(reverse("home")).context["actions"]]
+    assert any("预备期" in label for label in labels), labels
+    MilestoneFactory(person=member, kind=Kind.EXTENSION, date=_today() - 10 * DAY, months=6)
+    labels = [a.label for a in member_client.get(reverse("home")).context["actions"]]
+    assert not any("预备期" in label for label in labels), labels
+
+
 # --- query counts at two sizes ----------------------------------------------------------------
 
 
@@ -234,6 +310,7 @@ def _grow(branch, member, student, size: int) -> None:
         inspection = InspectionFactory(round=RoundFactory(), inspector=member)
         _done(InspectionFactory(round=now_round), "70")
         FollowUp.objects.create(answer=_failed_answer(inspection), due=_today())
+        _person(branch, PoliticalStatus.APPLICANT, (Kind.APPLICATION, 60))
     return tutor
 
 
