@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common.glance import Action, Figure, GlanceSource, Panel, Scope, Urgency
+from members.access import in_workstation
 
 from .models import (
     Dispute,
@@ -52,6 +53,9 @@ class DormsGlance(GlanceSource):
     order = 40
 
     def actions(self, user, now: datetime.datetime) -> list[Action]:
+        """For a member of the workstation (only members inspect), 2 queries; none else."""
+        if not in_workstation(user):
+            return []
         today = timezone.localdate(now)
         return self._to_inspect(user, today, now) + self._follow_ups(user, today, now)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from common.glance import Action, Figure, GlanceSource, Panel, Scope, Urgency
 
+from .access import may_be_tutor
 from .models import Pairing, Rating, Request, RequestStatus, Session, Status
 
 SHOWN = 5
@@ -51,14 +52,13 @@ class TutoringGlance(GlanceSource):
     order = 30
 
     def actions(self, user, now: datetime.datetime) -> list[Action]:
-        """Proposals to answer, sessions to confirm or rate, quiet tutees (4 queries)."""
+        """Sessions to confirm or rate; for a tutor also proposals to answer and quiet tutees
+        (4 queries for a tutor, 2 for anyone else)."""
+        mine = self._to_confirm(user, now) + self._to_rate(user, now)
+        if not may_be_tutor(user):
+            return mine
         today = timezone.localdate(now)
-        return (
-            self._proposals(user, now)
-            + self._to_confirm(user, now)
-            + self._to_rate(user, now)
-            + self._quiet(user, today, now)
-        )
+        return self._proposals(user, now) + mine + self._quiet(user, today, now)
 
     def _proposals(self, user, now: datetime.datetime) -> list[Action]:
         proposed = (

@@ -323,7 +323,7 @@ def test_queries_stay_flat(
         (staff_client, reverse("workstation:dashboard"), 31),
         (_client(tutor), reverse("home"), 23),
         (member_client, reverse("home"), 23),
-        (_client(student), reverse("home"), 19),
+        (_client(student), reverse("home"), 15),
     ]
     for client, url, most in pages:
         for _ in range(2):
