@@ -13,3 +13,11 @@ class DormsConfig(AppConfig):
             "that need it most."
         ),
     )
+
+    def ready(self) -> None:
+        from common.glance import register
+
+        from .glance import DormsGlance
+
+        # Its panel and next actions on the workstation's pages (see common.glance).
+        register(DormsGlance())

@@ -88,3 +88,10 @@ class SettleForm(BootstrapForm):
 
 class ReassignForm(BootstrapForm):
     inspector = PersonChoiceField(label=_("Inspector"), queryset=workstation_people())
+
+
+class PeriodForm(forms.Form):
+    """The rounds list's period (`?start=&end=`); unreadable dates filter nothing."""
+
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)

@@ -23,7 +23,16 @@ from members.access import in_workstation
 
 from . import access, services, workflow
 from .export import export_disputes, export_key_dorms, export_round, export_scores
-from .forms import ActionForm, DisputeForm, PlanForm, ReasonForm, ReassignForm, SettleForm
+from .forms import (
+    ActionForm,
+    DisputeForm,
+    PeriodForm,
+    PlanForm,
+    ReasonForm,
+    ReassignForm,
+    SettleForm,
+)
+from .glance import rounds_of
 from .models import (
     Answer,
     AssistanceAction,
@@ -440,6 +449,12 @@ def rounds(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-starts", "-pk")
     )
+    # `?start=&end=`: the rounds of a period, as the workstation's figures count them.
+    period = PeriodForm(request.GET)
+    if period.is_valid() and period.cleaned_data["start"] and period.cleaned_data["end"]:
+        rows = rows.filter(
+            pk__in=rounds_of(period.cleaned_data["start"], period.cleaned_data["end"])
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dorms/rounds.html", {"page": page})
 

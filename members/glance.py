@@ -1,7 +1,10 @@
-"""People and the development timeline at a glance (see `common.glance`): people per political
-status, and the development steps due, of a branch or the college; a member's own step due.
+"""People and Party development at a glance (see `common.glance`): people per political status
+and per stage of development, the development steps due and overdue, and the confirmations due,
+of a branch or the college; for a branch's secretary and committee the steps due in his
+branches, for a probationary member the end of his probation.
 
-Kept thin on purpose: the development procedure will replace the "steps due" part with its own.
+What is due, and by when, is the development page's (`members.ledger.development_rows`, which
+reads `members.procedure.outlook`): the figures, the actions and the page count the same rows.
 """
 
 import datetime
@@ -16,15 +19,29 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 
-from .access import is_reviewer
 from .forms import DUE_PROBATION
-from .models import Milestone, PoliticalStatus, User, one_year_after
+from .ledger import (
+    DEVELOPMENT_STATUSES,
+    DUE_OVERDUE,
+    DUE_SOON,
+    development_rows,
+    due_rows,
+)
+from .models import Branch, Milestone, PoliticalStatus, User, one_year_after
+from .procedure import probation_end
 from .services import PROBATION_REMINDER_DAYS
 
 
 def directory_url(scope: Scope, **filters: str) -> str:
     query = {} if scope.branch_id is None else {"branch": scope.branch_id}
     return f"{reverse('members:directory')}?{urlencode(query | filters)}"
+
+
+def development_url(scope: Scope, due: str) -> str:
+    """The branch's development page with its steps due (or overdue); the college's ledger."""
+    if scope.branch_id is None:
+        return reverse("members:ledger")
+    return f"{reverse('members:development', args=[scope.branch_id])}?{urlencode({'due': due})}"
 
 
 def scope_people(scope: Scope):
@@ -43,52 +60,57 @@ class MembersGlance(GlanceSource):
         return self._own_step(user, now) + self._branch_steps(user, now)
 
     def _branch_steps(self, user, now: datetime.datetime) -> list[Action]:
-        """For a secretary, the confirmations due in each branch he leads (1 query)."""
-        if not is_reviewer(user):
-            return []
-        horizon = timezone.localdate(now) + datetime.timedelta(days=PROBATION_REMINDER_DAYS)
-        rows = (
-            User.objects.probation_ending_by(horizon)
-            .filter(branch__secretary=user, branch__is_active=True)
-            .values("branch_id", "branch__name")
-            .annotate(count=Count("pk"))
-            .order_by("branch__name")
+        """For a branch's secretary or committee member, the development steps due within 30
+        days in each active branch of his, as its development page shows them (3 queries; 1
+        for anyone else)."""
+        branches = dict(
+            Branch.objects.filter(Q(secretary=user) | Q(committee=user), is_active=True)
+            .distinct()
+            .values_list("pk", "name")
         )
+        if not branches:
+            return []
+        today = timezone.localdate(now)
+        people = User.objects.filter(branch__in=branches, political_status__in=DEVELOPMENT_STATUSES)
+        due: dict[int, list[int]] = {pk: [0, 0] for pk in branches}
+        for row in due_rows(development_rows(people, today), today, DUE_SOON):
+            due[row.person.branch_id][0] += 1
+            due[row.person.branch_id][1] += row.overdue
         return [
             Action(
-                urgency=Urgency.SOON,
+                urgency=Urgency.TODAY if overdue else Urgency.SOON,
                 when=now,
                 label=ngettext(
-                    "%(branch)s: %(count)d confirmation due within 30 days",
-                    "%(branch)s: %(count)d confirmations due within 30 days",
-                    row["count"],
+                    "%(branch)s: %(count)d development step due within 30 days"
+                    " (%(overdue)d overdue)",
+                    "%(branch)s: %(count)d development steps due within 30 days"
+                    " (%(overdue)d overdue)",
+                    count,
                 )
-                % {"branch": row["branch__name"], "count": row["count"]},
-                url=directory_url(Scope(row["branch_id"], horizon, horizon), due=DUE_PROBATION),
+                % {"branch": branches[pk], "count": count, "overdue": overdue},
+                url=development_url(Scope(pk, today, today), DUE_SOON),
                 link_text=_("See who"),
             )
-            for row in rows
+            for pk, (count, overdue) in sorted(due.items(), key=lambda item: branches[item[0]])
+            if count
         ]
 
     def _own_step(self, user, now: datetime.datetime) -> list[Action]:
-        """His confirmation as a full member, when his probation ends within 30 days (1 query)."""
-        today = timezone.localdate(now)
-        horizon = today + datetime.timedelta(days=PROBATION_REMINDER_DAYS)
+        """His application for full membership, when his probation (with any extension) ends
+        within 30 days (1 query for a probationary member, none for anyone else)."""
         if user.political_status != PoliticalStatus.PROBATIONARY:
             return []
-        milestone = Milestone.objects.filter(
-            person__in=User.objects.probation_ending_by(horizon).filter(pk=user.pk),
-            kind=Milestone.Kind.PROBATIONARY,
-        ).first()
-        if milestone is None:
+        today = timezone.localdate(now)
+        ends = probation_end(list(Milestone.objects.filter(person=user)))
+        if ends is None or ends > today + datetime.timedelta(days=PROBATION_REMINDER_DAYS):
             return []
-        ends = one_year_after(milestone.date)
         return [
             Action(
                 urgency=Urgency.TODAY if ends <= today else Urgency.SOON,
                 when=now,
                 label=_("Your probation ends on %(date)s: your confirmation is due")
                 % {"date": date_format(ends)},
+                detail=_("Hand in your application for full membership to your branch."),
                 url=reverse("members:me"),
                 link_text=_("My timeline"),
             )
@@ -113,7 +135,24 @@ class MembersGlance(GlanceSource):
             .order_by("date", "person__student_number", "pk")
             .values_list("person__name", "person__student_number", "date")
         )
+        today = timezone.localdate()
+        steps_due = due_rows(
+            development_rows(people.filter(political_status__in=DEVELOPMENT_STATUSES), today),
+            today,
+            DUE_SOON,
+        )
         return {
+            "steps_due": len(steps_due),
+            "steps_overdue": sum(row.overdue for row in steps_due),
+            "steps_due_people": [
+                [
+                    row.person.display_name,
+                    row.person.student_number or "",
+                    row.outlook.due_kind,
+                    row.outlook.due.isoformat(),
+                ]
+                for row in steps_due
+            ],
             "total": counts["total"],
             "statuses": {status: counts[status] for status in PoliticalStatus.values},
             "due": len(due),
@@ -133,6 +172,7 @@ class MembersGlance(GlanceSource):
             )
             for value, label in PoliticalStatus.choices
         ]
+        stages = [figure for figure in statuses if figure.key[7:] in DEVELOPMENT_STATUSES]
         return Panel(
             self.key,
             str(self.title),
@@ -145,6 +185,18 @@ class MembersGlance(GlanceSource):
                     figures["due"],
                     directory_url(scope, due=DUE_PROBATION),
                 ),
+                Figure(
+                    "steps-due",
+                    _("Development steps due within 30 days"),
+                    figures["steps_due"],
+                    development_url(scope, DUE_SOON),
+                ),
+                Figure(
+                    "steps-overdue",
+                    _("Development steps overdue"),
+                    figures["steps_overdue"],
+                    development_url(scope, DUE_OVERDUE),
+                ),
             ],
             charts=[
                 Chart(
@@ -153,7 +205,14 @@ class MembersGlance(GlanceSource):
                     [figure.label for figure in statuses],
                     [figure.value for figure in statuses],
                     [figure.url for figure in statuses],
-                )
+                ),
+                Chart(
+                    "stages",
+                    _("People per stage of development"),
+                    [figure.label for figure in stages],
+                    [figure.value for figure in stages],
+                    [figure.url for figure in stages],
+                ),
             ],
             tables=[
                 Table(
@@ -165,6 +224,19 @@ class MembersGlance(GlanceSource):
                     _("Confirmations due within 30 days"),
                     [pgettext("report column", "Name"), _("Number"), _("Probation ends")],
                     figures["due_people"],
+                ),
+                Table(
+                    _("Development steps due within 30 days"),
+                    [
+                        pgettext("report column", "Name"),
+                        _("Number"),
+                        pgettext("development", "Step"),
+                        _("Due by"),
+                    ],
+                    [
+                        [name, number, str(Milestone.Kind(kind).label), due]
+                        for name, number, kind, due in figures.get("steps_due_people", [])
+                    ],
                 ),
             ],
         )

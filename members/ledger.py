@@ -109,6 +109,23 @@ def development_rows(people: QuerySet[User], today: datetime.date) -> list[Devel
     )
 
 
+# The development page's `?due=`: the steps due within this many days (the overdue ones
+# included), or the overdue ones only.
+DUE_SOON_DAYS = 30
+DUE_SOON, DUE_OVERDUE = "soon", "overdue"
+
+
+def due_rows(rows: list[DevelopmentRow], today: datetime.date, due: str) -> list[DevelopmentRow]:
+    """The rows of `development_rows` with a step due within `DUE_SOON_DAYS` (`DUE_SOON`) or
+    overdue (`DUE_OVERDUE`); all of them for any other value."""
+    if due == DUE_OVERDUE:
+        return [row for row in rows if row.overdue]
+    if due == DUE_SOON:
+        horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+        return [row for row in rows if row.outlook.due is not None and row.outlook.due <= horizon]
+    return rows
+
+
 def ledger_people(branch: Branch | None) -> QuerySet[User]:
     """Whoever is or was in development: people with a step, or a status from applicant on."""
     people = User.objects.filter(

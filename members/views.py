@@ -21,8 +21,11 @@ from . import access, services
 from .forms import DirectoryFilterForm, PhoneForm, StepForm, step_details
 from .ledger import (
     DEVELOPMENT_STATUSES,
+    DUE_OVERDUE,
+    DUE_SOON,
     LEDGER_COLUMNS,
     development_rows,
+    due_rows,
     incomplete_timelines,
     ledger_dataset,
     ledger_people,
@@ -263,10 +266,13 @@ def development(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     query = request.GET.get("q", "").strip()[:64]
     people = branch.people.filter(political_status__in=DEVELOPMENT_STATUSES).search(query)
-    rows = development_rows(people, today)
+    due = request.GET.get("due", "")
+    due = due if due in (DUE_SOON, DUE_OVERDUE) else ""
+    rows = due_rows(development_rows(people, today), today, due)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "branch": branch,
+        "due": due,
         "counts": stage_counts(branch),
         "page": page,
         "query": query,

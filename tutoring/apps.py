@@ -13,3 +13,11 @@ class TutoringConfig(AppConfig):
             "or a course, and keep in touch."
         ),
     )
+
+    def ready(self) -> None:
+        from common.glance import register
+
+        from .glance import TutoringGlance
+
+        # Its panel and next actions on the workstation's pages (see common.glance).
+        register(TutoringGlance())

@@ -33,6 +33,7 @@ from .forms import (
     SearchForm,
     SessionForm,
 )
+from .glance import active_pairings, waiting_requests
 from .matching import rank_tutors
 from .models import (
     OPEN_REQUEST_STATUSES,
@@ -457,15 +458,18 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     search = SearchForm(request.GET)
     text = search.cleaned_data["q"] if search.is_valid() else ""
+    # `?branch=`: the figures of a branch view (its members as students and as tutors).
+    branch = request.GET.get("branch", "")
+    branch_id = int(branch) if branch.isdigit() else None
     waiting = (
-        Request.objects.filter(status__in=[RequestStatus.OPEN, RequestStatus.PROPOSED])
+        waiting_requests(branch_id)
         .search(text)
         .select_related("tutee")
         .order_by("waiting_since", "pk")
     )
     requests_page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     active = (
-        Pairing.objects.filter(status__in=[Status.ACTIVE, Status.PAUSED])
+        active_pairings(branch_id)
         .select_related("tutee", "tutor", "request")
         .order_by("quiet_since", "pk")
     )

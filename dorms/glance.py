@@ -1,0 +1,204 @@
+"""Dorms at a glance (see `common.glance`): an inspector's rooms to inspect in the rounds under
+way (most urgent when the round ends soon) and his follow-ups due; a resident's room's latest
+result; and the college's figures: round progress, average score, key dorms open, disputes
+waiting.
+
+Rooms belong to no branch: a branch's page shows no panel of the dorms.
+"""
+
+import datetime
+
+from django.db.models import Avg, Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from common.glance import Action, Figure, GlanceSource, Panel, Scope, Urgency
+from members.access import in_workstation
+
+from .models import (
+    Dispute,
+    DisputeStatus,
+    FollowUp,
+    Inspection,
+    InspectionStatus,
+    KeyDorm,
+    KeyStatus,
+    Residency,
+    Round,
+)
+
+FOLLOW_UP_HORIZON_DAYS = 7
+
+
+def rounds_of(start: datetime.date, end: datetime.date):
+    """The rounds running at some time in [start, end]: the rounds list shows the same."""
+    return Round.objects.filter(starts__lte=end, ends__gte=start)
+
+
+def _urgency(day: datetime.date, today: datetime.date) -> Urgency:
+    if day <= today:
+        return Urgency.TODAY
+    if day <= today + datetime.timedelta(days=2):
+        return Urgency.SOON
+    return Urgency.LATER
+
+
+class DormsGlance(GlanceSource):
+    key = "dorms"
+    title = gettext_lazy("Dorms")
+    order = 40
+
+    def actions(self, user, now: datetime.datetime) -> list[Action]:
+        """For a member of the workstation (only members inspect), 2 queries; none else."""
+        if not in_workstation(user):
+            return []
+        today = timezone.localdate(now)
+        return self._to_inspect(user, today, now) + self._follow_ups(user, today, now)
+
+    def _to_inspect(self, user, today: datetime.date, now: datetime.datetime) -> list[Action]:
+        """The rooms given to him in each round under way, not done yet (1 query)."""
+        rows = (
+            Inspection.objects.filter(
+                inspector=user, round__starts__lte=today, round__ends__gte=today
+            )
+            .exclude(status=InspectionStatus.DONE)
+            .values("round_id", "round__name", "round__ends")
+            .annotate(count=Count("pk"))
+            .order_by("round__ends", "round_id")
+        )
+        return [
+            Action(
+                urgency=_urgency(row["round__ends"], today),
+                when=now,
+                label=ngettext(
+                    "%(round)s: %(count)d room to inspect by %(date)s",
+                    "%(round)s: %(count)d rooms to inspect by %(date)s",
+                    row["count"],
+                )
+                % {
+                    "round": row["round__name"],
+                    "count": row["count"],
+                    "date": date_format(row["round__ends"]),
+                },
+                url=reverse("dorms:mine"),
+                link_text=_("Inspect"),
+            )
+            for row in rows
+        ]
+
+    def _follow_ups(self, user, today: datetime.date, now: datetime.datetime) -> list[Action]:
+        """The failed items of his inspections to check again, due within a week (1 query)."""
+        rows = (
+            FollowUp.objects.filter(
+                answer__inspection__inspector=user,
+                resolved_at__isnull=True,
+                due__lte=today + datetime.timedelta(days=FOLLOW_UP_HORIZON_DAYS),
+            )
+            .values("answer__inspection_id", "answer__inspection__room__number")
+            .annotate(count=Count("pk"), due=Min("due"))
+            .order_by("due", "answer__inspection_id")
+        )
+        return [
+            Action(
+                urgency=_urgency(row["due"], today),
+                when=now,
+                label=ngettext(
+                    "Room %(room)s: %(count)d follow-up due on %(date)s",
+                    "Room %(room)s: %(count)d follow-ups due on %(date)s",
+                    row["count"],
+                )
+                % {
+                    "room": row["answer__inspection__room__number"],
+                    "count": row["count"],
+                    "date": date_format(row["due"]),
+                },
+                url=reverse("dorms:inspection", args=[row["answer__inspection_id"]]),
+                link_text=_("See the items"),
+            )
+            for row in rows
+        ]
+
+    def summary(self, user) -> Panel | None:
+        """His room's latest inspection result (1 query)."""
+        home = Residency.objects.current().filter(person=user).values("room")
+        latest = (
+            Inspection.objects.filter(room__in=home, status=InspectionStatus.DONE)
+            .select_related("room__floor__building")
+            .order_by("-done_on", "-pk")
+            .first()
+        )
+        if latest is None:
+            return None
+        return Panel(
+            self.key,
+            _("My room"),
+            [
+                Figure(
+                    "latest",
+                    _("%(room)s, inspected on %(date)s")
+                    % {"room": latest.room, "date": date_format(latest.done_on)},
+                    latest.score,
+                    latest.get_absolute_url(),
+                )
+            ],
+        )
+
+    def compute(self, scope: Scope) -> dict | None:
+        if scope.branch_id is not None:
+            return None
+        rounds = rounds_of(scope.start, scope.end)
+        inspections = Inspection.objects.filter(round__in=rounds, original__isnull=True)
+        progress = inspections.aggregate(
+            assigned=Count("pk"),
+            done=Count("pk", filter=Q(status=InspectionStatus.DONE)),
+            average=Avg("score", filter=Q(status=InspectionStatus.DONE)),
+        )
+        average = progress["average"]
+        return {
+            "rounds": rounds.count(),
+            "assigned": progress["assigned"],
+            "done": progress["done"],
+            "average": None if average is None else round(float(average), 1),
+            "key_open": KeyDorm.objects.exclude(status=KeyStatus.CLOSED).count(),
+            "disputes": Dispute.objects.filter(status=DisputeStatus.OPEN).count(),
+        }
+
+    def panel(self, scope: Scope, figures: dict | None) -> Panel | None:
+        if figures is None:
+            return None
+        rounds_url = (
+            f"{reverse('dorms:rounds')}?"
+            f"{urlencode({'start': scope.start.isoformat(), 'end': scope.end.isoformat()})}"
+        )
+        return Panel(
+            self.key,
+            str(self.title),
+            figures=[
+                Figure(
+                    "rounds", _("Inspection rounds in the period"), figures["rounds"], rounds_url
+                ),
+                Figure(
+                    "progress",
+                    _("Rooms inspected / assigned"),
+                    f"{figures['done']} / {figures['assigned']}",
+                    rounds_url,
+                ),
+                Figure("average", _("Average score"), figures["average"], reverse("dorms:scores")),
+                Figure(
+                    "key-open",
+                    _("Key dorms open"),
+                    figures["key_open"],
+                    f"{reverse('dorms:key-dorms')}?status=open",
+                ),
+                Figure(
+                    "disputes",
+                    _("Disputes waiting for staff"),
+                    figures["disputes"],
+                    f"{reverse('dorms:disputes')}?status={DisputeStatus.OPEN}",
+                ),
+            ],
+        )
