@@ -174,5 +174,10 @@ def test_a_room_inspected_offline_becomes_a_key_dorm_and_is_helped(
     expect(page.locator("main")).not_to_contain_text("重点宿舍")
     page.get_by_test_id("room-inspections").get_by_role("link").click()
     expect(page.get_by_test_id("answers")).to_contain_text("不合格")
+    # The inspector's photo is shown to the resident (loaded, not a broken image).
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=answer-photo]');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     page.screenshot(path=artifacts / "dorms-5-resident.png", full_page=True)
     resident_visit.close()
