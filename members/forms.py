@@ -184,9 +184,28 @@ class StepForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # The steps each detail is for (`members.procedure` reads it for these only): the page
+    # shows a detail only while its step is chosen (`static/js/step-form.js`).
+    DETAILS_FOR = {
+        "method": (Milestone.Kind.ACTIVIST,),
+        "member_1": (
+            Milestone.Kind.TALK,
+            Milestone.Kind.ACTIVIST,
+            Milestone.Kind.RECORD,
+            Milestone.Kind.INTRODUCERS,
+        ),
+        "member_2": (Milestone.Kind.ACTIVIST, Milestone.Kind.INTRODUCERS),
+        "end_date": (Milestone.Kind.PUBLICITY,),
+        "days": (Milestone.Kind.TRAINING,),
+        "hours": (Milestone.Kind.TRAINING,),
+        "months": (Milestone.Kind.EXTENSION,),
+    }
+
     def __init__(self, *args, person: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        for name, kinds in self.DETAILS_FOR.items():
+            self.fields[name].widget.attrs["data-step-kinds"] = " ".join(kinds)
         # HTML date inputs send ISO dates whatever the page's language.
         for name in ("date", "end_date"):
             self.fields[name].input_formats = ["%Y-%m-%d"]

@@ -70,6 +70,15 @@ def test_a_secretary_develops_an_applicant_and_exports_the_ledger(
     record("talk", day(10), member_1="王联系")
     accepted("Talk with the applicant")
 
+    # The form shows only the details the chosen step takes.
+    form.locator("select[name=kind]").select_option("training")
+    expect(form.locator("input[name=days]")).to_be_visible()
+    expect(form.locator("select[name=member_1]")).to_be_hidden()
+    expect(form.locator("input[name=end_date]")).to_be_hidden()
+    form.locator("select[name=kind]").select_option("activist")
+    expect(form.locator("select[name=member_2]")).to_be_visible()
+    expect(form.locator("input[name=days]")).to_be_hidden()
+
     # A contact person who is only a probationary member is refused.
     record("activist", day(40), method="Recommended by Party members", member_1="王联系",
            member_2="钱预备")  # fmt: skip
