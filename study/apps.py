@@ -17,12 +17,15 @@ class StudyConfig(AppConfig):
     def ready(self) -> None:
         from common.glance import register as register_glance
         from dorms.practice import assistance_confirmed, inspections_completed
+        from evaluations.populations import register_study_plans
+        from evaluations.practice import qualified_grades
         from feedback.practice import suggestions_answered
         from members.timeline import register
         from members.training import register as register_training
         from tutoring.practice import tutoring_hours, tutoring_sessions
 
         from . import checks  # noqa: F401 - registers the checks
+        from .evaluated import StudyPlanPeople
         from .glance import StudyGlance
         from .practice import register as register_practice_source
         from .progress import sign_off_timeline, training_hours
@@ -37,3 +40,6 @@ class StudyConfig(AppConfig):
         register_practice_source(tutoring_hours)
         register_practice_source(inspections_completed)
         register_practice_source(assistance_confirmed)
+        register_practice_source(qualified_grades)
+        # The people a campaign of mutual evaluation may evaluate: those following a plan.
+        register_study_plans(StudyPlanPeople())

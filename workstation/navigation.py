@@ -49,6 +49,12 @@ MENUS: tuple[Menu, ...] = (
             Link("tutoring:mine", _("Peer tutoring"), "nav_tutoring_request", "nav-tutoring"),
             Link("tutoring:tutor", _("My tutees"), "nav_tutoring_tutor", "nav-tutor"),
             Link("dorms:mine", _("My dorm"), "nav_dorms_mine", "nav-dorms"),
+            Link(
+                "evaluations:mine",
+                _("Mutual evaluation"),
+                "user.is_authenticated",
+                "nav-evaluations",
+            ),
         ),
     ),
     Menu(
@@ -70,6 +76,12 @@ MENUS: tuple[Menu, ...] = (
                 "nav-tutoring-overview",
             ),
             Link("dorms:rounds", _("Dorm inspections"), "nav_dorms_manage", "nav-dorm-rounds"),
+            Link(
+                "evaluations:campaigns",
+                _("Evaluation campaigns"),
+                "user.is_staff",
+                "nav-evaluation-campaigns",
+            ),
             Link("members:directory", _("Directory"), "nav_directory", "nav-directory"),
             Link("workstation:branches", _("Branch view"), "nav_branch_views", "nav-branch-views"),
             Link("workstation:dashboard", _("Staff dashboard"), "nav_dashboard", "nav-dashboard"),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # The portal's own apps, top to bottom: a lower app never imports a higher one.
     "workstation",
     "study",
+    "evaluations",
     "tutoring",
     "dorms",
     "feedback",
@@ -258,6 +259,12 @@ TUTORING_PROPOSAL_ANSWER_DAYS = env.int("TUTORING_PROPOSAL_ANSWER_DAYS", default
 # the end of each semester, on these month-days.
 TUTORING_FIRST_CHECK_IN_DAYS = env.int("TUTORING_FIRST_CHECK_IN_DAYS", default=30)
 TUTORING_SEMESTER_ENDS = env.list("TUTORING_SEMESTER_ENDS", default=["01-20", "07-10"])
+
+# --- evaluations -----------------------------------------------------------------------------
+
+# A member's results (averages, grade, comments) show only over at least this many ballots of
+# others, so that no single ballot can be read off them.
+EVALUATIONS_MIN_BALLOTS = env.int("EVALUATIONS_MIN_BALLOTS", default=3)
 
 # --- internationalisation --------------------------------------------------------------------
 

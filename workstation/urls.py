@@ -25,6 +25,7 @@ urlpatterns = [
     path("dorms/", include("dorms.urls")),
     path("suggestions/", include("feedback.urls")),
     path("tutoring/", include("tutoring.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("glance/", include("workstation.glance_urls")),
     path("", include("members.urls")),
     path("admin/", admin.site.urls),

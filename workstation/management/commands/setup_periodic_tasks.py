@@ -46,6 +46,11 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     gettext_noop("Compute the dashboards' figures"): ("workstation.refresh_figures", 60),
     # Checked hourly; each round start, round ending, overdue follow-up and review told once.
     gettext_noop("Remind of dorm rounds, follow-ups and reviews"): ("dorms.send_reminders", 60),
+    # Checked hourly; each campaign opens, reminds and closes once, when its time has come.
+    gettext_noop("Open, remind and close evaluation campaigns"): (
+        "evaluations.advance_campaigns",
+        60,
+    ),
 }
 
 

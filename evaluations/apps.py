@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationsConfig(AppConfig):
+    name = "evaluations"
+    verbose_name = _("Mutual evaluation")
+
+    def ready(self) -> None:
+        from members import timeline
+
+        from .appraisal import appraisal_steps
+
+        # The final appraisal grade appears on the member's development timeline.
+        timeline.register(appraisal_steps)

@@ -1,0 +1,32 @@
+"""The keyed hash that stands in for the evaluator on his ballot.
+
+`ballot_token(campaign_id, evaluator_id, evaluatee_id)` is HMAC-SHA256 under the anonymity key of
+the suggestion board (`feedback.anonymity.anonymity_key`) with a salt of its own. The ballot
+stores only the token: the evaluator finds his own ballot again by recomputing it, and whether
+someone has voted is found the same way, without storing anything next to his name. Nobody
+reading the tables, an export or the admin can tell whose ballot a row is.
+"""
+
+from collections.abc import Iterable
+
+from django.utils.crypto import salted_hmac
+
+from feedback.anonymity import anonymity_key
+
+BALLOT_SALT = "evaluations.ballot"
+
+
+def ballot_token(campaign_id: int, evaluator_id: int, evaluatee_id: int) -> str:
+    value = f"{campaign_id}:{evaluator_id}:{evaluatee_id}"
+    return salted_hmac(BALLOT_SALT, value, secret=anonymity_key(), algorithm="sha256").hexdigest()
+
+
+def tokens_of(campaign_id: int, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The token of each (evaluator id, evaluatee id) pair."""
+    key = anonymity_key()
+    return {
+        pair: salted_hmac(
+            BALLOT_SALT, f"{campaign_id}:{pair[0]}:{pair[1]}", secret=key, algorithm="sha256"
+        ).hexdigest()
+        for pair in pairs
+    }
