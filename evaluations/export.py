@@ -16,18 +16,20 @@ def _grade(value: str) -> str:
 def export_results(campaign: Campaign) -> bytes:
     questions = list(campaign.questions.all())
     dataset = tablib.Dataset(
-        headers=[
-            _("Name"),
-            _("Student number"),
-            _("Branch"),
-            _("Ballots"),
-            *[question.text for question in questions],
-            _("Overall average"),
-            _("Computed grade"),
-            _("Final grade"),
-            _("Reason"),
-            _("Self-evaluation given"),
-        ],
+        headers=formula_safe(
+            [
+                _("Name"),
+                _("Student number"),
+                _("Branch"),
+                _("Ballots"),
+                *[question.text for question in questions],
+                _("Overall average"),
+                _("Computed grade"),
+                _("Final grade"),
+                _("Reason"),
+                _("Self-evaluation given"),
+            ]
+        ),
         title=campaign.name[:31] or _("Results"),
     )
     rows = (

@@ -37,7 +37,10 @@ class BallotForm(BootstrapForm):
                 choices=SCORES,
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-                error_messages={"required": _("Give a score for this question.")},
+                error_messages={
+                    "required": _("Give a score for this question."),
+                    "invalid_choice": _("Choose one of the scores from 1 to 5."),
+                },
             )
         self.order_fields([self.field_name(question) for question in self.questions])
 

@@ -48,7 +48,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     targets: OrderedDict[int, dict] = OrderedDict()
     for row in eligibilities:
         target = targets.setdefault(
-            row.evaluatee_id, {"evaluatee": row.evaluatee, "reasons": [], "voted": False}
+            row.evaluatee_id,
+            {"evaluatee": row.evaluatee, "campaign": row.campaign, "reasons": [], "voted": False},
         )
         target["reasons"].append(REASONS[row.relation])
     voted = services.voted_evaluatee_ids(evaluator=request.user, eligibilities=eligibilities)

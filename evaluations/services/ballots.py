@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import SCORE_MAX, SCORE_MIN, Ballot, Eligibility, Evaluatee
+from ..models import SCORE_MAX, SCORE_MIN, Ballot, Campaign, Eligibility, Evaluatee
 from ..secrecy import ballot_token
 
 COMMENT_MAX = 1000
@@ -40,7 +40,8 @@ def cast_ballot(
     """Cast or change `actor`'s ballot on `evaluatee`: a score from 1 to 5 for every question of
     the campaign and an optional comment, while voting is open and only where he may evaluate.
     The ballot keeps no time and does not name him."""
-    campaign = evaluatee.campaign
+    # Read afresh, and held against closing until this ballot is in (closing locks it too).
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=evaluatee.campaign_id)
     if not Eligibility.objects.filter(
         campaign=campaign, evaluatee=evaluatee, evaluator=actor
     ).exists():
