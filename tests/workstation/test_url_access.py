@@ -8,14 +8,19 @@ covered by its own tests.
 """
 
 import copy
+import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from dorms.models import Answer, AssistanceAction, Dispute, Inspection, KeyDorm
 from dorms.services.inspections import assign_round_rooms
+from evaluations.models import Campaign, Evaluatee, Relation
+from evaluations.services import close_campaign, open_campaign, publish_results
+from notifications.models import Notice
 from tests.dorms.factories import (
     BuildingFactory,
     ChecklistItemFactory,
@@ -25,6 +30,7 @@ from tests.dorms.factories import (
     RoomFactory,
     RoundFactory,
 )
+from tests.evaluations.factories import CampaignFactory, QuestionFactory
 from tests.factories import MilestoneFactory, NoticeFactory
 from tests.feedback.factories import PhotoFactory, image_bytes
 from tests.study.factories import (
@@ -218,6 +224,19 @@ EXPECTED: dict[str, dict[str, str]] = {
     "dorms:disputes": STAFF_ONLY,
     "dorms:disputes-export": STAFF_ONLY,
     "dorms:settle": POST_ONLY,
+    # Evaluations: in the open campaign the student (tutee) and the reviewer (branch) evaluate
+    # the member, who evaluates himself; in the published one the member reads his results,
+    # which his secretary (the reviewer) and staff read and grade.
+    "evaluations:mine": SIGNED_IN_ONLY,
+    "evaluations:ballot": {"visitor": "login", "staff": "404"} | dict.fromkeys(ROLES[1:4], "ok"),
+    "evaluations:result": {"visitor": "login", "student": "404"} | dict.fromkeys(ROLES[2:], "ok"),
+    "evaluations:appraise": POST_ONLY,
+    "evaluations:campaigns": STAFF_ONLY,
+    "evaluations:campaign": STAFF_ONLY,
+    "evaluations:branch": {"visitor": "login", "student": "404", "member": "404"}
+    | {"reviewer": "ok", "staff": "ok"},
+    "evaluations:export": STAFF_ONLY,
+    "evaluations:publish": POST_ONLY,
     # Accounts (allauth).
     "account_login": VISITORS_ONLY,
     "account_signup": VISITORS_ONLY,
@@ -319,6 +338,9 @@ POSTED: dict[str, dict[str, str]] = {
     "dorms:key-dorm-step": row("login", "404", "done", "403", "done"),  # start the plan
     "dorms:action-confirm": row("login", "404", "403", "done", "403"),
     "dorms:settle": row("login", "403", "403", "403", "away"),  # no decision given
+    "evaluations:ballot": row("login", "ok", "ok", "ok", "404"),  # no scores: shown again
+    "evaluations:appraise": row("login", "404", "403", "400", "400"),  # no grade chosen
+    "evaluations:publish": row("login", "403", "403", "403", "away"),  # published already
     "account_login": row("ok", "away", "away", "away", "away"),
     "account_signup": row("ok", "away", "away", "away", "away"),
     "account_request_login_code": row("ok", "away", "away", "away", "away"),
@@ -440,6 +462,35 @@ def _dorms(student, member, reviewer, staff) -> dict[str, dict]:
     }
 
 
+def _evaluations(member, staff) -> dict[str, dict]:
+    """An open campaign where the member's tutee (the student), his branch's secretary and he
+    himself evaluate him; a published one with his results."""
+    now = timezone.now()
+    voting = CampaignFactory(relations=[Relation.TUTEE, Relation.SELF, Relation.BRANCH])
+    QuestionFactory(campaign=voting)
+    open_campaign(campaign=voting)
+    done = CampaignFactory(relations=[Relation.SELF])
+    open_campaign(campaign=done)
+    Campaign.objects.filter(pk=done.pk).update(
+        opens_at=now - datetime.timedelta(days=3), closes_at=now - datetime.timedelta(minutes=1)
+    )
+    close_campaign(campaign=done)
+    publish_results(actor=staff, campaign=done)
+    # Their notices would give "mark all read" something to do.
+    Notice.objects.filter(kind__startswith="evaluations-").delete()
+    target = Evaluatee.objects.get(campaign=voting, person=member)
+    result = Evaluatee.objects.get(campaign=done, person=member)
+    return {
+        "evaluations:ballot": {"campaign": voting.pk, "pk": target.pk},
+        "evaluations:result": {"pk": result.pk},
+        "evaluations:appraise": {"pk": result.pk},
+        "evaluations:campaign": {"pk": done.pk},
+        "evaluations:branch": {"pk": done.pk, "branch": member.branch_id},
+        "evaluations:export": {"pk": done.pk},
+        "evaluations:publish": {"pk": done.pk},
+    }
+
+
 @pytest.fixture
 def url_kwargs(student, member, branch, staff, reviewer, settings, tmp_path):
     """Arguments for URLs that address an object: the student's notice, the member, his branch,
@@ -459,56 +510,61 @@ def url_kwargs(student, member, branch, staff, reviewer, settings, tmp_path):
     session = SessionFactory(pairing=pairing, logged_by=member)
     check_in = CheckIn.objects.create(pairing=pairing, occasion="month")
     dorms = _dorms(student, member, reviewer, staff)
-    return dorms | {
-        "tutoring:request": {"pk": pairing.request_id},
-        "tutoring:request-withdraw": {"pk": pairing.request_id},
-        "tutoring:propose": {"pk": pairing.request_id},
-        "tutoring:pairing": {"pk": pairing.pk},
-        "tutoring:pairing-step": {"pk": pairing.pk, "action": "decline"},
-        "tutoring:session-log": {"pk": pairing.pk},
-        "tutoring:session-confirm": {"pk": session.pk},
-        "tutoring:session-rate": {"pk": session.pk},
-        "tutoring:check-in": {"pk": check_in.pk},
-        "tutoring:export": {"table": "requests"},
-        "study:entry": {"pk": entry.pk},
-        "study:entry-edit": {"pk": entry.pk},
-        "study:entry-submit": {"pk": entry.pk},
-        "study:entry-delete": {"pk": entry.pk},
-        "study:entry-approve": {"pk": entry.pk},
-        "study:entry-return": {"pk": entry.pk},
-        "study:person": {"pk": member.pk},
-        "study:sign-off": {"pk": enrollment.pk},
-        "study:participant-remove": {"pk": enrollment.pk},
-        "study:participants": {"pk": enrollment.plan_id},
-        "study:activity": {"pk": activity.pk},
-        "study:activity-edit": {"pk": activity.pk},
-        "study:activity-sign-up": {"pk": activity.pk},
-        "study:activity-cancel": {"pk": activity.pk},
-        "study:activity-sign-in": {"pk": activity.pk},
-        "study:activity-code": {"pk": activity.pk},
-        "study:activity-attendance": {"pk": activity.pk},
-        "study:activity-mark": {"pk": activity.pk, "registration_pk": registration.pk},
-        "study:activity-unmark": {"pk": activity.pk, "registration_pk": registration.pk},
-        "study:reading": {"pk": reading.pk},
-        "study:reading-pdf": {"pk": reading.pk},
-        "feedback:detail": suggestion,
-        "feedback:support": suggestion,
-        "feedback:report": suggestion,
-        "feedback:handle": suggestion | {"action": "answer"},
-        "feedback:rate": suggestion,
-        "feedback:reopen": suggestion,
-        "feedback:moderate": suggestion,
-        "feedback:photo": {"pk": photo.pk},
-        "notifications:open": {"pk": notice.pk},
-        "members:person": {"pk": member.pk},
-        "members:add-milestone": {"pk": member.pk},
-        "members:remove-step": {"pk": member.pk, "step_pk": step.pk},
-        "members:development": {"pk": branch.pk},
-        "members:branch": {"pk": branch.pk},
-        "workstation:branch": {"pk": branch.pk},
-        "account_confirm_email": {"key": "no-such-key"},
-        "account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"},
-    }
+    evaluations = _evaluations(member, staff)
+    return (
+        dorms
+        | evaluations
+        | {
+            "tutoring:request": {"pk": pairing.request_id},
+            "tutoring:request-withdraw": {"pk": pairing.request_id},
+            "tutoring:propose": {"pk": pairing.request_id},
+            "tutoring:pairing": {"pk": pairing.pk},
+            "tutoring:pairing-step": {"pk": pairing.pk, "action": "decline"},
+            "tutoring:session-log": {"pk": pairing.pk},
+            "tutoring:session-confirm": {"pk": session.pk},
+            "tutoring:session-rate": {"pk": session.pk},
+            "tutoring:check-in": {"pk": check_in.pk},
+            "tutoring:export": {"table": "requests"},
+            "study:entry": {"pk": entry.pk},
+            "study:entry-edit": {"pk": entry.pk},
+            "study:entry-submit": {"pk": entry.pk},
+            "study:entry-delete": {"pk": entry.pk},
+            "study:entry-approve": {"pk": entry.pk},
+            "study:entry-return": {"pk": entry.pk},
+            "study:person": {"pk": member.pk},
+            "study:sign-off": {"pk": enrollment.pk},
+            "study:participant-remove": {"pk": enrollment.pk},
+            "study:participants": {"pk": enrollment.plan_id},
+            "study:activity": {"pk": activity.pk},
+            "study:activity-edit": {"pk": activity.pk},
+            "study:activity-sign-up": {"pk": activity.pk},
+            "study:activity-cancel": {"pk": activity.pk},
+            "study:activity-sign-in": {"pk": activity.pk},
+            "study:activity-code": {"pk": activity.pk},
+            "study:activity-attendance": {"pk": activity.pk},
+            "study:activity-mark": {"pk": activity.pk, "registration_pk": registration.pk},
+            "study:activity-unmark": {"pk": activity.pk, "registration_pk": registration.pk},
+            "study:reading": {"pk": reading.pk},
+            "study:reading-pdf": {"pk": reading.pk},
+            "feedback:detail": suggestion,
+            "feedback:support": suggestion,
+            "feedback:report": suggestion,
+            "feedback:handle": suggestion | {"action": "answer"},
+            "feedback:rate": suggestion,
+            "feedback:reopen": suggestion,
+            "feedback:moderate": suggestion,
+            "feedback:photo": {"pk": photo.pk},
+            "notifications:open": {"pk": notice.pk},
+            "members:person": {"pk": member.pk},
+            "members:add-milestone": {"pk": member.pk},
+            "members:remove-step": {"pk": member.pk, "step_pk": step.pk},
+            "members:development": {"pk": branch.pk},
+            "members:branch": {"pk": branch.pk},
+            "workstation:branch": {"pk": branch.pk},
+            "account_confirm_email": {"key": "no-such-key"},
+            "account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"},
+        }
+    )
 
 
 @pytest.mark.django_db
@@ -527,7 +583,7 @@ def test_access_table(role, request, url_kwargs):
 
 
 def outcome_of(response, *, changed: bool) -> str:
-    outcome = {200: "ok", 302: "away", 403: "403", 404: "404", 405: "405"}.get(
+    outcome = {200: "ok", 302: "away", 400: "400", 403: "403", 404: "404", 405: "405"}.get(
         response.status_code, str(response.status_code)
     )
     if outcome == "away" and response["Location"].startswith("/accounts/login/?next="):
