@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dorms.demo import seed_dorms
+from evaluations.demo import seed_evaluations
 from feedback.demo import seed_suggestions
 from members.demo import demo_timeline, seed_people
 from members.models import Branch, PoliticalStatus, User, WorkstationGroup, WorkstationRole
@@ -144,6 +145,11 @@ class Command(BaseCommand):
             f"Demo dorms: {dorms.rooms} rooms, {dorms.inspections} inspections, "
             f"{dorms.key_dorms} key dorms"
             + ("" if dorms.created else " (already there; unchanged)")
+        )
+        evaluations = seed_evaluations(accounts=accounts, branch=branch, seed=options["seed"])
+        self.stdout.write(
+            f"Demo evaluations: {evaluations.campaigns} campaigns, {evaluations.ballots} ballots"
+            + ("" if evaluations.created else " (already there; unchanged)")
         )
 
 
