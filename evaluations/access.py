@@ -116,6 +116,7 @@ def appraisals_of(user) -> list[tuple[Campaign, Branch]]:
             campaign__status__in=[Status.CLOSED, Status.PUBLISHED],
             branch__in=branches,
         )
+        .order_by()
         .values_list("campaign_id", "branch_id")
         .distinct()
     )

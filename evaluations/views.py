@@ -170,7 +170,7 @@ def appraise(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "is_own": False,
     }
-    return render(request, "evaluations/result.html", context, status=400)
+    return render(request, "evaluations/result.html", context)
 
 
 @require_GET

@@ -57,14 +57,14 @@ def test_the_secretary_records_a_final_grade_with_a_reason_when_it_differs(
     campaign, evaluatee, _ = _closed_campaign(member, reviewer)
     assert evaluatee.computed_grade == Grade.QUALIFIED
     page = reviewer_client.get(reverse("evaluations:mine")).content.decode()
-    assert reverse("evaluations:branch", args=[campaign.pk, member.branch_id]) in page
+    assert page.count(reverse("evaluations:branch", args=[campaign.pk, member.branch_id])) == 1
     branch_page = reviewer_client.get(
         reverse("evaluations:branch", args=[campaign.pk, member.branch_id])
     ).content.decode()
     assert "张党员" in branch_page
     url = reverse("evaluations:appraise", args=[evaluatee.pk])
     refused = reviewer_client.post(url, {"grade": Grade.BASIC, "reason": ""})
-    assert refused.status_code == 400
+    assert refused.status_code == 200
     assert "请填写理由" in refused.content.decode()
     evaluatee.refresh_from_db()
     assert evaluatee.final_grade == ""

@@ -339,7 +339,7 @@ POSTED: dict[str, dict[str, str]] = {
     "dorms:action-confirm": row("login", "404", "403", "done", "403"),
     "dorms:settle": row("login", "403", "403", "403", "away"),  # no decision given
     "evaluations:ballot": row("login", "ok", "ok", "ok", "404"),  # no scores: shown again
-    "evaluations:appraise": row("login", "404", "403", "400", "400"),  # no grade chosen
+    "evaluations:appraise": row("login", "404", "403", "ok", "ok"),  # no grade: shown again
     "evaluations:publish": row("login", "403", "403", "403", "away"),  # published already
     "account_login": row("ok", "away", "away", "away", "away"),
     "account_signup": row("ok", "away", "away", "away", "away"),
