@@ -9,7 +9,7 @@ from evaluations.models import Eligibility, Evaluatee, Relation, Scope
 from evaluations.services import open_campaign
 from members.models import PoliticalStatus
 from tests.dorms.factories import ContactFactory, FloorFactory, ResidencyFactory, RoomFactory
-from tests.factories import BranchFactory, UserFactory, WorkstationGroupFactory
+from tests.factories import BranchFactory, UserFactory
 from tests.feedback.factories import SuggestionFactory
 from tests.study.factories import EnrollmentFactory
 from tests.tutoring.factories import PairingFactory

@@ -107,7 +107,7 @@ def test_nobody_records_his_own_grade_nor_another_branchs(member, reviewer, clie
 
 
 def test_the_staff_overview_counts_participation_and_grades(member, reviewer, staff_client):
-    campaign, evaluatee, people = _closed_campaign(member, reviewer)
+    campaign, _evaluatee, people = _closed_campaign(member, reviewer)
     page = staff_client.get(campaign.get_absolute_url()).content.decode()
     # Tutees: 3 of 3; branch: the reviewer evaluated the member (1 of 2 pairs).
     assert '辅导对象</td><td class="text-end">3</td><td class="text-end">3</td>' in page
@@ -119,7 +119,7 @@ def test_the_staff_overview_counts_participation_and_grades(member, reviewer, st
 
 
 def test_the_export_has_results_formula_safe_and_no_evaluator(member, reviewer, staff_client):
-    campaign, evaluatee, people = _closed_campaign(member, reviewer)
+    campaign, _evaluatee, people = _closed_campaign(member, reviewer)
     response = staff_client.get(reverse("evaluations:export", args=[campaign.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -148,7 +148,7 @@ def test_query_counts_stay_flat(
     django_assert_max_num_queries,
     extra,
 ):
-    campaign, evaluatee, people = _closed_campaign(
+    campaign, evaluatee, _people = _closed_campaign(
         member, reviewer, tutees=3 + extra, extra_members=extra
     )
     publish_results(actor=UserFactory(staff=True), campaign=campaign)

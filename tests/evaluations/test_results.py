@@ -6,10 +6,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from evaluations.models import Evaluatee, Grade, Relation, Status
+from evaluations.results import result_of
 from evaluations.services import cast_ballot, close_campaign, open_campaign, publish_results
 from tests.factories import UserFactory
 from tests.tutoring.factories import PairingFactory
@@ -31,8 +32,6 @@ def _campaign_with_tutees(member, count):
 
 
 def _close(campaign):
-    campaign.refresh_from_db()
-    Evaluatee.objects.filter(campaign=campaign)  # noqa: B018
     type(campaign).objects.filter(pk=campaign.pk).update(
         opens_at=timezone.now() - datetime.timedelta(days=2),
         closes_at=timezone.now() - datetime.timedelta(seconds=1),
@@ -112,8 +111,6 @@ def test_comments_come_in_an_order_that_is_not_the_order_of_voting(member, setti
     for n, tutee in enumerate(tutees):
         _vote(campaign, tutee, evaluatee, first, second, 4, 4, f"意见{n}")
     _close(campaign)
-    from evaluations.results import result_of
-
     shown = result_of(Evaluatee.objects.get(pk=evaluatee.pk)).comments
     by_id = list(evaluatee.ballot_set.order_by("pk").values_list("comment", flat=True))
     assert shown == by_id  # the ballots' random ids, the same on every visit
@@ -121,10 +118,8 @@ def test_comments_come_in_an_order_that_is_not_the_order_of_voting(member, setti
 
 
 def test_closing_happens_once_and_publishing_needs_it(member, settings):
-    campaign, tutees, first, second = _campaign_with_tutees(member, 1)
+    campaign, _tutees, _first, _second = _campaign_with_tutees(member, 1)
     staff = UserFactory(staff=True)
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         publish_results(actor=staff, campaign=campaign)
     _close(campaign)
