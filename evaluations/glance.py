@@ -1,0 +1,205 @@
+"""The evaluations at a glance (see `common.glance`): the members a person may still evaluate
+and, for a branch's secretary and committee, the final grades to record; his own latest result;
+and the participation and grades of the campaigns that close in a period, for the college or a
+branch (its members as those evaluated).
+
+Participation is counted as ballots cast over the pairs of evaluator and member that may cast
+one, never by whom: a ballot is found by member only.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Urgency
+
+from . import access
+from .models import Ballot, Campaign, Eligibility, Evaluatee, Grade, Status
+from .services.ballots import voted_evaluatee_ids
+from .services.campaigns import CLOSING_REMINDER
+
+BELOW = (Grade.BASIC, Grade.UNQUALIFIED)
+
+
+class EvaluationsGlance(GlanceSource):
+    key = "evaluations"
+    title = gettext_lazy("Mutual evaluation")
+    order = 60
+    heavy = True
+
+    def actions(self, user, now: datetime.datetime) -> list[Action]:
+        return self._to_evaluate(user, now) + self._to_grade(user, now)
+
+    def _to_evaluate(self, user, now: datetime.datetime) -> list[Action]:
+        """Per open campaign, how many members he has still to evaluate (2 queries)."""
+        rows = list(access.eligibilities_of(user).select_related("campaign"))
+        if not rows:
+            return []
+        voted = voted_evaluatee_ids(evaluator=user, eligibilities=rows)
+        waiting: dict[int, set[int]] = {}
+        campaigns = {}
+        for row in rows:
+            campaigns[row.campaign_id] = row.campaign
+            if row.evaluatee_id not in voted:
+                waiting.setdefault(row.campaign_id, set()).add(row.evaluatee_id)
+        actions = []
+        for campaign_id, members in waiting.items():
+            campaign = campaigns[campaign_id]
+            if not campaign.is_voting:
+                continue
+            actions.append(
+                Action(
+                    urgency=Urgency.TODAY
+                    if campaign.closes_at - now <= CLOSING_REMINDER
+                    else Urgency.SOON,
+                    when=campaign.closes_at,
+                    label=ngettext(
+                        "%(count)d member to evaluate: %(campaign)s",
+                        "%(count)d members to evaluate: %(campaign)s",
+                        len(members),
+                    )
+                    % {"count": len(members), "campaign": campaign.name},
+                    detail=_("Voting closes on %(date)s.")
+                    % {"date": date_format(campaign.closes_at, "SHORT_DATETIME_FORMAT")},
+                    url=reverse("evaluations:mine"),
+                    link_text=_("Evaluate"),
+                )
+            )
+        return actions
+
+    def _to_grade(self, user, now: datetime.datetime) -> list[Action]:
+        """For a secretary or committee member: his branches' members in closed campaigns
+        without a final grade, per campaign and branch (2 queries)."""
+        branches = access.branch_ids_appraised_by(user)
+        if not branches:
+            return []
+        rows = Counter(
+            Evaluatee.objects.filter(
+                branch_id__in=branches,
+                final_grade="",
+                campaign__status__in=[Status.CLOSED, Status.PUBLISHED],
+            )
+            .exclude(person=user)
+            .values_list("campaign_id", "campaign__name", "branch_id")
+        )
+        return [
+            Action(
+                urgency=Urgency.LATER,
+                when=now,
+                label=ngettext(
+                    "%(count)d final grade to record: %(campaign)s",
+                    "%(count)d final grades to record: %(campaign)s",
+                    count,
+                )
+                % {"count": count, "campaign": name},
+                url=reverse("evaluations:branch", args=[campaign_id, branch_id]),
+                link_text=_("Record the grades"),
+            )
+            for (campaign_id, name, branch_id), count in sorted(rows.items())
+        ]
+
+    def summary(self, user) -> Panel | None:
+        """His latest published results (1 query)."""
+        rows = list(
+            Evaluatee.objects.filter(person=user, campaign__status=Status.PUBLISHED)
+            .select_related("campaign")
+            .order_by("-campaign__closes_at")[:3]
+        )
+        if not rows:
+            return None
+        figures = [
+            Figure(
+                f"result-{row.pk}",
+                row.campaign.name,
+                Grade(row.grade).label if row.grade else _("Too few ballots"),
+                row.get_absolute_url(),
+            )
+            for row in rows
+        ]
+        return Panel(self.key, _("My evaluation results"), figures)
+
+    def compute(self, scope: Scope) -> dict:
+        """The campaigns that close in the period (open ones included): how many, the ballots
+        possible and cast, the members evaluated and their grades (4 queries)."""
+        statuses = dict(
+            Campaign.objects.exclude(status=Status.DRAFT)
+            .filter(closes_at__date__gte=scope.start, closes_at__date__lte=scope.end)
+            .values_list("pk", "status")
+        )
+        campaigns = sorted(statuses)
+        members = Q(campaign_id__in=campaigns)
+        if scope.branch_id is not None:
+            members &= Q(branch_id=scope.branch_id)
+        possible = (
+            Eligibility.objects.filter(
+                campaign_id__in=campaigns,
+                **({"evaluatee__branch_id": scope.branch_id} if scope.branch_id else {}),
+            )
+            .values("campaign_id", "evaluator_id", "evaluatee_id")
+            .distinct()
+            .count()
+        )
+        cast = Ballot.objects.filter(
+            campaign_id__in=campaigns,
+            **({"evaluatee__branch_id": scope.branch_id} if scope.branch_id else {}),
+        ).count()
+        grades = Counter(
+            final or computed
+            for final, computed in Evaluatee.objects.filter(
+                members, campaign__status__in=[Status.CLOSED, Status.PUBLISHED]
+            ).values_list("final_grade", "computed_grade")
+        )
+        return {
+            "campaigns": campaigns,
+            "closed": [pk for pk in campaigns if statuses[pk] != Status.OPEN],
+            "evaluated": Evaluatee.objects.filter(members).count(),
+            "possible": possible,
+            "cast": cast,
+            "grades": {grade: grades.get(grade, 0) for grade in Grade.values},
+            "too_few": grades.get("", 0),
+        }
+
+    def panel(self, scope: Scope, figures: dict) -> Panel | None:
+        campaigns = figures["campaigns"]
+        if not campaigns:
+            return None
+        # One campaign: its page lists the members counted (for a branch, its members, on the
+        # page its secretary opens once voting has closed).
+        url = ""
+        if len(campaigns) == 1 and scope.branch_id is None:
+            url = reverse("evaluations:campaign", args=[campaigns[0]])
+        elif len(campaigns) == 1 and figures["closed"] == campaigns:
+            url = reverse("evaluations:branch", args=[campaigns[0], scope.branch_id])
+        rate = round(100 * figures["cast"] / figures["possible"]) if figures["possible"] else None
+        grades = figures["grades"]
+        below = sum(grades[grade] for grade in BELOW)
+        shown = [
+            Figure("campaigns", _("Campaigns closing in the period"), len(campaigns)),
+            Figure("evaluated", _("Members evaluated"), figures["evaluated"], url),
+            Figure("cast", _("Ballots cast"), figures["cast"]),
+            Figure("participation", _("Participation"), rate, suffix="%"),
+            Figure("below", _("Members below Qualified"), below),
+        ]
+        chart = Chart(
+            "evaluations-grades",
+            _("Members per grade"),
+            [str(label) for label in Grade.labels] + [_("Too few ballots")],
+            [grades[grade] for grade in Grade.values] + [figures["too_few"]],
+        )
+        return Panel(
+            self.key,
+            str(self.title),
+            figures=shown,
+            charts=[chart],
+            note=_("Participation is the ballots cast over the ballots that could be cast.")
+            + (
+                " " + _("A branch's figures count its members as those evaluated.")
+                if scope.branch_id is not None
+                else ""
+            ),
+        )

@@ -1,0 +1,71 @@
+"""The evaluations on the workstation's pages: next actions, the member's own result, and the
+panel of the staff dashboard and of a branch view, against hand-counted data."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from evaluations.models import Evaluatee
+from evaluations.services import cast_ballot, publish_results
+from tests.factories import UserFactory
+
+from .test_pages import _closed_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(response) -> dict:
+    panel = next(panel for panel in response.context["panels"] if panel.key == "evaluations")
+    return {figure.key: figure for figure in panel.figures}
+
+
+def _count(client: Client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+def test_the_dashboard_counts_participation_and_grades_by_hand(member, reviewer, staff_client):
+    _closed_campaign(member, reviewer)
+    figures = _figures(staff_client.get(reverse("workstation:dashboard")))
+    # The member and the reviewer are evaluated; three tutees and the reviewer evaluated the
+    # member: 4 ballots of 7 possible (3 tutees, 2 branch fellows, 2 self-evaluations).
+    assert figures["evaluated"].value == 2
+    assert figures["cast"].value == 4
+    assert figures["participation"].value == 57
+    assert figures["below"].value == 0
+    assert _count(staff_client, figures["evaluated"].url) == 2
+
+
+def test_a_branch_view_counts_its_members_and_links_its_appraisal_page(
+    member, reviewer, reviewer_client
+):
+    campaign, _evaluatee, _people = _closed_campaign(member, reviewer)
+    UserFactory(political_status="full", branch=None)  # of no branch: not counted
+    response = reviewer_client.get(reverse("workstation:branch", args=[member.branch_id]))
+    figures = _figures(response)
+    assert figures["evaluated"].value == 2
+    assert figures["evaluated"].url == reverse(
+        "evaluations:branch", args=[campaign.pk, member.branch_id]
+    )
+    assert _count(reviewer_client, figures["evaluated"].url) == 2
+
+
+def test_next_actions_to_evaluate_and_to_grade_and_the_members_result(
+    member, reviewer, student, student_client, reviewer_client, member_client, campaign
+):
+    home = student_client.get(reverse("home")).content.decode()
+    assert "1 名党员待评价" in home
+    evaluatee = Evaluatee.objects.get(campaign=campaign, person=member)
+    cast_ballot(
+        actor=student,
+        evaluatee=evaluatee,
+        scores={question.pk: 4 for question in campaign.questions.all()},
+    )
+    assert "名党员待评价" not in student_client.get(reverse("home")).content.decode()
+    closed, graded, _people = _closed_campaign(member, reviewer)
+    home = reviewer_client.get(reverse("home")).content.decode()
+    assert "1 个最终等次待确定" in home
+    publish_results(actor=UserFactory(staff=True), campaign=closed)
+    home = member_client.get(reverse("home")).content.decode()
+    assert closed.name in home and graded.get_absolute_url() in home
