@@ -19,30 +19,23 @@ from members.models import Branch
 from .models import Campaign, Eligibility, Evaluatee, Status
 
 
-def is_voting_status() -> Q:
-    return Q(campaign__status=Status.OPEN)
-
-
 def eligibilities_of(user) -> QuerySet[Eligibility]:
     """`user`'s eligibilities in campaigns open for voting."""
     if not user.is_authenticated:
         return Eligibility.objects.none()
-    return Eligibility.objects.filter(is_voting_status(), evaluator=user)
+    return Eligibility.objects.filter(campaign__status=Status.OPEN, evaluator=user)
 
 
 def get_ballot_target_for_user(user, campaign_pk: int, evaluatee_pk: int) -> Evaluatee:
-    """The member `evaluatee_pk` of the campaign, if `user` may evaluate him there; else 404.
-    The reasons (relations) are on `evaluatee.relations`."""
-    relations = (
-        list(
-            Eligibility.objects.filter(
-                campaign_id=campaign_pk, evaluatee_id=evaluatee_pk, evaluator=user
-            )
-            .exclude(campaign__status=Status.DRAFT)
-            .values_list("relation", flat=True)
-        )
-        if user.is_authenticated
-        else []
+    """The member `evaluatee_pk` of the campaign, if `user` may evaluate him there (his ballot
+    stays readable to him after voting closes); else 404. The reasons (relations) are put on
+    `evaluatee.relations`."""
+    if not user.is_authenticated:
+        raise Http404
+    relations = list(
+        Eligibility.objects.filter(
+            campaign_id=campaign_pk, evaluatee_id=evaluatee_pk, evaluator=user
+        ).values_list("relation", flat=True)
     )
     if not relations:
         raise Http404

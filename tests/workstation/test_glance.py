@@ -256,7 +256,8 @@ def test_heavy_figures_are_kept_and_computed_again_by_the_task(
     assert _figure(staff_client.get(url), "study", "participants").value == 4
     # The periodic run computes the college and every active branch, this and last semester.
     computed = refresh_figures()
-    assert computed == 2 * 3  # (college + two branches) x two semesters, one heavy source
+    # (college + two branches) x two semesters x two heavy sources (study, evaluations)
+    assert computed == 2 * 3 * 2
     scopes = set(FigureSnapshot.objects.values_list("scope", flat=True))
     assert Scope(None, period.start, period.end).key in scopes
 
