@@ -38,9 +38,10 @@ def directory_url(scope: Scope, **filters: str) -> str:
 
 
 def development_url(scope: Scope, due: str) -> str:
-    """The branch's development page with its steps due (or overdue); the college's ledger."""
+    """The branch's development page with its steps due (or overdue); for the college, the
+    ledger of the people with such a step."""
     if scope.branch_id is None:
-        return reverse("members:ledger")
+        return f"{reverse('members:ledger')}?{urlencode({'due': due})}"
     return f"{reverse('members:development', args=[scope.branch_id])}?{urlencode({'due': due})}"
 
 
