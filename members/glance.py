@@ -56,6 +56,9 @@ class MembersGlance(GlanceSource):
     key = "members"
     title = gettext_lazy("People")
     order = 10
+    # The development steps due are read from every timeline of the scope (the college's: each
+    # person in development, with his steps), which grows with the people: kept in the cache.
+    heavy = True
 
     def actions(self, user, now: datetime.datetime) -> list[Action]:
         return self._own_step(user, now) + self._branch_steps(user, now)

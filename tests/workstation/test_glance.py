@@ -262,7 +262,8 @@ def test_heavy_figures_are_kept_and_computed_again_by_the_task(
     assert _figure(staff_client.get(url), "study", "participants").value == 4
     # The periodic run computes the college and every active branch, this and last semester.
     computed = refresh_figures()
-    assert computed == 2 * 3  # (college + two branches) x two semesters, one heavy source
+    # (college + two branches) x two semesters x two heavy sources (people, study)
+    assert computed == 2 * 3 * 2
     scopes = set(FigureSnapshot.objects.values_list("scope", flat=True))
     assert Scope(None, period.start, period.end).key in scopes
 
@@ -438,8 +439,8 @@ def test_queries_stay_flat(
         StudyEntryFactory(person=member, material=f"草稿{n}")
         RegistrationFactory(activity=ActivityFactory(branch=branch), person=member)
     pages = [
-        (staff_client, reverse("workstation:dashboard"), 35),
-        (reviewer_client, reverse("workstation:branch", args=[branch.pk]), 29),
+        (staff_client, reverse("workstation:dashboard"), 41),
+        (reviewer_client, reverse("workstation:branch", args=[branch.pk]), 35),
         (reviewer_client, reverse("home"), 30),
         (member_client, reverse("home"), 27),
         (staff_client, reverse("workstation:report-xlsx"), 21),
