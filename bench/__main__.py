@@ -161,9 +161,9 @@ DASHBOARD_REQUESTS = 20
 
 def time_dashboards(port: int, setup: dict, scale: int, options, results: dict) -> None:
     """How long each dashboard takes to answer one request at a time: the first request (the
-    page computes the heavy figures of its scope and keeps them, as no snapshot of the copied
-    data exists yet) and the median and slowest of the next ones (the figures read from the
-    cache table, as the periodic task keeps them)."""
+    page computes the heavy figures of its scope and keeps them, as the copied data has no
+    snapshot, unless a dashboard of the same scope came before) and the median and slowest of
+    the next ones (the figures read from the cache table, as the periodic task keeps them)."""
     for page in setup["dashboards"]:
         if options.only not in page["page"]:
             continue

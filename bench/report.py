@@ -58,12 +58,13 @@ def _page_row(group: str, page: str, role: str, row: dict, scales: list[int]) ->
 
 
 def _dashboard_rows(page: str, role: str, row: dict, scales: list[int]) -> list[list[str]]:
-    """A dashboard's answer time, one request at a time: the first (computing its heavy
-    figures) and the usual one (reading them kept), against the issue's 300 ms."""
+    """A dashboard's answer time, one request at a time: the first (a cold worker, and the heavy
+    figures computed if no page of the same scope came before) and the usual one (reading them
+    kept), against the issue's 300 ms."""
     queries = " / ".join(str(row[s]["queries"]) for s in scales if s in row)
     rows = []
     for key, what in (
-        ("first_ms", "first request (nothing kept yet)"),
+        ("first_ms", "first request"),
         ("median_ms", "answer (figures kept; median)"),
     ):
         cells = []
