@@ -163,6 +163,26 @@ def test_the_places_taken_are_listed_for_those_who_run_the_activities(
     assert staff_client.post(url("activity-places")).status_code == 405
 
 
+@pytest.mark.parametrize("role", ["reviewer", "staff"])
+def test_the_places_ask_a_fixed_number_of_queries(
+    role, request, branch, django_assert_max_num_queries
+):
+    client = request.getfixturevalue(f"{role}_client")
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            activity = ActivityFactory(branch=branch, past=True)
+            RegistrationFactory.create_batch(2, activity=activity, attended=True)
+
+    add(2)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url("activity-places"), {"branch": branch.pk}).status_code == 200
+    add(15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url("activity-places"), {"branch": branch.pk})
+    assert response.context["page"].paginator.count == 34
+
+
 # --- an activity, sign-up and cancelling ---------------------------------------------------------
 
 
