@@ -36,6 +36,13 @@ def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, s
         connection.close()
 
 
+def timed_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], float]:
+    """One GET on a new connection: status, headers and the seconds until the whole answer."""
+    start = time.perf_counter()
+    status, response_headers, _body = get(port, path, headers)
+    return status, response_headers, time.perf_counter() - start
+
+
 def hammer(
     port: int,
     path: str,

@@ -1,9 +1,10 @@
 """Dorms at a glance (see `common.glance`): an inspector's rooms to inspect in the rounds under
 way (most urgent when the round ends soon) and his follow-ups due; a resident's room's latest
-result; and the college's figures: round progress, average score, key dorms open, disputes
-waiting.
+result; the college's figures: round progress, average score, key dorms open, disputes
+waiting; and a branch's members' dorm work.
 
-Rooms belong to no branch: a branch's page shows no panel of the dorms.
+Rooms belong to no branch: a branch's page shows its members' dorm work instead (the rooms
+given to them and inspected, inspections done, assistance confirmed, rooms looked after).
 """
 
 import datetime
@@ -18,8 +19,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from common.glance import Action, Figure, GlanceSource, Panel, Scope, Urgency
 from members.access import in_workstation
+from members.models import User
 
 from .models import (
+    AssistanceAction,
+    Contact,
     Dispute,
     DisputeStatus,
     FollowUp,
@@ -28,6 +32,7 @@ from .models import (
     KeyDorm,
     KeyStatus,
     Residency,
+    Room,
     Round,
 )
 
@@ -147,29 +152,62 @@ class DormsGlance(GlanceSource):
             ],
         )
 
-    def compute(self, scope: Scope) -> dict | None:
+    def compute(self, scope: Scope) -> dict:
+        """The rooms given and inspected in the period's rounds; for the college also the
+        rounds, the average score, key dorms open and disputes waiting (5 queries); for a
+        branch its members' work: inspections done and assistance confirmed in the period, and
+        the rooms they look after (3 queries)."""
+        in_rounds = Q(round__in=rounds_of(scope.start, scope.end), original__isnull=True)
+        done = Q(status=InspectionStatus.DONE)
+        counts = {
+            "assigned": Count("pk", filter=in_rounds),
+            "done": Count("pk", filter=in_rounds & done),
+        }
         if scope.branch_id is not None:
-            return None
-        rounds = rounds_of(scope.start, scope.end)
-        inspections = Inspection.objects.filter(round__in=rounds, original__isnull=True)
-        progress = inspections.aggregate(
-            assigned=Count("pk"),
-            done=Count("pk", filter=Q(status=InspectionStatus.DONE)),
-            average=Avg("score", filter=Q(status=InspectionStatus.DONE)),
+            # As stage 3 counts them (`dorms.practice`): re-inspections too, on the day done.
+            completed = done & Q(done_on__gte=scope.start, done_on__lte=scope.end)
+            figures = Inspection.objects.filter(inspector__branch_id=scope.branch_id).aggregate(
+                **counts, completed=Count("pk", filter=completed)
+            )
+            return figures | self._members_work(scope)
+        figures = Inspection.objects.filter(in_rounds).aggregate(
+            **counts, average=Avg("score", filter=done)
         )
-        average = progress["average"]
-        return {
-            "rounds": rounds.count(),
-            "assigned": progress["assigned"],
-            "done": progress["done"],
+        average = figures.pop("average")
+        return figures | {
+            "rounds": rounds_of(scope.start, scope.end).count(),
             "average": None if average is None else round(float(average), 1),
             "key_open": KeyDorm.objects.exclude(status=KeyStatus.CLOSED).count(),
             "disputes": Dispute.objects.filter(status=DisputeStatus.OPEN).count(),
         }
 
+    def _members_work(self, scope: Scope) -> dict:
+        """The assistance the branch's members gave, confirmed, in the period (as stage 3
+        counts it) and the rooms they look after now (2 queries)."""
+        members = User.objects.filter(branch_id=scope.branch_id)
+        contacts = Contact.objects.filter(member__in=members)
+        return {
+            "assistance": AssistanceAction.objects.filter(
+                member__in=members,
+                confirmed_at__isnull=False,
+                date__gte=scope.start,
+                date__lte=scope.end,
+            ).count(),
+            "looked_after": Room.objects.filter(
+                Q(pk__in=contacts.filter(room__isnull=False).values("room"))
+                | Q(floor__in=contacts.filter(floor__isnull=False).values("floor"))
+            ).count(),
+        }
+
     def panel(self, scope: Scope, figures: dict | None) -> Panel | None:
         if figures is None:
             return None
+        if scope.branch_id is not None:
+            return self._branch_panel(figures)
+        period = {
+            "round__starts__lte": scope.end.isoformat(),
+            "round__ends__gte": scope.start.isoformat(),
+        }
         rounds_url = (
             f"{reverse('dorms:rounds')}?"
             f"{urlencode({'start': scope.start.isoformat(), 'end': scope.end.isoformat()})}"
@@ -182,12 +220,23 @@ class DormsGlance(GlanceSource):
                     "rounds", _("Inspection rounds in the period"), figures["rounds"], rounds_url
                 ),
                 Figure(
-                    "progress",
-                    _("Rooms inspected / assigned"),
-                    f"{figures['done']} / {figures['assigned']}",
-                    rounds_url,
+                    "assigned",
+                    _("Rooms to inspect in the period's rounds"),
+                    figures["assigned"],
+                    inspections_url(**period),
                 ),
-                Figure("average", _("Average score"), figures["average"], reverse("dorms:scores")),
+                Figure(
+                    "inspected",
+                    _("Rooms inspected in the period's rounds"),
+                    figures["done"],
+                    inspections_url(**period, status__exact=InspectionStatus.DONE),
+                ),
+                Figure(
+                    "average",
+                    _("Average score"),
+                    figures["average"],
+                    inspections_url(**period, status__exact=InspectionStatus.DONE),
+                ),
                 Figure(
                     "key-open",
                     _("Key dorms open"),
@@ -202,3 +251,31 @@ class DormsGlance(GlanceSource):
                 ),
             ],
         )
+
+    def _branch_panel(self, figures: dict) -> Panel:
+        # The lists behind these figures are the staff's (the admin's inspections, the rounds):
+        # a branch's secretary, who reads the branch view too, may not open them.
+        return Panel(
+            self.key,
+            str(self.title),
+            figures=[
+                Figure(
+                    "assigned", _("Rooms to inspect in the period's rounds"), figures["assigned"]
+                ),
+                Figure("inspected", _("Rooms inspected in the period's rounds"), figures["done"]),
+                Figure("completed", _("Inspections done in the period"), figures["completed"]),
+                Figure(
+                    "assistance",
+                    _("Key-dorm assistance actions confirmed in the period"),
+                    figures["assistance"],
+                ),
+                Figure("looked-after", _("Rooms looked after"), figures["looked_after"]),
+            ],
+            note=_("A branch's figures count the dorm work of its members."),
+        )
+
+
+def inspections_url(**filters: object) -> str:
+    """The admin's list of inspections (staff), filtered as the dashboard's figures count."""
+    query = {"original__isnull": "True", **filters}
+    return f"{reverse('admin:dorms_inspection_changelist')}?{urlencode(query)}"

@@ -38,9 +38,10 @@ def directory_url(scope: Scope, **filters: str) -> str:
 
 
 def development_url(scope: Scope, due: str) -> str:
-    """The branch's development page with its steps due (or overdue); the college's ledger."""
+    """The branch's development page with its steps due (or overdue); for the college, the
+    ledger of the people with such a step."""
     if scope.branch_id is None:
-        return reverse("members:ledger")
+        return f"{reverse('members:ledger')}?{urlencode({'due': due})}"
     return f"{reverse('members:development', args=[scope.branch_id])}?{urlencode({'due': due})}"
 
 
@@ -55,6 +56,9 @@ class MembersGlance(GlanceSource):
     key = "members"
     title = gettext_lazy("People")
     order = 10
+    # The development steps due are read from every timeline of the scope (the college's: each
+    # person in development, with his steps), which grows with the people: kept in the cache.
+    heavy = True
 
     def actions(self, user, now: datetime.datetime) -> list[Action]:
         return self._own_step(user, now) + self._branch_steps(user, now)

@@ -293,11 +293,22 @@ def _ledger_scope(request: HttpRequest) -> Branch | None:
 
 @require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
-    """The ledger as a printable page."""
+    """The ledger as a printable page; `?due=soon|overdue` keeps the people in development with
+    a step due within 30 days (or overdue), as the development page and the dashboards count
+    them, most overdue first."""
     branch = _ledger_scope(request)
-    people = with_steps(ledger_people(branch))
-    rows = [ledger_row(person) for person in people]
+    due = request.GET.get("due", "")
+    due = due if due in (DUE_SOON, DUE_OVERDUE) else ""
+    if due:
+        people = ledger_people(branch).filter(political_status__in=DEVELOPMENT_STATUSES)
+        today = timezone.localdate()
+        rows = [
+            ledger_row(row.person) for row in due_rows(development_rows(people, today), today, due)
+        ]
+    else:
+        rows = [ledger_row(person) for person in with_steps(ledger_people(branch))]
     context = {
+        "due": due,
         "branch": branch,
         "columns": LEDGER_COLUMNS,
         "rows": rows,

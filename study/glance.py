@@ -105,6 +105,15 @@ def activity_list_url(scope: Scope) -> str:
     return f"{reverse('study:activities')}?{urlencode(query)}"
 
 
+def places_url(scope: Scope, **filters: object) -> str:
+    """The places taken at the scope's activities (`attended=1`: those attended)."""
+    query = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
+    if scope.branch_id is not None:
+        query["branch"] = scope.branch_id
+    query |= {key: value for key, value in filters.items() if value}
+    return f"{reverse('study:activity-places')}?{urlencode(query)}"
+
+
 def scope_activities(scope: Scope) -> QuerySet[Activity]:
     """The activities that began in the period: of the branch, or all of the college."""
     activities = Activity.objects.filter(starts_at__date__range=(scope.start, scope.end))
@@ -376,9 +385,11 @@ class StudyGlance(GlanceSource):
                     progress_list_url(scope, ready=1),
                 ),
                 Figure("activities", _("Activities held"), figures["activities"], activities_url),
-                Figure("registered", _("Places taken"), figures["registered"], activities_url),
-                Figure("attended", _("Attended"), figures["attended"], activities_url),
-                Figure("attendance", _("Attendance rate"), rate, activities_url, "%"),
+                Figure("registered", _("Places taken"), figures["registered"], places_url(scope)),
+                Figure(
+                    "attended", _("Attended"), figures["attended"], places_url(scope, attended=1)
+                ),
+                Figure("attendance", _("Attendance rate"), rate, places_url(scope), "%"),
             ],
             charts=[
                 Chart(

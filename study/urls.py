@@ -26,6 +26,7 @@ urlpatterns: list = [
     path("overview/progress.xlsx", track.export_progress, name="export-progress"),
     # Activities and readings.
     path("activities/", activities.activity_list, name="activities"),
+    path("activities/places/", activities.activity_places, name="activity-places"),
     path("activities/new/", activities.activity_create, name="activity-create"),
     path("activities/<int:pk>/", activities.activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", activities.activity_edit, name="activity-edit"),

@@ -135,6 +135,11 @@ class RatingAdmin(ReadOnlyAdmin):
     list_filter = ["score"]
     list_select_related = ["session", "session__tutor"]
     search_fields = ["comment", "session__tutor__name", "session__topic"]
+    # The dashboard's average rating links here with its period (see tutoring.glance).
+    period_lookups = frozenset({"session__date__gte", "session__date__lte"})
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        return lookup in self.period_lookups or super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("tutor"))
     def tutor(self, rating: Rating) -> str:

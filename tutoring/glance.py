@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +39,18 @@ def active_pairings(branch_id: int | None):
     The overview lists the same."""
     rows = Pairing.objects.filter(status__in=ACTIVE_PAIRINGS)
     return rows if branch_id is None else rows.filter(tutor__branch_id=branch_id)
+
+
+def sessions_url(*, start: str, end: str) -> str:
+    """The admin's list of the sessions confirmed in [start, end] (as `compute` counts them)."""
+    query = {"confirmed_at__isnull": "False", "date__gte": start, "date__lte": end}
+    return f"{reverse('admin:tutoring_session_changelist')}?{urlencode(query)}"
+
+
+def ratings_url(*, start: str, end: str) -> str:
+    """The admin's list of the ratings of the sessions of [start, end] (those averaged)."""
+    query = {"session__date__gte": start, "session__date__lte": end}
+    return f"{reverse('admin:tutoring_rating_changelist')}?{urlencode(query)}"
 
 
 class TutoringGlance(GlanceSource):
@@ -170,21 +183,29 @@ class TutoringGlance(GlanceSource):
         return figures
 
     def panel(self, scope: Scope, figures: dict) -> Panel:
-        # The lists behind the figures are on the staff's overview; a branch's secretary, who
-        # reads the branch view too, may not open it, so a branch's figures link nowhere.
-        url = reverse("tutoring:overview") if scope.branch_id is None else ""
+        # The lists behind the figures are the staff's (the overview, the admin); a branch's
+        # secretary, who reads the branch view too, may not open them: a branch's figures link
+        # nowhere.
+        college = scope.branch_id is None
+        url = reverse("tutoring:overview") if college else ""
+        period = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
         shown = [
             Figure("waiting", _("Requests waiting for a tutor"), figures["waiting"], url),
             Figure("active", _("Active pairings"), figures["active"], url),
-            Figure("sessions", _("Confirmed sessions in the period"), figures["sessions"], url),
+            Figure(
+                "sessions",
+                _("Confirmed sessions in the period"),
+                figures["sessions"],
+                sessions_url(**period) if college else "",
+            ),
         ]
-        if scope.branch_id is None:
+        if college:
             shown.append(
                 Figure(
                     "rating",
                     _("Average rating of the period's sessions"),
                     figures["average_rating"],
-                    url,
+                    ratings_url(**period),
                 )
             )
         return Panel(

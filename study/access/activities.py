@@ -104,6 +104,21 @@ def schedulable_branches(user) -> QuerySet[Branch]:
     return Branch.objects.filter(own, is_active=True)
 
 
+def may_list_places(user) -> bool:
+    """Staff and reviewers, who schedule and run activities, open the list of places taken."""
+    return can_schedule_activities(user)
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    """The registrations of the activities `user` runs: every one for staff; those of the
+    activities he organises or whose branch he leads for anybody else."""
+    if is_staff(user):
+        return Registration.objects.all()
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return Registration.objects.filter(activity__in=Activity.objects.filter(_runs(user)))
+
+
 def get_registration_for_user(user, activity: Activity, pk: int) -> Registration:
     """A registration of `activity` for the people who run it (to mark attendance), else 404."""
     if not can_run_activity(user, activity):

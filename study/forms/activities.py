@@ -176,6 +176,42 @@ class ActivityFilterForm(BootstrapForm):
         }
 
 
+class PlacesFilterForm(BootstrapForm):
+    """Search and filters of the places taken; the period and branch come from a figure of the
+    branch view or the dashboard (see study.glance). A value that does not fit is left out."""
+
+    q = forms.CharField(
+        label=_("Name, number or activity"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(),
+    )
+    attended = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    end = forms.DateField(required=False, widget=forms.HiddenInput)
+    branch = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].input_formats = ["%Y-%m-%d"]
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, number or activity")
+
+    def values(self) -> dict:
+        """The valid values, with the defaults for the rest."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": (data.get("q") or "").strip(),
+            "attended": bool(data.get("attended")),
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "branch": data.get("branch"),
+        }
+
+
 class SignInForm(BootstrapForm):
     """The code an organiser shows, typed or brought by the QR code."""
 

@@ -28,6 +28,7 @@ from ..access import activities as access
 from ..forms.activities import (
     ActivityFilterForm,
     ActivityForm,
+    PlacesFilterForm,
     ReadingConfirmForm,
     ReadingFilterForm,
     SignInForm,
@@ -110,6 +111,39 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "now": now,
     }
     return render(request, "study/activity_list.html", context)
+
+
+@require_GET
+def activity_places(request: HttpRequest) -> HttpResponse:
+    """The places taken at the activities the viewer runs, and who attended: the list behind
+    the figures of the branch view and the dashboard (see study.glance)."""
+    if not access.may_list_places(request.user):
+        raise PermissionDenied
+    form = PlacesFilterForm(request.GET)
+    values = form.values()
+    places = access.registrations_visible_to(request.user).filter(
+        status=Registration.Status.REGISTERED
+    )
+    if values["attended"]:
+        places = places.filter(attended_at__isnull=False)
+    if values["q"]:
+        places = places.filter(
+            Q(person__name__icontains=values["q"])
+            | Q(person__student_number__icontains=values["q"])
+            | Q(activity__title__icontains=values["q"])
+        )
+    if values["start"]:
+        places = places.filter(activity__starts_at__date__gte=values["start"])
+    if values["end"]:
+        places = places.filter(activity__starts_at__date__lte=values["end"])
+    if values["branch"]:
+        places = places.filter(activity__branch_id=values["branch"])
+    places = places.select_related("person", "activity").order_by(
+        "-activity__starts_at", "activity_id", "person__student_number", "pk"
+    )
+    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "attended": values["attended"], "page": page}
+    return render(request, "study/activity_places.html", context)
 
 
 # --- an activity ---------------------------------------------------------------------------------

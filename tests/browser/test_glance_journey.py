@@ -17,8 +17,8 @@ from .conftest import DESKTOP, PHONE, Visit, secretary_of
 pytestmark = pytest.mark.browser
 
 TEXT = {
-    "zh-hans": {"branch_view": "支部概况", "sheets": ["人员", "学习", "朋辈辅导"]},
-    "en": {"branch_view": "Branch view", "sheets": ["People", "Study", "Peer tutoring"]},
+    "zh-hans": {"branch_view": "支部概况", "sheets": ["人员", "学习", "朋辈辅导", "宿舍"]},
+    "en": {"branch_view": "Branch view", "sheets": ["People", "Study", "Peer tutoring", "Dorms"]},
 }
 
 

@@ -209,6 +209,28 @@ def test_the_whole_colleges_ledger_and_its_printable_page(branch, staff_client):
     assert 'data-testid="ledger"' in page and "甲" in page and "乙" in page
 
 
+def test_the_ledger_keeps_the_steps_due_of_every_branch(branch, staff_client):
+    """`?due=overdue` keeps the people whose step is overdue, `?due=soon` those due within 30
+    days too, in every branch; a full member and a fresh activist are in neither."""
+    for name, home, ago in [
+        ("迟甲", branch, 60),
+        ("迟乙", BranchFactory(), 45),
+        ("新丙", branch, 10),
+    ]:
+        person = UserFactory(name=name, branch=home, political_status="applicant")
+        MilestoneFactory(person=person, kind="application", date=days_ago(ago))
+    develop(UserFactory(name="积极丁", branch=branch), PoliticalStatus.ACTIVIST, anchor=days_ago(5))
+    UserFactory(name="正式戊", branch=branch, political_status=PoliticalStatus.FULL)
+    ledger = reverse("members:ledger")
+    overdue = staff_client.get(ledger, {"due": "overdue"}, **EN)
+    assert [row[0] for row in overdue.context["rows"]] == ["迟甲", "迟乙"]
+    assert "Only the steps overdue." in overdue.content.decode()
+    soon = staff_client.get(ledger, {"due": "soon"})
+    assert {row[0] for row in soon.context["rows"]} == {"迟甲", "迟乙", "新丙"}
+    everyone = staff_client.get(ledger, {"due": "nonsense"})
+    assert {"积极丁", "正式戊"} <= {row[0] for row in everyone.context["rows"]}
+
+
 def test_people_with_a_status_and_no_dates_are_listed_as_incomplete(branch, staff_client):
     imported = UserFactory(name="导入", branch=branch, political_status="probationary")
     MilestoneFactory(person=imported, kind="application", date=days_ago(900))

@@ -129,6 +129,60 @@ def test_a_student_may_not_open_the_list(student_client):
     assert student_client.get(url("activities")).status_code == 403
 
 
+# --- the places taken (behind the branch view's figures) ------------------------------------------
+
+
+def test_the_places_taken_are_listed_for_those_who_run_the_activities(
+    reviewer_client, staff_client, member_client, member, activity
+):
+    """The secretary sees the places of his branch's activities (not those of another branch,
+    even asked by its id), the waiting list and cancellations left out; `attended=1` keeps
+    those who came; a member may not open the list."""
+    RegistrationFactory(activity=activity, person=member, attended=True)
+    RegistrationFactory(activity=activity, person=UserFactory(name="赵积极分子"))
+    RegistrationFactory(activity=activity, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(activity=activity, status=Registration.Status.CANCELLED)
+    other = ActivityFactory(title="别的支部的学习", branch=BranchFactory(name="别的支部"))
+    RegistrationFactory(activity=other, attended=True)
+
+    places = reviewer_client.get(url("activity-places"))
+    assert places.status_code == 200
+    assert places.context["page"].paginator.count == 2
+    assert "2 places" in text(places) and "赵积极分子" in text(places)
+    assert "别的支部的学习" not in text(places)
+    came = reviewer_client.get(url("activity-places"), {"attended": "1"})
+    assert [r.person for r in came.context["page"]] == [member]
+    theirs = reviewer_client.get(url("activity-places"), {"branch": other.branch_id})
+    assert theirs.context["page"].paginator.count == 0
+    assert staff_client.get(url("activity-places")).context["page"].paginator.count == 3
+    found = staff_client.get(url("activity-places"), {"q": "赵积极"})
+    assert found.context["page"].paginator.count == 1
+    odd = staff_client.get(url("activity-places"), {"start": "x", "branch": "y", "page": "z"})
+    assert odd.status_code == 200
+    assert member_client.get(url("activity-places")).status_code == 403
+    assert staff_client.post(url("activity-places")).status_code == 405
+
+
+@pytest.mark.parametrize("role", ["reviewer", "staff"])
+def test_the_places_ask_a_fixed_number_of_queries(
+    role, request, branch, django_assert_max_num_queries
+):
+    client = request.getfixturevalue(f"{role}_client")
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            activity = ActivityFactory(branch=branch, past=True)
+            RegistrationFactory.create_batch(2, activity=activity, attended=True)
+
+    add(2)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url("activity-places"), {"branch": branch.pk}).status_code == 200
+    add(15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url("activity-places"), {"branch": branch.pk})
+    assert response.context["page"].paginator.count == 34
+
+
 # --- an activity, sign-up and cancelling ---------------------------------------------------------
 
 

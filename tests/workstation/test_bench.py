@@ -18,3 +18,26 @@ def test_the_benchmark_floor_runs_one_query_and_says_so(client, db):
     response = client.get("/bench/floor")
     assert response.status_code == 200
     assert response["X-Bench-Queries"] == "1"
+
+
+def test_the_table_prints_each_dashboards_answer_time_against_300_ms():
+    from bench.report import render
+
+    timed = {"status": 200, "first_ms": 900.0, "median_ms": 120.0, "queries": 26}
+    slow = timed | {"median_ms": 420.0}
+    results = {
+        "scales": [1, 10],
+        "floor": {1: 1000.0, 10: 1000.0},
+        "pages": {},
+        "sweeps": {},
+        "dashboards": {
+            ("branch view", "reviewer"): {1: timed, 10: timed},
+            ("staff dashboard", "staff"): {1: timed, 10: slow},
+        },
+    }
+    rows = {line.split(" | ")[1]: line for line in render(results).splitlines()}
+    assert rows["branch view, answer (figures kept; median)"].endswith(
+        "| 120 ms | 120 ms | 26 / 26 | < 300 ms | yes |"
+    )
+    assert rows["staff dashboard, answer (figures kept; median)"].endswith("| no |")
+    assert "| 900 ms | 900 ms |" in rows["staff dashboard, first request"]

@@ -83,7 +83,8 @@ def branch_data(branch, member, reviewer):
     RegistrationFactory(activity=past, person=member, attended=True)
     RegistrationFactory(activity=past, person=activist)
     ActivityFactory(branch=branch)  # tomorrow
-    ActivityFactory(branch=other_branch, past=True)
+    theirs = ActivityFactory(branch=other_branch, past=True)
+    RegistrationFactory(activity=theirs, person=outsider, attended=True)
     ActivityFactory(
         branch=branch,
         starts_at=timezone.now() - datetime.timedelta(days=400),
@@ -133,7 +134,7 @@ def test_branch_view_shows_the_figures_counted_by_hand(reviewer_client, branch, 
 COUNT_FIGURES = {
     "members": {"people", "due"} | {f"status-{s}" for s in PoliticalStatus.values},
     "study": {"participants", "stage-1", "stage-2", "stage-3", "stage-done", "behind", "ready"}
-    | {"activities"},
+    | {"activities", "registered", "attended"},
 }
 
 
@@ -148,6 +149,9 @@ def test_each_figure_of_the_branch_view_leads_to_a_list_of_as_many(
                 assert _list_count(reviewer_client, figure.url) == figure.value, figure
                 checked += 1
     assert checked == len(COUNT_FIGURES["members"]) + len(COUNT_FIGURES["study"])
+    # The attendance rate links to the places it is a share of.
+    study = {figure.key: figure for figure in _panel(response, "study").figures}
+    assert _list_count(reviewer_client, study["attendance"].url) == study["registered"].value
     for chart in _panel(response, "study").charts:
         for value, url in zip(chart.values, chart.urls, strict=True):
             assert _list_count(reviewer_client, url) == value, (chart.key, url)
@@ -216,6 +220,8 @@ def test_the_dashboard_shows_the_college_and_the_board(staff_client, branch_data
     assert _figure(response, "members", "status-full").value == 2  # both branches' and no staff
     assert _figure(response, "study", "participants").value == 4
     assert _figure(response, "study", "activities").value == 3
+    assert _figure(response, "study", "registered").value == 3
+    assert _figure(response, "study", "attended").value == 2
     board = {f.key: f.value for f in _panel(response, "suggestions").figures}
     assert board["open"] == 2
     assert board["overdue"] == 1
@@ -256,8 +262,8 @@ def test_heavy_figures_are_kept_and_computed_again_by_the_task(
     assert _figure(staff_client.get(url), "study", "participants").value == 4
     # The periodic run computes the college and every active branch, this and last semester.
     computed = refresh_figures()
-    # (college + two branches) x two semesters x two heavy sources (study, evaluations)
-    assert computed == 2 * 3 * 2
+    # (college + two branches) x two semesters x three heavy sources (people, study, evaluations)
+    assert computed == 2 * 3 * 3
     scopes = set(FigureSnapshot.objects.values_list("scope", flat=True))
     assert Scope(None, period.start, period.end).key in scopes
 
@@ -279,7 +285,7 @@ def test_the_report_workbook_has_a_sheet_per_part(reviewer_client, member, branc
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="semester-report-')
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["人员", "学习", "朋辈辅导"]
+    assert book.sheetnames == ["人员", "学习", "朋辈辅导", "宿舍"]
     people = book["人员"]
     assert people["A1"].value.startswith("本科生第一党支部 · ")
     rows = [[cell.value for cell in row][:2] for row in people.iter_rows()]
@@ -313,7 +319,7 @@ def test_the_report_in_english(reviewer, branch, branch_data):
         headers={"accept-language": "en"},
     )
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["People", "Study", "Peer tutoring"]
+    assert book.sheetnames == ["People", "Study", "Peer tutoring", "Dorms"]
 
 
 def test_the_printable_report(staff_client, branch, branch_data, suggestions):
@@ -329,7 +335,7 @@ def test_the_printable_report(staff_client, branch, branch_data, suggestions):
     assert "size: A4" in css
     assert ".report-part + .report-part" in css and "break-before: page" in css
     branch_page = staff_client.get(reverse("workstation:report"), {"branch": branch.pk})
-    assert branch_page.text.count('class="report-part"') == 3  # no dorms, no suggestions
+    assert branch_page.text.count('class="report-part"') == 4  # no suggestions
     assert "本科生第一党支部" in branch_page.text
 
 
@@ -433,8 +439,8 @@ def test_queries_stay_flat(
         StudyEntryFactory(person=member, material=f"草稿{n}")
         RegistrationFactory(activity=ActivityFactory(branch=branch), person=member)
     pages = [
-        (staff_client, reverse("workstation:dashboard"), 35),
-        (reviewer_client, reverse("workstation:branch", args=[branch.pk]), 26),
+        (staff_client, reverse("workstation:dashboard"), 41),
+        (reviewer_client, reverse("workstation:branch", args=[branch.pk]), 35),
         (reviewer_client, reverse("home"), 30),
         (member_client, reverse("home"), 27),
         (staff_client, reverse("workstation:report-xlsx"), 21),

@@ -6,12 +6,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db.models import Avg
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from dorms.models import (
     Answer,
+    AssistanceAction,
     Dispute,
     DisputeStatus,
     FollowUp,
@@ -22,6 +25,7 @@ from dorms.models import (
 from members.models import Milestone, PoliticalStatus
 from tests.dorms.factories import (
     ChecklistItemFactory,
+    ContactFactory,
     InspectionFactory,
     ResidencyFactory,
     RoomFactory,
@@ -66,6 +70,24 @@ def _count(client: Client, url: str, page: str = "page") -> int:
     return response.context[page].paginator.count
 
 
+def _admin_rows(client: Client, url: str):
+    """The rows of an admin list the figure links to (the filters of its URL applied)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert "?e=1" not in response.get("Location", ""), url  # a filter the admin refused
+    return response.context["cl"].queryset
+
+
+@pytest.fixture
+def admin_staff(staff) -> Client:
+    """A staff member who reads the admin's tutoring and dorms lists, as the college's staff
+    group does."""
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_session", "view_rating", "view_inspection"])
+    )
+    return _client(staff)
+
+
 # --- peer tutoring ----------------------------------------------------------------------------
 
 
@@ -95,15 +117,20 @@ def tutoring(branch, student):
     return {"tutor": tutor, "ours": ours}
 
 
-def test_the_dashboard_counts_tutoring_by_hand(staff_client, tutoring):
-    response = staff_client.get(reverse("workstation:dashboard"))
+def test_the_dashboard_counts_tutoring_by_hand(admin_staff, tutoring):
+    response = admin_staff.get(reverse("workstation:dashboard"))
     figures = _figures(response, "tutoring")
     assert figures["waiting"].value == 3
     assert figures["active"].value == 2
     assert figures["sessions"].value == 3
     assert figures["rating"].value == 4.5  # (4 + 5) / 2: the old session's 1 is not counted
-    assert _count(staff_client, figures["waiting"].url, "requests_page") == 3
-    assert _count(staff_client, figures["active"].url, "pairings_page") == 2
+    assert _count(admin_staff, figures["waiting"].url, "requests_page") == 3
+    assert _count(admin_staff, figures["active"].url, "pairings_page") == 2
+    # The confirmed sessions of the period, and the ratings averaged, in the admin's lists.
+    assert _admin_rows(admin_staff, figures["sessions"].url).count() == 3
+    ratings = _admin_rows(admin_staff, figures["rating"].url)
+    assert ratings.count() == 2
+    assert ratings.aggregate(avg=Avg("score"))["avg"] == figures["rating"].value
 
 
 def test_a_branch_counts_its_members_as_tutors(reviewer_client, staff_client, branch, tutoring):
@@ -188,21 +215,59 @@ def dorms(member, student):
     return {"first": first, "mine": mine}
 
 
-def test_the_dashboard_counts_the_dorms_by_hand(staff_client, dorms):
-    response = staff_client.get(reverse("workstation:dashboard"))
+def test_the_dashboard_counts_the_dorms_by_hand(admin_staff, dorms):
+    response = admin_staff.get(reverse("workstation:dashboard"))
     figures = _figures(response, "dorms")
     assert figures["rounds"].value == 1
-    assert figures["progress"].value == "2 / 3"  # the re-inspection is not a room more
+    assert figures["assigned"].value == 3  # the re-inspection is not a room more
+    assert figures["inspected"].value == 2
     assert figures["average"].value == 85.5
     assert figures["key-open"].value == 1
     assert figures["disputes"].value == 1
     for key in ("rounds", "key-open", "disputes"):
-        assert _count(staff_client, figures[key].url) == figures[key].value, key
+        assert _count(admin_staff, figures[key].url) == figures[key].value, key
+    for key in ("assigned", "inspected"):
+        assert _admin_rows(admin_staff, figures[key].url).count() == figures[key].value, key
+    scored = _admin_rows(admin_staff, figures["average"].url)
+    assert scored.count() == 2
+    assert scored.aggregate(avg=Avg("score"))["avg"] == Decimal("85.5")
 
 
-def test_a_branch_shows_no_dorms_panel(reviewer_client, branch, dorms):
+def test_a_branch_counts_its_members_dorm_work(reviewer_client, branch, member, dorms):
+    """The member was given a room of this round (not done; his re-inspection is no room
+    more), did an inspection yesterday in last year's round, had one assistance action
+    confirmed (and one not yet, one of last year); he looks after a room and a floor of three
+    rooms, one of which is that room again. Another branch's inspector counts nowhere."""
+    room = RoomFactory()
+    for _ in range(2):
+        RoomFactory(floor=room.floor)
+    ContactFactory(member=member, room=room)
+    ContactFactory(member=member, floor=room.floor)
+    ContactFactory(member=TutorFactory(branch=BranchFactory()), room=RoomFactory())
+    key_dorm = KeyDorm.objects.exclude(status=KeyStatus.CLOSED).get()
+    for date, confirmed in ((_today(), True), (_today(), False), (_today() - 400 * DAY, True)):
+        AssistanceAction.objects.create(
+            key_dorm=key_dorm,
+            date=date,
+            kind="talk",
+            note="谈心",
+            member=member,
+            confirmed_at=timezone.now() if confirmed else None,
+        )
+    outsider = TutorFactory(branch=BranchFactory())
+    _done(InspectionFactory(round=dorms["first"].round, inspector=outsider), "70")
+
     response = reviewer_client.get(reverse("workstation:branch", args=[branch.pk]))
-    assert "dorms" not in [panel.key for panel in response.context["panels"]]
+    figures = _figures(response, "dorms")
+    assert figures["assigned"].value == 1
+    assert figures["inspected"].value == 0
+    assert figures["completed"].value == 1
+    assert figures["assistance"].value == 1
+    assert figures["looked-after"].value == 3
+    assert "average" not in figures and "key-open" not in figures
+    # The lists behind them are the staff's, which the secretary may not open: no links.
+    assert {figure.url for figure in figures.values()} == {""}
+    assert "/admin/" not in response.content.decode()
 
 
 def test_an_inspectors_and_a_residents_next_actions(member_client, student, dorms):
@@ -271,7 +336,9 @@ def test_the_college_counts_every_branchs_steps(staff_client, development):
     figures = _figures(staff_client.get(reverse("workstation:dashboard")), "members")
     assert figures["steps-due"].value == 4
     assert figures["steps-overdue"].value == 3
-    assert figures["steps-due"].url == reverse("members:ledger")
+    for key in ("steps-due", "steps-overdue"):
+        rows = staff_client.get(figures[key].url).context["rows"]
+        assert len(rows) == figures[key].value, key
 
 
 def test_a_committee_member_sees_his_branchs_steps_due(branch, development):
@@ -309,6 +376,17 @@ def _grow(branch, member, student, size: int) -> None:
         PairingFactory(tutor=member, request=RequestFactory(tutee=student))
         RequestFactory(tutee=student)
         inspection = InspectionFactory(round=RoundFactory(), inspector=member)
+        _done(InspectionFactory(round=now_round, inspector=member), "80")
+        ContactFactory(member=member, floor=RoomFactory().floor)
+        key_dorm = KeyDorm.objects.create(room=inspection.room, reason="安全隐患")
+        AssistanceAction.objects.create(
+            key_dorm=key_dorm,
+            date=_today(),
+            kind="visit",
+            note="走访",
+            member=member,
+            confirmed_at=timezone.now(),
+        )
         _done(InspectionFactory(round=now_round), "70")
         FollowUp.objects.create(answer=_failed_answer(inspection), due=_today())
         _person(branch, PoliticalStatus.APPLICANT, (Kind.APPLICATION, 60))
@@ -317,11 +395,19 @@ def _grow(branch, member, student, size: int) -> None:
 
 @pytest.mark.parametrize("size", [2, 8])
 def test_queries_stay_flat(
-    size, branch, member, student, staff_client, member_client, django_assert_max_num_queries
+    size,
+    branch,
+    member,
+    student,
+    staff_client,
+    member_client,
+    reviewer_client,
+    django_assert_max_num_queries,
 ):
     tutor = _grow(branch, member, student, size)
     pages = [
-        (staff_client, reverse("workstation:dashboard"), 31),
+        (staff_client, reverse("workstation:dashboard"), 37),
+        (reviewer_client, reverse("workstation:branch", args=[branch.pk]), 31),
         (_client(tutor), reverse("home"), 23),
         (member_client, reverse("home"), 23),
         (_client(student), reverse("home"), 15),

@@ -149,6 +149,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "study:export-progress": STAFF_ONLY,
     # Study: activities and readings.
     "study:activities": ACTIVITY_READERS,
+    "study:activity-places": REVIEWERS_AND_STAFF,
     "study:activity-create": REVIEWERS_AND_STAFF,
     "study:activity": MEMBERS_OWN,
     "study:activity-edit": ACTIVITY_RUNNERS,
