@@ -3,6 +3,7 @@ nothing of any evaluator (only how many ballots there were)."""
 
 import tablib
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from common.exports import formula_safe
 
@@ -18,7 +19,7 @@ def export_results(campaign: Campaign) -> bytes:
     dataset = tablib.Dataset(
         headers=formula_safe(
             [
-                _("Name"),
+                pgettext("evaluation export", "Name"),
                 _("Student number"),
                 _("Branch"),
                 _("Ballots"),

@@ -119,6 +119,40 @@ def _assistance_records(people) -> dict[int, int]:
     return {person.pk: 2 for person in people}
 
 
+def _grade_records(people) -> dict[int, int]:
+    """Per person: published campaigns closed within the dates with the grades that stand
+    Qualified and Excellent (a final one over a lower computed one); one whose final grade is
+    below Qualified, one not yet published, one published before the dates."""
+    from evaluations.models import Campaign, Evaluatee, Grade
+    from evaluations.models import Status as CampaignStatus
+
+    def campaign(status, closes=INSIDE):
+        return Campaign.objects.create(
+            name=f"互评{closes:%m%d}{status}",
+            period_start=START,
+            period_end=END,
+            opens_at=closes - datetime.timedelta(days=7),
+            closes_at=closes,
+            status=status,
+        )
+
+    published = [campaign(CampaignStatus.PUBLISHED) for _ in range(3)]
+    unpublished = campaign(CampaignStatus.CLOSED)
+    earlier = campaign(CampaignStatus.PUBLISHED, INSIDE - datetime.timedelta(days=200))
+    for person in people:
+        for row, computed, final in [
+            (published[0], Grade.QUALIFIED, ""),
+            (published[1], Grade.BASIC, Grade.EXCELLENT),
+            (published[2], Grade.QUALIFIED, Grade.UNQUALIFIED),
+            (unpublished, Grade.EXCELLENT, ""),
+            (earlier, Grade.EXCELLENT, ""),
+        ]:
+            Evaluatee.objects.create(
+                campaign=row, person=person, computed_grade=computed, final_grade=final
+            )
+    return {person.pk: 2 for person in people}
+
+
 # key -> what makes, for each of the people, records that count and records that do not; a
 # registered source missing here fails the run.
 RECORDS = {
@@ -127,6 +161,7 @@ RECORDS = {
     "tutoring-hours": _tutoring_hour_records,
     "dorm_inspections": _inspection_records,
     "dorm_assistance": _assistance_records,
+    "evaluation-qualified": _grade_records,
 }
 
 
