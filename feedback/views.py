@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -459,7 +460,11 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(count)d suggestions assigned to %(name)s.")
+            ngettext(
+                "%(count)d suggestion assigned to %(name)s.",
+                "%(count)d suggestions assigned to %(name)s.",
+                count,
+            )
             % {"count": count, "name": form.cleaned_data["assignee"].display_name},
         )
     return redirect(target)

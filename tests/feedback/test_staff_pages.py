@@ -180,6 +180,17 @@ def test_a_suggestion_page_offers_its_handler_and_a_search(handler, services, st
     assert f"category={services.pk}" in page
 
 
+def test_one_suggestion_assigned_is_said_in_the_singular(handler, services, staff_client):
+    one = SuggestionFactory(category=services)
+    response = staff_client.post(
+        reverse("feedback:bulk-assign"),
+        {"suggestions": [one.pk], "assignee": handler.pk},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "1 suggestion assigned to 赵处理." in response.content.decode()
+
+
 def test_bulk_assignment_is_all_or_nothing(handler, services, other_category, staff_client):
     ours = SuggestionFactory(category=services)
     theirs = SuggestionFactory(category=other_category)  # the handler does not handle it
