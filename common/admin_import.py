@@ -78,7 +78,24 @@ class SpreadsheetImportMixin:
 
     def import_action(self, request, **kwargs):
         with reading_sheet(request.POST.get("sheet", "")):
-            return super().import_action(request, **kwargs)
+            response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None and not context.get("fields_list"):
+            # import-export lists the columns only when the upload was read; a refused upload
+            # would show the list's heading over nothing.
+            context["fields_list"] = self._import_fields_list(request, context["form"], **kwargs)
+        return response
+
+    def _import_fields_list(self, request, form, **kwargs) -> list[tuple[str, list[str]]]:
+        res_kwargs = self.get_import_resource_kwargs(request=request, form=form, **kwargs)
+        resources = [cls(**res_kwargs) for cls in self.get_import_resource_classes(request)]
+        return [
+            (
+                resource.get_display_name(),
+                [field.column_name for field in resource.get_user_visible_fields()],
+            )
+            for resource in resources
+        ]
 
     def process_import(self, request, **kwargs):
         with reading_sheet(request.POST.get("sheet", "")):

@@ -98,12 +98,21 @@ class SpreadsheetDiff(resources.Diff):
     }
 
     def __init__(self, resource, instance, new) -> None:
-        super().__init__(resource, instance, new)
+        # Once the preview has its rows, the others' cells are not even read (each cell read
+        # is its widget's rendering, twice a row).
+        self.shown = resource.preview_rows_left > 0
+        self.left = self._read_field_values(resource, instance) if self.shown else []
+        self.right = []
+        self.new = new
         self.resource = resource
+
+    def compare_with(self, resource, instance) -> None:
+        if self.shown:
+            super().compare_with(resource, instance)
 
     def as_html(self) -> list[str]:
         changed = self.new or self.left != self.right
-        if not changed or self.resource.preview_rows_left <= 0:
+        if not self.shown or not changed or self.resource.preview_rows_left <= 0:
             return []
         self.resource.preview_rows_left -= 1
         return [

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -241,14 +242,55 @@ class MergeForm(BootstrapForm):
     )
 
 
+def handler_label(user) -> str:
+    """How a handler is named in a choice: his name, and his number to tell namesakes apart."""
+    number = user.student_number or user.staff_number
+    return f"{user.display_name} ({number})" if number else user.display_name
+
+
+class _ShownHandlers(BaseChoiceIterator):
+    """The few people a handler select holds when it is drawn: asked only then, in one query."""
+
+    def __init__(self, field: forms.ModelChoiceField, pks: list[int]) -> None:
+        self.field = field
+        self.pks = pks
+
+    def __iter__(self):
+        yield ("", self.field.empty_label)
+        if self.pks:
+            people = self.field.queryset.filter(pk__in=self.pks).only(*HANDLER_FIELDS)
+            for person in people:
+                yield (person.pk, handler_label(person))
+
+
+HANDLER_FIELDS = ("pk", "name", "email", "student_number", "staff_number")
+
+
 class AssignForm(BootstrapForm):
+    """Who is given a suggestion: any of `assignees`, who are too many to list. The select holds
+    the chosen person and the one choosing; a search beside it (`feedback:assignees`) fills it."""
+
     assignee = forms.ModelChoiceField(label=pgettext_lazy("feedback", "Handler"), queryset=None)
 
-    def __init__(self, *args, assignees: QuerySet, **kwargs) -> None:
+    def __init__(
+        self, *args, assignees: QuerySet, search_url: str = "", chooser=None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.search_url = search_url
         field = self.fields["assignee"]
         field.queryset = assignees
-        field.label_from_instance = lambda user: user.display_name
+        field.label_from_instance = handler_label
+        shown = [self.initial.get("assignee"), getattr(chooser, "pk", None)]
+        field.widget.choices = _ShownHandlers(field, [pk for pk in shown if isinstance(pk, int)])
+
+
+class AssigneeSearchForm(forms.Form):
+    q = forms.CharField(max_length=64, required=False)
+    category = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, categories: QuerySet[Category], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
 
 
 class BulkAssignForm(AssignForm):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("queue/", views.queue, name="queue"),
     path("queue/assign/", views.bulk_assign, name="bulk-assign"),
+    path("queue/assignees/", views.assignees, name="assignees"),
     path("queue/export/", views.export, name="export"),
     path("statistics/", views.statistics, name="statistics"),
 ]

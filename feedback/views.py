@@ -15,8 +15,10 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,7 +28,9 @@ from . import access, services, workflow
 from . import statistics as stats
 from .export import export_suggestions
 from .forms import (
+    HANDLER_FIELDS,
     AnswerForm,
+    AssigneeSearchForm,
     AssignForm,
     BoardFilterForm,
     BulkAssignForm,
@@ -36,6 +40,7 @@ from .forms import (
     RateForm,
     ReasonForm,
     SuggestionForm,
+    handler_label,
 )
 from .models import OPEN_STATUSES, Status, Step, Suggestion, Support
 from .similar import similar_suggestions
@@ -150,10 +155,11 @@ def _render_detail(request: HttpRequest, suggestion: Suggestion) -> HttpResponse
         "may_moderate": access.can_moderate(user),
     }
     if may_handle:
-        assignees = access.eligible_assignees(suggestion.category)
         context |= {
             "assign_form": AssignForm(
-                assignees=assignees, initial={"assignee": suggestion.assignee_id or user.pk}
+                assignees=access.eligible_assignees(suggestion.category),
+                search_url=_assignee_search_url(suggestion.category_id),
+                initial={"assignee": suggestion.assignee_id or user.pk},
             ),
             "answer_form": AnswerForm(initial={"answer": suggestion.answer}),
             "decline_form": ReasonForm(prefix="decline"),
@@ -380,8 +386,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         (suggestion, workflow.may_take(request.user, suggestion, Step.Action.ASSIGN))
         for suggestion in page
     ]
-    # Only shown here (the bulk assignment posts elsewhere): the names of hundreds of people.
-    assign_form = AssignForm(assignees=access.eligible_assignees().only("pk", "name", "email"))
+    assign_form = AssignForm(
+        assignees=access.eligible_assignees(),
+        search_url=_assignee_search_url(),
+        chooser=request.user,
+    )
     context = {
         "form": form,
         "page": page,
@@ -390,6 +399,36 @@ def queue(request: HttpRequest) -> HttpResponse:
         "may_export": access.may_export(request.user),
     }
     return render(request, "feedback/queue.html", context)
+
+
+def _assignee_search_url(category_id: int | None = None) -> str:
+    url = reverse("feedback:assignees")
+    return f"{url}?category={category_id}" if category_id else url
+
+
+ASSIGNEE_RESULTS = 20
+
+
+@require_GET
+def assignees(request: HttpRequest) -> HttpResponse:
+    """The people found by name or number among those who may be given suggestions (of one
+    category, or of any), as the options of a handler select (htmx)."""
+    if not access.is_handler(request.user):
+        raise PermissionDenied
+    form = AssigneeSearchForm(request.GET, categories=access.handled_categories(request.user))
+    if not form.is_valid():
+        raise Http404
+    category = form.cleaned_data["category"]
+    found = list(
+        access.eligible_assignees(category)
+        .search(form.cleaned_data["q"])
+        .only(*HANDLER_FIELDS)[: ASSIGNEE_RESULTS + 1]
+    )
+    context = {
+        "found": [(person.pk, handler_label(person)) for person in found[:ASSIGNEE_RESULTS]],
+        "more": len(found) > ASSIGNEE_RESULTS,
+    }
+    return render(request, "feedback/_handler_options.html", context)
 
 
 @require_POST
@@ -421,7 +460,11 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(count)d suggestions assigned to %(name)s.")
+            ngettext(
+                "%(count)d suggestion assigned to %(name)s.",
+                "%(count)d suggestions assigned to %(name)s.",
+                count,
+            )
             % {"count": count, "name": form.cleaned_data["assignee"].display_name},
         )
     return redirect(target)

@@ -618,6 +618,12 @@ class RosterResource(SpreadsheetResource):
             self.create_instances.clear()
             return
         try:
+            if dry_run:
+                # The preview, rolled back, inserts the people for the database's own checks;
+                # their history and addresses (the addresses checked in `before_import`) are
+                # written by the import itself.
+                User.objects.bulk_create(self.create_instances, batch_size=batch_size)
+                return
             people = bulk_create_with_history(
                 self.create_instances, User, batch_size=batch_size, default_user=self.user
             )
@@ -652,6 +658,8 @@ class RosterResource(SpreadsheetResource):
                     if getattr(person, name) != original[name]
                 }
                 User.objects.filter(pk=person.pk).update(**changed)
+            if dry_run:
+                return
             User.history.bulk_history_create(
                 self.update_instances, batch_size=batch_size, update=True, default_user=self.user
             )

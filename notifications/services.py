@@ -47,6 +47,8 @@ class Reminder:
     """One notice a sweep wants recorded: the arguments of `notify`, as data.
 
     The recipient may be given by his id: `notify_many` then loads only those it tells.
+    Reminders with the same `text_key` say the same words to whoever reads them (their
+    templates do not name the recipient): their texts are rendered once, for the first.
     """
 
     recipient: Any
@@ -57,6 +59,7 @@ class Reminder:
     email: bool = True
     email_to: str = ""
     private: bool = False
+    text_key: str = ""
 
 
 @transaction.atomic
@@ -195,21 +198,30 @@ def _drafts(reminders: Sequence[Reminder]) -> list[Notice]:
     reminder's context, its recipient and the site's names; the title and body fields keep the
     recipient's own language.
     """
-    contexts = [{**reminder.context, "recipient": reminder.recipient} for reminder in reminders]
-    texts: list[dict[str, dict[str, str]]] = [{} for _ in reminders]
+    texts: list[dict[str, dict[str, str]]] = []
+    rendered: dict[str, dict[str, dict[str, str]]] = {}
+    to_render: list[tuple[Reminder, dict[str, dict[str, str]]]] = []
+    for reminder in reminders:
+        text = rendered.get(reminder.text_key) if reminder.text_key else None
+        if text is None:
+            text = {}
+            to_render.append((reminder, text))
+            if reminder.text_key:
+                rendered[reminder.text_key] = text
+        texts.append(text)
     templates = {
         kind: (
             get_template(f"notifications/{kind}-title.txt"),
             get_template(f"notifications/{kind}-body.txt"),
         )
-        for kind in {reminder.kind for reminder in reminders}
+        for kind in {reminder.kind for reminder, _text in to_render}
     }
     for language, _name in settings.LANGUAGES:
         site = _site_context(language)
         with translation.override(language):
-            for reminder, context, text in zip(reminders, contexts, texts, strict=True):
+            for reminder, text in to_render:
                 title, body = templates[reminder.kind]
-                in_language = {**context, **site}
+                in_language = {**reminder.context, "recipient": reminder.recipient, **site}
                 text[language] = {
                     "title": title.render(in_language).strip()[:200],
                     "body": body.render(in_language).strip(),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.exports import xlsx_response
@@ -521,7 +522,11 @@ def hand_over_all(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)d pairings handed over to %(name)s.")
+                ngettext(
+                    "%(count)d pairing handed over to %(name)s.",
+                    "%(count)d pairings handed over to %(name)s.",
+                    count,
+                )
                 % {"count": count, "name": data["new_tutor"].display_name},
             )
             return redirect("tutoring:overview")

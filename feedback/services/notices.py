@@ -192,7 +192,7 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
         .order_by("created_at", "pk")
     )
     staff = active_staff()
-    due: dict[str, tuple] = {}
+    due: dict[str, Reminder] = {}
     for suggestion in open_suggestions:
         if suggestion.first_response_at is None:
             stage, deadline = "first", suggestion.first_response_due()
@@ -204,22 +204,22 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
             handlers = [suggestion.assignee]
         else:
             handlers = [h for h in suggestion.category.handlers.all() if h.is_active] or staff
-        for handler in handlers:
-            key = f"feedback-overdue:{suggestion.pk}:{stage}:{handler.pk}"
-            due[key] = (handler, "feedback-overdue", suggestion, deadline)
+        kinds = [("feedback-overdue", handlers)]
         if now > deadline + ESCALATE_AFTER:
-            for person in staff:
-                key = f"feedback-escalated:{suggestion.pk}:{stage}:{person.pk}"
-                due[key] = (person, "feedback-escalated", suggestion, deadline)
-    return notify_many(
-        reminders=(
-            Reminder(
-                recipient=recipient,
-                kind=kind,
-                key=key,
-                context={"suggestion": suggestion, "deadline": deadline},
-                link=suggestion.get_absolute_url(),
-            )
-            for key, (recipient, kind, suggestion, deadline) in due.items()
-        )
-    )
+            kinds.append(("feedback-escalated", staff))
+        context = {"suggestion": suggestion, "deadline": deadline}
+        link = suggestion.get_absolute_url()
+        for kind, people in kinds:
+            # The words are the same for everyone told of this suggestion at this stage.
+            text_key = f"{kind}:{suggestion.pk}:{stage}"
+            for person in people:
+                key = f"{text_key}:{person.pk}"
+                due[key] = Reminder(
+                    recipient=person,
+                    kind=kind,
+                    key=key,
+                    context=context,
+                    link=link,
+                    text_key=text_key,
+                )
+    return notify_many(reminders=due.values())

@@ -166,10 +166,13 @@ def test_staff_assign_from_the_queue_and_read_the_statistics(
     expect(queue.locator("tbody tr")).to_have_count(2)
     for suggestion in (first, second):
         queue.locator(f"input[value='{suggestion.pk}']").check()
-    page.get_by_test_id("bulk-assign").locator("select[name=assignee]").select_option(
-        str(handler.pk)
-    )
-    page.get_by_test_id("bulk-assign").locator("button[type=submit]").click()
+    assign = page.get_by_test_id("bulk-assign")
+    # The handler is found by his number; Enter searches, it does not post the form.
+    assign.get_by_test_id("handler-search").fill("20233333")
+    assign.get_by_test_id("handler-search").press("Enter")
+    expect(assign.locator(f"select[name=assignee] option[value='{handler.pk}']")).to_be_attached()
+    assign.locator("select[name=assignee]").select_option(str(handler.pk))
+    assign.locator("button[type=submit]").click()
     expect(page.locator(".alert-success")).to_be_visible()
     expect(queue).to_contain_text("处理的党员")
     page.screenshot(path=artifacts / f"feedback-{language}-queue.png", full_page=True)

@@ -49,6 +49,19 @@ def test_staying_overdue_escalates_to_staff_once(handler, services, staff):
     assert Notice.objects.filter(kind="feedback-escalated", recipient=staff).count() == 1
 
 
+def test_everyone_told_of_one_suggestion_reads_it_in_his_language(handler, services, staff):
+    english = UserFactory(staff=True, english=True)
+    first = SuggestionFactory(category=services, title="食堂排队", created_at=_days_ago(6))
+    second = SuggestionFactory(category=services, title="自习室", created_at=_days_ago(6))
+    feedback_services.remind_overdue(now=NOW)
+    for suggestion in (first, second):
+        told = Notice.objects.filter(dedup_key__startswith=f"feedback-escalated:{suggestion.pk}:")
+        chinese = f"超时未处理，已上报：{suggestion.title}"  # noqa: RUF001
+        assert told.get(recipient=staff).title == chinese
+        assert told.get(recipient=english).title == f"Escalated, still overdue: {suggestion.title}"
+        assert told.get(recipient=english).texts == told.get(recipient=staff).texts
+
+
 def test_a_late_answer_reminds_the_assignee(handler, services, staff):
     SuggestionFactory(
         category=services,

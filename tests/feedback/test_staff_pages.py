@@ -2,15 +2,20 @@
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from feedback import services as feedback_services
 from feedback.models import Status
+from members.models import PoliticalStatus
+from tests.factories import UserFactory
 
 from .factories import CategoryFactory, SuggestionFactory
 
@@ -82,6 +87,108 @@ def test_bulk_assignment(handler, services, staff, staff_client):
         suggestion.refresh_from_db()
         assert suggestion.assignee == handler
         assert suggestion.status == Status.ACCEPTED
+
+
+def _many_handlers(category, count: int) -> None:
+    people = UserFactory.create_batch(
+        count, political_status=PoliticalStatus.FULL, verified_email=False
+    )
+    category.handlers.add(*people)
+
+
+def test_the_queue_names_no_more_people_when_more_may_handle(
+    handler, services, staff, staff_client
+):
+    """The bulk assignment's select holds the person choosing; everyone else is searched for,
+    so the page stays the same size and asks the same queries however many may handle."""
+    SuggestionFactory.create_batch(2, category=services)
+
+    def look() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = staff_client.get(QUEUE).content.decode()
+        return page, len(queries)
+
+    _many_handlers(services, 3)
+    few, few_queries = look()
+    _many_handlers(services, 40)
+    many, many_queries = look()
+    assert many_queries == few_queries
+    assert len(many) == len(few)
+    start = many.index('name="assignee"')
+    select = many[start : many.index("</select>", start)]
+    assert select.count("<option") == 2  # the empty choice and the staff member himself
+    assert staff.display_name in select and handler.name not in select
+    assert 'data-testid="handler-search"' in many
+
+
+def test_a_handler_is_found_by_name_or_number_and_given_the_suggestions(
+    handler, services, staff_client
+):
+    first, second = SuggestionFactory.create_batch(2, category=services)
+    UserFactory(name="赵同名")  # a student: not someone suggestions are given to
+    found = staff_client.get(reverse("feedback:assignees"), {"q": "赵"}).content.decode()
+    assert handler.name in found and "赵同名" not in found
+    value = re.search(r'<option value="(\d+)">赵处理', found).group(1)
+    by_number = staff_client.get(
+        reverse("feedback:assignees"), {"q": handler.student_number}
+    ).content.decode()
+    assert f'<option value="{value}">' in by_number and by_number.count("<option") == 1
+    response = staff_client.post(
+        reverse("feedback:bulk-assign"),
+        {"suggestions": [first.pk, second.pk], "assignee": value},
+        follow=True,
+    )
+    assert "已将 2 条建议分派给赵处理" in response.content.decode()
+    first.refresh_from_db()
+    assert first.assignee == handler
+
+
+def test_the_handler_search_keeps_to_the_category_and_to_a_few(
+    handler, services, other_category, staff_client
+):
+    stranger = UserFactory(name="赵别类", political_status=PoliticalStatus.FULL)
+    other_category.handlers.add(stranger)
+    url = reverse("feedback:assignees")
+    anywhere = staff_client.get(url, {"q": "赵"}).content.decode()
+    assert "赵别类" in anywhere and "赵处理" in anywhere
+    here = staff_client.get(url, {"q": "赵", "category": services.pk}).content.decode()
+    assert "赵处理" in here and "赵别类" not in here
+    assert "没有找到" in staff_client.get(url, {"q": "无此人"}).content.decode()
+    _many_handlers(services, 25)
+    crowd = staff_client.get(url, {"q": "同学", "category": services.pk}).content.decode()
+    assert crowd.count("<option") == 21  # the hint and the first twenty
+
+
+def test_only_handlers_search_for_handlers(handler, services, other_category, student):
+    url = reverse("feedback:assignees")
+    assert _client(student).get(url, {"q": "赵"}).status_code == 403
+    # A handler searches his own categories, not another's.
+    mine = _client(handler).get(url, {"q": "赵", "category": services.pk})
+    assert "赵处理" in mine.content.decode()
+    assert _client(handler).get(url, {"category": other_category.pk}).status_code == 404
+    assert _client(handler).get(url, {"category": "x"}).status_code == 404
+
+
+def test_a_suggestion_page_offers_its_handler_and_a_search(handler, services, staff_client):
+    suggestion = SuggestionFactory(category=services, assignee=handler, status=Status.ACCEPTED)
+    _many_handlers(services, 5)
+    page = staff_client.get(suggestion.get_absolute_url()).content.decode()
+    start = page.index('name="assignee"')
+    select = page[start : page.index("</select>", start)]
+    assert select.count("<option") == 2
+    assert "selected>赵处理" in select
+    assert f"category={services.pk}" in page
+
+
+def test_one_suggestion_assigned_is_said_in_the_singular(handler, services, staff_client):
+    one = SuggestionFactory(category=services)
+    response = staff_client.post(
+        reverse("feedback:bulk-assign"),
+        {"suggestions": [one.pk], "assignee": handler.pk},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "1 suggestion assigned to 赵处理." in response.content.decode()
 
 
 def test_bulk_assignment_is_all_or_nothing(handler, services, other_category, staff_client):

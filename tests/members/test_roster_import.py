@@ -418,6 +418,17 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(importer_client
     assert file_errors(response) == ["This file could not be read as an Excel workbook (.xlsx)."]
 
 
+def test_a_refused_upload_still_lists_the_columns_to_import(importer_client):
+    shown = importer_client.get(IMPORT).content.decode()
+    refused = importer_client.post(IMPORT, {"resource": "0", "format": ""})
+    assert file_errors(refused)  # no file chosen
+    page = refused.content.decode()
+    assert "此次将导入以下字段" in page
+    columns = page.split("此次将导入以下字段", 1)[1].split("</code>", 1)[0]
+    assert "学号" in columns and "党支部" in columns
+    assert columns == shown.split("此次将导入以下字段", 1)[1].split("</code>", 1)[0]
+
+
 def test_a_file_is_read_as_what_it_is_whatever_its_name(importer_client, branches):
     # A workbook named .csv, and CSV text named .txt: the content decides, not the name.
     workbook = (DATA / "roster-good.xlsx").read_bytes()

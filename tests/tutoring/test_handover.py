@@ -3,6 +3,7 @@ the students and both tutors are told; staff only."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from tutoring import services
 from tutoring.models import Offer, Status, Step
@@ -56,3 +57,25 @@ def test_the_new_tutor_must_be_of_the_workstation_and_another_person(staff, pair
             services.hand_over_pairing(actor=staff, pairing=pairing, new_tutor=new_tutor)
     pairing.refresh_from_db()
     assert not pairing.steps.exists()
+
+
+@pytest.mark.parametrize(
+    ("count", "language", "said"),
+    [
+        (1, "en", "1 pairing handed over to 周新导."),
+        (2, "en", "2 pairings handed over to 周新导."),
+        (2, "zh-hans", "已将 2 个结对转交给周新导。"),
+    ],
+)
+def test_the_hand_over_page_counts_the_pairings_in_words(
+    staff_client, tutor, count, language, said
+):
+    PairingFactory.create_batch(count, tutor=tutor)
+    new_tutor = TutorFactory(name="周新导")
+    response = staff_client.post(
+        reverse("tutoring:hand-over"),
+        {"tutor": tutor.pk, "new_tutor": new_tutor.pk, "note": ""},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert said in response.content.decode()

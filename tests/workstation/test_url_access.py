@@ -178,6 +178,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "feedback:moderate": POST_ONLY,
     "feedback:queue": STAFF_ONLY,
     "feedback:bulk-assign": POST_ONLY,
+    "feedback:assignees": STAFF_ONLY,
     "feedback:export": STAFF_ONLY,
     "feedback:statistics": STAFF_ONLY,
     # Peer tutoring: the student asks, the member tutors him (the cast's pairing); the tutor's
