@@ -52,7 +52,7 @@ MENUS: tuple[Menu, ...] = (
             Link(
                 "evaluations:mine",
                 _("Mutual evaluation"),
-                "user.is_authenticated",
+                "nav_evaluations",
                 "nav-evaluations",
             ),
         ),

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "dorms.context_processors.navigation",
                 "feedback.context_processors.navigation",
                 "tutoring.context_processors.navigation",
+                "evaluations.context_processors.navigation",
             ],
         },
     },

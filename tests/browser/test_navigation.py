@@ -27,15 +27,15 @@ MENU_LABELS = {
 }
 # The menus each role finds, and the links in each (by test id), in order.
 MENUS = {
-    "student": {"services": ["nav-tutoring"], "suggestions": ["nav-board"]},
+    "student": {"services": ["nav-tutoring", "nav-evaluations"], "suggestions": ["nav-board"]},
     "member": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
-        "services": ["nav-tutoring", "nav-tutor", "nav-dorms"],
+        "services": ["nav-tutoring", "nav-tutor", "nav-dorms", "nav-evaluations"],
         "suggestions": ["nav-board"],
     },
     "reviewer": {
         "study": ["nav-my-study", "nav-activities", "nav-branches"],
-        "services": ["nav-tutoring", "nav-tutor", "nav-dorms"],
+        "services": ["nav-tutoring", "nav-tutor", "nav-dorms", "nav-evaluations"],
         "suggestions": ["nav-board"],
         "manage": ["nav-review", "nav-directory", "nav-branch-views"],
     },
@@ -48,6 +48,7 @@ MENUS = {
             "nav-queue",
             "nav-tutoring-overview",
             "nav-dorm-rounds",
+            "nav-evaluation-campaigns",
             "nav-directory",
             "nav-branch-views",
             "nav-dashboard",

@@ -120,8 +120,9 @@ def test_query_count_does_not_grow_with_notices(
 ):
     NoticeFactory.create_batch(3, recipient=student)
     # The home page also shows the student's suggestions and the answers he may rate, his
-    # tutoring requests and sessions, and his room's latest inspection.
-    with django_assert_max_num_queries(15) as few:
+    # tutoring requests and sessions, his room's latest inspection, the members he may evaluate
+    # and his evaluation results.
+    with django_assert_max_num_queries(18) as few:
         student_client.get(url)
     NoticeFactory.create_batch(60, recipient=student)
     with django_assert_max_num_queries(len(few.captured_queries)):
