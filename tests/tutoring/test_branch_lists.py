@@ -66,6 +66,15 @@ def test_the_secretary_reads_only_his_branchs_rows(reviewer_client, branch, ours
         assert f'href="{path}' not in html, path
 
 
+def test_the_lists_are_tabs_that_keep_the_period(reviewer_client, branch, ours):
+    today = timezone.localdate()
+    start = today - 30 * DAY
+    response = reviewer_client.get(_url(branch, "waiting", start=start, end=today) + "&page=1")
+    html = response.content.decode()
+    assert f"?show=sessions&amp;start={start.isoformat()}&amp;end={today.isoformat()}" in html
+    assert "page=1" not in html.split('data-testid="lists"')[1].split("</ul>")[0]
+
+
 def test_no_period_lists_the_sessions_of_any_time(reviewer_client, branch, ours):
     response = reviewer_client.get(
         reverse("tutoring:branch", args=[branch.pk]), {"show": "sessions"}
