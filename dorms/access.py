@@ -4,7 +4,9 @@ Staff see and manage everything. A member sees the rooms he looks after (a room,
 of a floor) with their residents' names, classes and phones, and inspects the rooms given to
 him; a resident sees his own room and its results, and comments on or disputes an item once.
 A key dorm is seen only by staff, the members who look after its room, and its plan's
-responsible member and reviewer: other students never learn that a room is one.
+responsible member and reviewer: other students never learn that a room is one. A branch's
+secretary reads his members' dorm work behind his branch's figures: which rooms they were given,
+inspected and look after, and the assistance confirmed, without scores, residents or key dorms.
 
 Each action has its `can_<action>(user, obj)`; the services refuse anyone else
 (PermissionDenied); in which status a key-dorm action may be taken is `dorms.workflow`'s.
@@ -14,8 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.access import in_workstation, is_staff
+from members.access import get_branch_work_for_user, in_workstation, is_staff
 from members.caching import cached_per_user
+from members.models import Branch
 
 from .models import (
     Answer,
@@ -94,6 +97,13 @@ def get_room_for_user(user, pk: int) -> Room:
     if room is None:
         raise Http404
     return room
+
+
+def get_branch_work_lists_for_user(user, pk: int) -> Branch:
+    """The branch `pk` whose members' dorm work `user` may list: staff and its secretary, as
+    its view (`members.access.can_read_branch_work`); 404 for anyone else. The lists are
+    read-only and show no score, no resident and no key dorm."""
+    return get_branch_work_for_user(user, pk)
 
 
 # --- inspections ------------------------------------------------------------------------------

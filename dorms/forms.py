@@ -95,3 +95,32 @@ class PeriodForm(forms.Form):
 
     start = forms.DateField(required=False)
     end = forms.DateField(required=False)
+
+
+class BranchListForm(forms.Form):
+    """Which list of a branch's members' dorm work (`?show=`) and its period (`?start=&end=`,
+    from a figure of the branch view). A value that does not fit is left out: the first list,
+    and no bound on the dates."""
+
+    show = forms.ChoiceField(
+        choices=[
+            ("assigned", _("Rooms to inspect in the period's rounds")),
+            ("inspected", _("Rooms inspected in the period's rounds")),
+            ("completed", _("Inspections done in the period")),
+            ("assistance", _("Key-dorm assistance actions confirmed in the period")),
+            ("looked-after", _("Rooms looked after")),
+        ],
+        required=False,
+    )
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def values(self) -> dict:
+        """The valid values, with the defaults for the rest."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "show": data.get("show") or "assigned",
+            "start": data.get("start"),
+            "end": data.get("end"),
+        }

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from common.glance import Action, Figure, GlanceSource, Panel, Scope, Urgency
 from members.access import in_workstation
-from members.models import User
 
 from .models import (
     AssistanceAction,
@@ -42,6 +41,64 @@ FOLLOW_UP_HORIZON_DAYS = 7
 def rounds_of(start: datetime.date, end: datetime.date):
     """The rounds running at some time in [start, end]: the rounds list shows the same."""
     return Round.objects.filter(starts__lte=end, ends__gte=start)
+
+
+def given_in_rounds(start: datetime.date, end: datetime.date) -> Q:
+    """The inspections that are a room given in the rounds of [start, end] (not a
+    re-inspection: no room more)."""
+    return Q(round__in=rounds_of(start, end), original__isnull=True)
+
+
+DONE = Q(status=InspectionStatus.DONE)
+
+
+def done_in(start: datetime.date, end: datetime.date) -> Q:
+    """The inspections done in [start, end], re-inspections too, as stage 3 counts them
+    (`dorms.practice`)."""
+    return DONE & Q(done_on__gte=start, done_on__lte=end)
+
+
+def branch_inspections(branch_id: int, start: datetime.date, end: datetime.date) -> dict:
+    """The inspections by the branch's members behind each of its figures: the rooms given in
+    the period's rounds, those inspected, the inspections done in the period."""
+    by_members = Inspection.objects.filter(inspector__branch_id=branch_id)
+    given = given_in_rounds(start, end)
+    return {
+        "assigned": by_members.filter(given),
+        "inspected": by_members.filter(given & DONE),
+        "completed": by_members.filter(done_in(start, end)),
+    }
+
+
+def confirmed_assistance(branch_id: int, start: datetime.date, end: datetime.date):
+    """The key-dorm assistance actions of the branch's members, confirmed, dated in
+    [start, end] (as stage 3 counts them)."""
+    return AssistanceAction.objects.filter(
+        member__branch_id=branch_id,
+        confirmed_at__isnull=False,
+        date__gte=start,
+        date__lte=end,
+    )
+
+
+def branch_contacts(branch_id: int):
+    """The rooms and floors the branch's members look after."""
+    return Contact.objects.filter(member__branch_id=branch_id)
+
+
+def rooms_looked_after(branch_id: int):
+    """The rooms the branch's members look after now: a room, or every room of a floor."""
+    contacts = branch_contacts(branch_id)
+    return Room.objects.filter(
+        Q(pk__in=contacts.filter(room__isnull=False).values("room"))
+        | Q(floor__in=contacts.filter(floor__isnull=False).values("floor"))
+    )
+
+
+def branch_list_url(scope: Scope, show: str) -> str:
+    """The branch's list (`dorms:branch`) of the rows behind the figure `show`."""
+    query = {"show": show, "start": scope.start.isoformat(), "end": scope.end.isoformat()}
+    return f"{reverse('dorms:branch', args=[scope.branch_id])}?{urlencode(query)}"
 
 
 def _urgency(day: datetime.date, today: datetime.date) -> Urgency:
@@ -157,21 +214,18 @@ class DormsGlance(GlanceSource):
         rounds, the average score, key dorms open and disputes waiting (5 queries); for a
         branch its members' work: inspections done and assistance confirmed in the period, and
         the rooms they look after (3 queries)."""
-        in_rounds = Q(round__in=rounds_of(scope.start, scope.end), original__isnull=True)
-        done = Q(status=InspectionStatus.DONE)
+        in_rounds = given_in_rounds(scope.start, scope.end)
         counts = {
             "assigned": Count("pk", filter=in_rounds),
-            "done": Count("pk", filter=in_rounds & done),
+            "done": Count("pk", filter=in_rounds & DONE),
         }
         if scope.branch_id is not None:
-            # As stage 3 counts them (`dorms.practice`): re-inspections too, on the day done.
-            completed = done & Q(done_on__gte=scope.start, done_on__lte=scope.end)
             figures = Inspection.objects.filter(inspector__branch_id=scope.branch_id).aggregate(
-                **counts, completed=Count("pk", filter=completed)
+                **counts, completed=Count("pk", filter=done_in(scope.start, scope.end))
             )
             return figures | self._members_work(scope)
         figures = Inspection.objects.filter(in_rounds).aggregate(
-            **counts, average=Avg("score", filter=done)
+            **counts, average=Avg("score", filter=DONE)
         )
         average = figures.pop("average")
         return figures | {
@@ -184,26 +238,16 @@ class DormsGlance(GlanceSource):
     def _members_work(self, scope: Scope) -> dict:
         """The assistance the branch's members gave, confirmed, in the period (as stage 3
         counts it) and the rooms they look after now (2 queries)."""
-        members = User.objects.filter(branch_id=scope.branch_id)
-        contacts = Contact.objects.filter(member__in=members)
         return {
-            "assistance": AssistanceAction.objects.filter(
-                member__in=members,
-                confirmed_at__isnull=False,
-                date__gte=scope.start,
-                date__lte=scope.end,
-            ).count(),
-            "looked_after": Room.objects.filter(
-                Q(pk__in=contacts.filter(room__isnull=False).values("room"))
-                | Q(floor__in=contacts.filter(floor__isnull=False).values("floor"))
-            ).count(),
+            "assistance": confirmed_assistance(scope.branch_id, scope.start, scope.end).count(),
+            "looked_after": rooms_looked_after(scope.branch_id).count(),
         }
 
     def panel(self, scope: Scope, figures: dict | None) -> Panel | None:
         if figures is None:
             return None
         if scope.branch_id is not None:
-            return self._branch_panel(figures)
+            return self._branch_panel(scope, figures)
         period = {
             "round__starts__lte": scope.end.isoformat(),
             "round__ends__gte": scope.start.isoformat(),
@@ -252,24 +296,27 @@ class DormsGlance(GlanceSource):
             ],
         )
 
-    def _branch_panel(self, figures: dict) -> Panel:
-        # The lists behind these figures are the staff's (the admin's inspections, the rounds):
-        # a branch's secretary, who reads the branch view too, may not open them.
+    def _branch_panel(self, scope: Scope, figures: dict) -> Panel:
+        # The college's lists are the staff's (the admin's inspections, the rounds); a
+        # branch's are its own read-only lists, which its secretary opens too.
+        def figure(key: str, label: str, value: int) -> Figure:
+            return Figure(key, label, value, branch_list_url(scope, key))
+
         return Panel(
             self.key,
             str(self.title),
             figures=[
-                Figure(
+                figure(
                     "assigned", _("Rooms to inspect in the period's rounds"), figures["assigned"]
                 ),
-                Figure("inspected", _("Rooms inspected in the period's rounds"), figures["done"]),
-                Figure("completed", _("Inspections done in the period"), figures["completed"]),
-                Figure(
+                figure("inspected", _("Rooms inspected in the period's rounds"), figures["done"]),
+                figure("completed", _("Inspections done in the period"), figures["completed"]),
+                figure(
                     "assistance",
                     _("Key-dorm assistance actions confirmed in the period"),
                     figures["assistance"],
                 ),
-                Figure("looked-after", _("Rooms looked after"), figures["looked_after"]),
+                figure("looked-after", _("Rooms looked after"), figures["looked_after"]),
             ],
             note=_("A branch's figures count the dorm work of its members."),
         )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("key-dorms/<int:pk>/", views.key_dorm, name="key-dorm"),
     path("key-dorms/<int:pk>/<str:action>/", views.key_dorm_step, name="key-dorm-step"),
     path("actions/<int:pk>/confirm/", views.action_confirm, name="action-confirm"),
+    path("branches/<int:pk>/", views.branch, name="branch"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/export/", views.round_export, name="round-export"),

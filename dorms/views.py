@@ -1,7 +1,8 @@
 """The dorms' pages: my dorm work (the inspector's list, the rooms I look after, my room), a
 room, an inspection (its result side by side with the original, residents' comments), the
 inspection form with its per-item draft, key dorms with their plans, and the staff pages:
-rounds and their progress, scores over rounds, disputes, and their Excel exports."""
+rounds and their progress, scores over rounds, disputes, and their Excel exports; and a
+branch's lists behind its view's figures."""
 
 import datetime
 from collections import defaultdict
@@ -25,6 +26,7 @@ from . import access, services, workflow
 from .export import export_disputes, export_key_dorms, export_round, export_scores
 from .forms import (
     ActionForm,
+    BranchListForm,
     DisputeForm,
     PeriodForm,
     PlanForm,
@@ -32,7 +34,13 @@ from .forms import (
     ReassignForm,
     SettleForm,
 )
-from .glance import rounds_of
+from .glance import (
+    branch_contacts,
+    branch_inspections,
+    confirmed_assistance,
+    rooms_looked_after,
+    rounds_of,
+)
 from .models import (
     Answer,
     AssistanceAction,
@@ -641,3 +649,64 @@ def settle(request: HttpRequest, pk: int) -> HttpResponse:
 def key_dorms_export(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     return xlsx_response(export_key_dorms(KeyDorm.objects.all()), "key-dorms")
+
+
+def _looked_after_by(branch_id: int, rooms: list[Room]) -> list[tuple[Room, list[str]]]:
+    """Each of `rooms` with the names of the branch's members looking after it (1 query)."""
+    by_room: dict[int, set[str]] = defaultdict(set)
+    by_floor: dict[int, set[str]] = defaultdict(set)
+    for contact in branch_contacts(branch_id).select_related("member"):
+        if contact.room_id is not None:
+            by_room[contact.room_id].add(contact.member.display_name)
+        else:
+            by_floor[contact.floor_id].add(contact.member.display_name)
+    return [(room, sorted(by_room[room.pk] | by_floor[room.floor_id])) for room in rooms]
+
+
+def _branch_rows(show: str, branch_id: int, start: datetime.date, end: datetime.date):
+    """The rows behind the figure `show` of the branch's view, in the order they are listed."""
+    if show == "assistance":
+        return (
+            confirmed_assistance(branch_id, start, end)
+            .select_related("member")
+            .order_by("-date", "-pk")
+        )
+    if show == "looked-after":
+        return (
+            rooms_looked_after(branch_id)
+            .select_related("floor__building")
+            .order_by("floor__building__name", "floor__number", "number", "pk")
+        )
+    return (
+        branch_inspections(branch_id, start, end)[show]
+        .select_related("round", "room__floor__building", "inspector")
+        .order_by("-round__starts", "room__floor__building__name", "room__number", "pk")
+    )
+
+
+@require_GET
+def branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch's members' dorm work, read-only, for its secretary and staff (`?show=`): the
+    rooms given to them in a period's rounds and those inspected, the inspections they did, the
+    assistance confirmed and the rooms they look after, as its view counts them. No score, no
+    resident, no key dorm."""
+    branch_row = access.get_branch_work_lists_for_user(request.user, pk)
+    form = BranchListForm(request.GET)
+    values = form.values()
+    start = values["start"] or datetime.date.min
+    end = values["end"] or datetime.date.max
+    page = Paginator(_branch_rows(values["show"], branch_row.pk, start, end), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "branch": branch_row,
+        "show": values["show"],
+        "lists": form.fields["show"].choices,
+        "start": values["start"],
+        "end": values["end"],
+        "page": page,
+        "looked_after": _looked_after_by(branch_row.pk, list(page))
+        if values["show"] == "looked-after"
+        else [],
+    }
+    return render(request, "dorms/branch.html", context)

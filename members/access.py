@@ -186,6 +186,26 @@ def can_see_development(user, branch: Branch) -> bool:
     return branch.secretary_id == user.pk or branch.committee.filter(pk=user.pk).exists()
 
 
+def can_read_branch_work(user, branch: Branch) -> bool:
+    """A branch's view and the lists behind its figures (its members' study, tutoring and dorm
+    work): staff, and the secretary of the (active) branch. Its committee records development
+    steps (`can_see_development`) but does not read these."""
+    if is_staff(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return branch.secretary_id == user.pk and branch.is_active
+
+
+def get_branch_work_for_user(user, pk: int) -> Branch:
+    """The branch `pk` whose members' work `user` may read (`can_read_branch_work`); 404 for
+    any other."""
+    branch = Branch.objects.select_related("secretary").filter(pk=pk).first()
+    if branch is None or not can_read_branch_work(user, branch):
+        raise Http404
+    return branch
+
+
 def can_export_ledger(user) -> bool:
     """The ledger of the whole college, and the list of incomplete timelines: staff."""
     return is_staff(user)

@@ -4,7 +4,7 @@ Any signed-in student asks for a tutor; people of the workstation (activists onw
 tutoring; a pairing is seen by its tutee, its tutor and staff; staff see everything and keep the
 related majors. Ratings: the tutee gives them, staff read them in full, the tutor reads only
 his average and only over at least `MIN_RATINGS_FOR_AVERAGE` rated sessions, nobody else reads
-them at all.
+them at all. A branch's secretary reads the lists behind his branch's figures, read-only.
 
 Each action has its `can_<action>(user, obj)`; the services refuse anyone else
 (PermissionDenied); in which status a pairing's action may be taken is `tutoring.workflow`'s.
@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.access import in_workstation, is_staff
+from members.access import get_branch_work_for_user, in_workstation, is_staff
+from members.models import Branch
 
 from .models import CheckIn, Pairing, Request, Session, Status
 
@@ -152,6 +153,14 @@ def may_see_overview(user) -> bool:
 
 def may_export(user) -> bool:
     return is_staff(user)
+
+
+def get_branch_lists_for_user(user, pk: int) -> Branch:
+    """The branch `pk` whose tutoring lists (its members' requests waiting, pairings going on,
+    sessions confirmed) `user` may read: staff and its secretary, as its view
+    (`members.access.can_read_branch_work`); 404 for anyone else. The lists are read-only and
+    show no rating, no request's description and no session's notes."""
+    return get_branch_work_for_user(user, pk)
 
 
 def may_see_tutor_page(user) -> bool:

@@ -179,3 +179,30 @@ class SearchForm(BootstrapForm):
             attrs={"placeholder": _("Search students, courses and needs"), "type": "search"}
         ),
     )
+
+
+class BranchListForm(forms.Form):
+    """Which list of a branch's tutoring (`?show=`) and the period of its sessions
+    (`?start=&end=`, from a figure of the branch view). A value that does not fit is left out:
+    the first list, and no bound on the dates."""
+
+    show = forms.ChoiceField(
+        choices=[
+            ("waiting", _("Requests waiting for a tutor")),
+            ("active", _("Active pairings")),
+            ("sessions", _("Confirmed sessions in the period")),
+        ],
+        required=False,
+    )
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def values(self) -> dict:
+        """The valid values, with the defaults for the rest."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "show": data.get("show") or "waiting",
+            "start": data.get("start"),
+            "end": data.get("end"),
+        }

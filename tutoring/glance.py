@@ -25,6 +25,8 @@ from .models import Pairing, Rating, Request, RequestStatus, Session, Status
 SHOWN = 5
 WAITING_REQUESTS = (RequestStatus.OPEN, RequestStatus.PROPOSED)
 ACTIVE_PAIRINGS = (Status.ACTIVE, Status.PAUSED)
+# The lists of a branch (`tutoring:branch?show=`), one per figure of its view.
+BRANCH_LISTS = ("waiting", "active", "sessions")
 
 
 def waiting_requests(branch_id: int | None):
@@ -39,6 +41,19 @@ def active_pairings(branch_id: int | None):
     The overview lists the same."""
     rows = Pairing.objects.filter(status__in=ACTIVE_PAIRINGS)
     return rows if branch_id is None else rows.filter(tutor__branch_id=branch_id)
+
+
+def confirmed_sessions(branch_id: int | None, start: datetime.date, end: datetime.date):
+    """The sessions confirmed, held in [start, end]: tutored by the branch's members, or of the
+    college. The branch's list shows the same."""
+    rows = Session.objects.confirmed().filter(date__gte=start, date__lte=end)
+    return rows if branch_id is None else rows.filter(tutor__branch_id=branch_id)
+
+
+def branch_list_url(scope: Scope, show: str) -> str:
+    """The branch's list (`tutoring:branch`) of the rows behind the figure `show`."""
+    query = {"show": show, "start": scope.start.isoformat(), "end": scope.end.isoformat()}
+    return f"{reverse('tutoring:branch', args=[scope.branch_id])}?{urlencode(query)}"
 
 
 def sessions_url(*, start: str, end: str) -> str:
@@ -164,13 +179,10 @@ class TutoringGlance(GlanceSource):
         return Panel(self.key, _("My tutoring requests"), figures)
 
     def compute(self, scope: Scope) -> dict:
-        sessions = Session.objects.confirmed().filter(date__gte=scope.start, date__lte=scope.end)
-        if scope.branch_id is not None:
-            sessions = sessions.filter(tutor__branch_id=scope.branch_id)
         figures = {
             "waiting": waiting_requests(scope.branch_id).count(),
             "active": active_pairings(scope.branch_id).count(),
-            "sessions": sessions.count(),
+            "sessions": confirmed_sessions(scope.branch_id, scope.start, scope.end).count(),
             "average_rating": None,
             "ratings": None,
         }
@@ -183,20 +195,28 @@ class TutoringGlance(GlanceSource):
         return figures
 
     def panel(self, scope: Scope, figures: dict) -> Panel:
-        # The lists behind the figures are the staff's (the overview, the admin); a branch's
-        # secretary, who reads the branch view too, may not open them: a branch's figures link
-        # nowhere.
+        # The college's lists are the staff's (the overview, the admin); a branch's are its
+        # own read-only lists, which its secretary opens too.
         college = scope.branch_id is None
-        url = reverse("tutoring:overview") if college else ""
         period = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
+        if college:
+            urls = {
+                "waiting": reverse("tutoring:overview"),
+                "active": reverse("tutoring:overview"),
+                "sessions": sessions_url(**period),
+            }
+        else:
+            urls = {show: branch_list_url(scope, show) for show in BRANCH_LISTS}
         shown = [
-            Figure("waiting", _("Requests waiting for a tutor"), figures["waiting"], url),
-            Figure("active", _("Active pairings"), figures["active"], url),
+            Figure(
+                "waiting", _("Requests waiting for a tutor"), figures["waiting"], urls["waiting"]
+            ),
+            Figure("active", _("Active pairings"), figures["active"], urls["active"]),
             Figure(
                 "sessions",
                 _("Confirmed sessions in the period"),
                 figures["sessions"],
-                sessions_url(**period) if college else "",
+                urls["sessions"],
             ),
         ]
         if college:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("check-ins/<int:pk>/", views.check_in, name="check-in"),
     path("tutor/", views.tutor, name="tutor"),
     path("tutor/offer/", views.offer, name="offer"),
+    path("branches/<int:pk>/", views.branch, name="branch"),
     path("overview/", views.overview, name="overview"),
     path("overview/hand-over/", views.hand_over_all, name="hand-over"),
     path("overview/export/<str:table>/", views.export, name="export"),

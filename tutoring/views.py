@@ -1,7 +1,9 @@
 """Peer tutoring's pages: asking for a tutor and my requests, a request with its suggested
 tutors, a pairing with its history, sessions and steps, the check-in survey, the tutor's page
-and his offer, and the staff overview with the handover and the Excel exports."""
+and his offer, the staff overview with the handover and the Excel exports, and a branch's
+lists behind its view's figures."""
 
+import datetime
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -22,6 +24,7 @@ from . import access, services, workflow
 from . import statistics as stats
 from .export import EXPORTS
 from .forms import (
+    BranchListForm,
     CheckInForm,
     EndForm,
     HandOverAllForm,
@@ -34,7 +37,7 @@ from .forms import (
     SearchForm,
     SessionForm,
 )
-from .glance import active_pairings, waiting_requests
+from .glance import active_pairings, confirmed_sessions, waiting_requests
 from .matching import rank_tutors
 from .models import (
     OPEN_REQUEST_STATUSES,
@@ -494,6 +497,43 @@ def overview(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "tutoring/overview.html", context)
+
+
+def _branch_rows(show: str, branch_id: int, start, end):
+    """The rows behind the figure `show` of the branch's view, in the order they are listed."""
+    if show == "active":
+        return (
+            active_pairings(branch_id)
+            .select_related("tutor", "request")
+            .order_by("quiet_since", "pk")
+        )
+    if show == "sessions":
+        return (
+            confirmed_sessions(branch_id, start or datetime.date.min, end or datetime.date.max)
+            .select_related("tutor", "pairing__request")
+            .order_by("-date", "-pk")
+        )
+    return waiting_requests(branch_id).select_related("tutee").order_by("waiting_since", "pk")
+
+
+@require_GET
+def branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch's members' tutoring, read-only, for its secretary and staff: the requests
+    waiting, the pairings going on and the sessions confirmed in a period (`?show=`), as its
+    view counts them. No rating, no request's description, no session's notes."""
+    branch_row = access.get_branch_lists_for_user(request.user, pk)
+    form = BranchListForm(request.GET)
+    values = form.values()
+    rows = _branch_rows(values["show"], branch_row.pk, values["start"], values["end"])
+    context = {
+        "branch": branch_row,
+        "show": values["show"],
+        "lists": form.fields["show"].choices,
+        "start": values["start"],
+        "end": values["end"],
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+    }
+    return render(request, "tutoring/branch.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,9 +6,13 @@ whoever may see the scope: the sources (`common.glance`) decide what, never who.
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from members.access import is_reviewer, is_staff
+from members.access import (
+    can_read_branch_work,
+    get_branch_work_for_user,
+    is_reviewer,
+    is_staff,
+)
 from members.models import Branch
 
 
@@ -27,20 +31,14 @@ def may_list_branch_views(user) -> bool:
 
 
 def can_view_branch(user, branch: Branch) -> bool:
-    """Staff and the secretary of the (active) branch see its view and its report."""
-    if is_staff(user):
-        return True
-    if not user.is_authenticated:
-        return False
-    return branch.secretary_id == user.pk and branch.is_active
+    """Staff and the secretary of the (active) branch see its view and its report: whoever
+    reads its members' work (`members.access.can_read_branch_work`)."""
+    return can_read_branch_work(user, branch)
 
 
 def get_branch_view_for_user(user, pk: int) -> Branch:
     """The branch `pk` whose view `user` may see; 404 for any other."""
-    branch = Branch.objects.select_related("secretary").filter(pk=pk).first()
-    if branch is None or not can_view_branch(user, branch):
-        raise Http404
-    return branch
+    return get_branch_work_for_user(user, pk)
 
 
 def can_view_dashboard(user) -> bool:

@@ -70,6 +70,20 @@ def _count(client: Client, url: str, page: str = "page") -> int:
     return response.context[page].paginator.count
 
 
+def _rows(client: Client, url: str) -> int:
+    """The rows a branch's list shows (one page of them), checked against its count."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.context["page"]
+    assert len(page.object_list) == page.paginator.count, url
+    html = response.content.decode()
+    table = html[html.index('data-testid="rows"') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    shown = 0 if page.paginator.count == 0 else body.count("<tr>")
+    assert shown == page.paginator.count, url
+    return shown
+
+
 def _admin_rows(client: Client, url: str):
     """The rows of an admin list the figure links to (the filters of its URL applied)."""
     response = client.get(url)
@@ -140,9 +154,13 @@ def test_a_branch_counts_its_members_as_tutors(reviewer_client, staff_client, br
     assert figures["active"].value == 1
     assert figures["sessions"].value == 2
     assert "rating" not in figures  # ratings are never broken down
-    # The lists are the staff's overview, which the secretary may not open: no links.
-    assert {figure.url for figure in figures.values()} == {""}
+    # Each figure links to the branch's own list, which the secretary and staff open, with as
+    # many rows; never to the staff's overview.
+    for key in ("waiting", "active", "sessions"):
+        for client in (reviewer_client, staff_client):
+            assert _rows(client, figures[key].url) == figures[key].value, key
     assert 'href="/tutoring/overview/' not in response.content.decode()
+    assert f'href="{figures["sessions"].url.replace("&", "&amp;")}"' in response.content.decode()
 
 
 def test_a_tutors_and_a_students_next_actions(student, tutoring):
@@ -265,8 +283,9 @@ def test_a_branch_counts_its_members_dorm_work(reviewer_client, branch, member, 
     assert figures["assistance"].value == 1
     assert figures["looked-after"].value == 3
     assert "average" not in figures and "key-open" not in figures
-    # The lists behind them are the staff's, which the secretary may not open: no links.
-    assert {figure.url for figure in figures.values()} == {""}
+    # Each figure links to the branch's own list, with as many rows; never to the admin's.
+    for key in ("assigned", "inspected", "completed", "assistance", "looked-after"):
+        assert _rows(reviewer_client, figures[key].url) == figures[key].value, key
     assert "/admin/" not in response.content.decode()
 
 

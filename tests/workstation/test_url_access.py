@@ -93,6 +93,11 @@ TUTORS = {"visitor": "login", "student": "403", "member": "ok", "reviewer": "ok"
 ROOM_PEOPLE = {"visitor": "login", "student": "ok", "member": "ok", "reviewer": "404"} | {
     "staff": "ok"
 }
+# A branch's view and the lists behind its figures: its secretary (the reviewer) and staff.
+BRANCH_READERS = {"visitor": "login", "student": "404", "member": "404"} | {
+    "reviewer": "ok",
+    "staff": "ok",
+}
 EXPECTED: dict[str, dict[str, str]] = {
     # The portal's own pages.
     "home": EVERYONE,
@@ -103,8 +108,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # "compute again" and the semester report (the college's without a branch: staff only).
     "workstation:branches": {"visitor": "login", "student": "403", "member": "403"}
     | {"reviewer": "away", "staff": "ok"},  # a secretary goes straight to his branch
-    "workstation:branch": {"visitor": "login", "student": "404", "member": "404"}
-    | {"reviewer": "ok", "staff": "ok"},
+    "workstation:branch": BRANCH_READERS,
     "workstation:dashboard": STAFF_ONLY,
     "workstation:refresh": POST_ONLY,
     "workstation:report": STAFF_ONLY,
@@ -198,6 +202,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "tutoring:tutor": TUTORS,
     "tutoring:offer": TUTORS,
     "tutoring:overview": STAFF_ONLY,
+    "tutoring:branch": BRANCH_READERS,
     "tutoring:hand-over": STAFF_ONLY,
     "tutoring:export": STAFF_ONLY,
     # Dorms: the student lives in the room the member looks after and inspects; the member is
@@ -218,6 +223,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "dorms:key-dorm": {"visitor": "login", "student": "404"} | dict.fromkeys(ROLES[2:], "ok"),
     "dorms:key-dorm-step": POST_ONLY,
     "dorms:action-confirm": POST_ONLY,
+    "dorms:branch": BRANCH_READERS,
     "dorms:rounds": STAFF_ONLY,
     "dorms:round": STAFF_ONLY,
     "dorms:round-export": STAFF_ONLY,
@@ -563,6 +569,8 @@ def url_kwargs(student, member, branch, staff, reviewer, settings, tmp_path):
             "members:development": {"pk": branch.pk},
             "members:branch": {"pk": branch.pk},
             "workstation:branch": {"pk": branch.pk},
+            "tutoring:branch": {"pk": branch.pk},
+            "dorms:branch": {"pk": branch.pk},
             "account_confirm_email": {"key": "no-such-key"},
             "account_reset_password_from_key": {"uidb36": "1", "key": "no-such-key"},
         }
