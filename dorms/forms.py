@@ -114,6 +114,7 @@ class BranchListForm(forms.Form):
     )
     start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
     end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    q = forms.CharField(required=False, max_length=100, strip=True)
 
     def values(self) -> dict:
         """The valid values, with the defaults for the rest."""
@@ -123,4 +124,5 @@ class BranchListForm(forms.Form):
             "show": data.get("show") or "assigned",
             "start": data.get("start"),
             "end": data.get("end"),
+            "q": data.get("q") or "",
         }

@@ -684,6 +684,19 @@ def _branch_rows(show: str, branch_id: int, start: datetime.date, end: datetime.
     )
 
 
+def _branch_search(show: str, text: str) -> Q:
+    """A branch list's search: the member's name or number, or the room's number."""
+    if show == "looked-after":
+        return Q(number__icontains=text)
+    if show == "assistance":
+        return Q(member__name__icontains=text) | Q(member__student_number__icontains=text)
+    return (
+        Q(inspector__name__icontains=text)
+        | Q(inspector__student_number__icontains=text)
+        | Q(room__number__icontains=text)
+    )
+
+
 @require_GET
 def branch(request: HttpRequest, pk: int) -> HttpResponse:
     """A branch's members' dorm work, read-only, for its secretary and staff (`?show=`): the
@@ -695,15 +708,17 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
     values = form.values()
     start = values["start"] or datetime.date.min
     end = values["end"] or datetime.date.max
-    page = Paginator(_branch_rows(values["show"], branch_row.pk, start, end), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = _branch_rows(values["show"], branch_row.pk, start, end)
+    if values["q"]:
+        rows = rows.filter(_branch_search(values["show"], values["q"]))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "branch": branch_row,
         "show": values["show"],
         "lists": form.fields["show"].choices,
         "start": values["start"],
         "end": values["end"],
+        "q": values["q"],
         "page": page,
         "looked_after": _looked_after_by(branch_row.pk, list(page))
         if values["show"] == "looked-after"

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -525,12 +525,19 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
     form = BranchListForm(request.GET)
     values = form.values()
     rows = _branch_rows(values["show"], branch_row.pk, values["start"], values["end"])
+    if values["q"]:
+        person = "tutee" if values["show"] == "waiting" else "tutor"
+        rows = rows.filter(
+            Q(**{f"{person}__name__icontains": values["q"]})
+            | Q(**{f"{person}__student_number__icontains": values["q"]})
+        )
     context = {
         "branch": branch_row,
         "show": values["show"],
         "lists": form.fields["show"].choices,
         "start": values["start"],
         "end": values["end"],
+        "q": values["q"],
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
     }
     return render(request, "tutoring/branch.html", context)

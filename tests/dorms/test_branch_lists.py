@@ -153,3 +153,22 @@ def test_the_lists_take_the_same_queries_for_more_rows(
     with django_assert_max_num_queries(10):
         response = reviewer_client.get(_url(branch, show))
     assert response.context["page"].paginator.count == count * (2 if show == "looked-after" else 1)
+
+
+def test_a_list_is_searched_by_name_number_or_room(reviewer_client, branch, work):
+    other = UserFactory(name="孙检查员", branch=branch, political_status=PoliticalStatus.FULL)
+    ContactFactory(member=other, room=RoomFactory(number="502"))
+    rooms = reviewer_client.get(_url(branch, "looked-after") + "&q=30")
+    assert [str(row) for row in rooms.context["page"]] == [str(work["room"])]
+    assert (
+        reviewer_client.get(_url(branch, "assigned") + "&q=赵").context["page"].paginator.count == 1
+    )
+    assert (
+        reviewer_client.get(_url(branch, "assigned") + "&q=孙").context["page"].paginator.count == 0
+    )
+    assert (
+        reviewer_client.get(_url(branch, "assistance") + "&q=赵检查")
+        .context["page"]
+        .paginator.count
+        == 1
+    )

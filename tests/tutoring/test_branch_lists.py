@@ -133,3 +133,16 @@ def test_the_lists_take_the_same_queries_for_more_rows(
     with django_assert_max_num_queries(9):
         response = reviewer_client.get(_url(branch, show))
     assert response.context["page"].paginator.count == count
+
+
+def test_a_list_is_searched_by_name_or_number_keeping_the_list(reviewer_client, branch, ours):
+    TutorFactory(name="周导师", branch=branch, student_number="20219999")
+    PairingFactory(tutor=TutorFactory.create(name="吴导师", branch=branch))
+    found = reviewer_client.get(_url(branch, "active") + "q=赵")
+    assert [row.tutor.name for row in found.context["page"]] == ["赵导师"]
+    assert 'name="show" value="active"' in found.content.decode()
+    waiting = reviewer_client.get(_url(branch, "waiting") + "q=孙")
+    assert [row.tutee.name for row in waiting.context["page"]] == ["孙同学"]
+    assert (
+        reviewer_client.get(_url(branch, "waiting") + "q=赵").context["page"].paginator.count == 0
+    )
