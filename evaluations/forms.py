@@ -69,9 +69,26 @@ class FinalGradeForm(BootstrapForm):
 
 
 class SearchForm(BootstrapForm):
+    """A list's search, and the filters a figure of the dashboards links with: the campaigns
+    closing in a period (`start`, `end`), the members below Qualified (`below`)."""
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Name or number"), "type": "search"}),
     )
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"], widget=forms.HiddenInput)
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"], widget=forms.HiddenInput)
+    below = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def filters(self) -> dict:
+        """The valid values; anything else is left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": data.get("q") or "",
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "below": bool(data.get("below")),
+        }

@@ -9,6 +9,7 @@ one, never by whom: a ballot is found by member only.
 
 import datetime
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
@@ -19,11 +20,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Urgency
 
 from . import access
-from .models import Ballot, Campaign, Eligibility, Evaluatee, Grade, Status
+from .models import (
+    BELOW_GRADES,
+    Ballot,
+    Campaign,
+    Eligibility,
+    Evaluatee,
+    Grade,
+    Status,
+    closing_between,
+)
 from .services.ballots import voted_evaluatee_ids
 from .services.campaigns import CLOSING_REMINDER
-
-BELOW = (Grade.BASIC, Grade.UNQUALIFIED)
 
 
 class EvaluationsGlance(GlanceSource):
@@ -127,9 +135,9 @@ class EvaluationsGlance(GlanceSource):
         """The campaigns that close in the period (open ones included): how many, the ballots
         possible and cast, the members evaluated and their grades (4 queries)."""
         statuses = dict(
-            Campaign.objects.exclude(status=Status.DRAFT)
-            .filter(closes_at__date__gte=scope.start, closes_at__date__lte=scope.end)
-            .values_list("pk", "status")
+            closing_between(Campaign.objects.all(), scope.start, scope.end).values_list(
+                "pk", "status"
+            )
         )
         campaigns = sorted(statuses)
         members = Q(campaign_id__in=campaigns)
@@ -168,22 +176,29 @@ class EvaluationsGlance(GlanceSource):
         campaigns = figures["campaigns"]
         if not campaigns:
             return None
-        # One campaign: its page lists the members counted (for a branch, its members, on the
-        # page its secretary opens once voting has closed).
-        url = ""
+        # The college's campaigns are listed for staff by the days they close. One campaign:
+        # its page lists the members counted, and those below Qualified (for a branch, its
+        # members, on the page its secretary opens once voting has closed).
+        campaigns_url = url = ""
+        if scope.branch_id is None:
+            period = urlencode({"start": scope.start.isoformat(), "end": scope.end.isoformat()})
+            campaigns_url = f"{reverse('evaluations:campaigns')}?{period}"
         if len(campaigns) == 1 and scope.branch_id is None:
             url = reverse("evaluations:campaign", args=[campaigns[0]])
         elif len(campaigns) == 1 and figures["closed"] == campaigns:
             url = reverse("evaluations:branch", args=[campaigns[0], scope.branch_id])
+        below_url = f"{url}?below=True" if url and figures["closed"] else ""
         rate = round(100 * figures["cast"] / figures["possible"]) if figures["possible"] else None
         grades = figures["grades"]
-        below = sum(grades[grade] for grade in BELOW)
+        below = sum(grades[grade] for grade in BELOW_GRADES)
         shown = [
-            Figure("campaigns", _("Campaigns closing in the period"), len(campaigns)),
+            Figure(
+                "campaigns", _("Campaigns closing in the period"), len(campaigns), campaigns_url
+            ),
             Figure("evaluated", _("Members evaluated"), figures["evaluated"], url),
             Figure("cast", _("Ballots cast"), figures["cast"]),
             Figure("participation", _("Participation"), rate, suffix="%"),
-            Figure("below", _("Members below Qualified"), below),
+            Figure("below", _("Members below Qualified"), below, below_url),
         ]
         chart = Chart(
             "evaluations-grades",

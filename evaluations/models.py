@@ -80,6 +80,25 @@ class Status(models.TextChoices):
     PUBLISHED = "published", pgettext_lazy("campaign status", "Results published")
 
 
+BELOW_GRADES = (Grade.BASIC, Grade.UNQUALIFIED)
+
+
+def below_qualified() -> Q:
+    """The members whose grade that stands (the final one, else the computed one) is below
+    Qualified."""
+    return Q(final_grade__in=BELOW_GRADES) | Q(final_grade="", computed_grade__in=BELOW_GRADES)
+
+
+def closing_between(campaigns, start, end):
+    """The campaigns, not drafts, whose voting closes between two days (either may be None)."""
+    campaigns = campaigns.exclude(status=Status.DRAFT)
+    if start:
+        campaigns = campaigns.filter(closes_at__date__gte=start)
+    if end:
+        campaigns = campaigns.filter(closes_at__date__lte=end)
+    return campaigns
+
+
 def _all_relations() -> list[str]:
     return list(Relation.values)
 

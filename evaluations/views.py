@@ -17,7 +17,15 @@ from common.exports import xlsx_response
 from . import access, services
 from .export import export_results
 from .forms import BallotForm, FinalGradeForm, SearchForm
-from .models import REASONS, Campaign, Evaluatee, Grade, Status
+from .models import (
+    REASONS,
+    Campaign,
+    Evaluatee,
+    Grade,
+    Status,
+    below_qualified,
+    closing_between,
+)
 from .results import result_of
 from .statistics import grade_counts, participation
 
@@ -26,7 +34,7 @@ PAGE_SIZE = 30
 
 def _search_text(request: HttpRequest) -> tuple[SearchForm, str]:
     search = SearchForm(request.GET)
-    return search, search.cleaned_data["q"] if search.is_valid() else ""
+    return search, search.filters()["q"]
 
 
 @require_GET
@@ -178,22 +186,28 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     """Staff: every campaign, newest first."""
     if not access.may_see_campaigns(request.user):
         raise PermissionDenied
-    search, text = _search_text(request)
+    search = SearchForm(request.GET)
+    filters = search.filters()
     rows = Campaign.objects.order_by("-opens_at", "-pk")
-    if text:
-        rows = rows.filter(name__icontains=text)
+    if filters["q"]:
+        rows = rows.filter(name__icontains=filters["q"])
+    if filters["start"] or filters["end"]:
+        rows = closing_between(rows, filters["start"], filters["end"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "search": search,
+        "filters": filters,
         "page": page,
     }
     return render(request, "evaluations/campaigns.html", context)
 
 
-def _members(campaign: Campaign, text: str, branch_id: int | None = None):
+def _members(campaign: Campaign, text: str, branch_id: int | None = None, below: bool = False):
     rows = Evaluatee.objects.filter(campaign=campaign).select_related("person", "branch")
     if branch_id is not None:
         rows = rows.filter(branch_id=branch_id)
+    if below:
+        rows = rows.filter(below_qualified())
     if text:
         rows = rows.filter(
             Q(person__name__icontains=text) | Q(person__student_number__icontains=text)
@@ -206,18 +220,18 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: a campaign's participation by branch and by kind of evaluator, its grades (a
     chart), the members below Qualified and every member's results."""
     campaign_row = access.get_campaign_for_user(request.user, pk)
-    search, text = _search_text(request)
+    search = SearchForm(request.GET)
+    filters = search.filters()
     by_branch, by_relation = participation(campaign_row)
     grades = grade_counts(campaign_row) if campaign_row.has_results else []
     below = (
-        _members(campaign_row, "").filter(
-            Q(final_grade__in=[Grade.BASIC, Grade.UNQUALIFIED])
-            | Q(final_grade="", computed_grade__in=[Grade.BASIC, Grade.UNQUALIFIED])
-        )
+        _members(campaign_row, "", below=True)
         if campaign_row.has_results
         else Evaluatee.objects.none()
     )
-    members = Paginator(_members(campaign_row, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    members = Paginator(
+        _members(campaign_row, filters["q"], below=filters["below"]), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     chart = {
         "labels": [str(label) for _grade, label, _count in grades],
         "series": [{"label": _("Members"), "data": [count for *_rest, count in grades]}],
@@ -230,6 +244,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": chart,
         "below": below,
         "search": search,
+        "filters": filters,
         "page": members,
         "may_publish": campaign_row.status == Status.CLOSED,
     }
@@ -241,14 +256,16 @@ def branch(request: HttpRequest, pk: int, branch: int) -> HttpResponse:
     """A branch's members in a closed campaign, with their grades, for its secretary and
     committee (and staff) to record the final grades."""
     campaign_row, branch_row = access.get_branch_appraisal_for_user(request.user, pk, branch)
-    search, text = _search_text(request)
-    members = Paginator(_members(campaign_row, text, branch_row.pk), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    search = SearchForm(request.GET)
+    filters = search.filters()
+    members = Paginator(
+        _members(campaign_row, filters["q"], branch_row.pk, below=filters["below"]), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "campaign": campaign_row,
         "branch": branch_row,
         "search": search,
+        "filters": filters,
         "page": members,
         "min_ballots": services.campaigns.min_ballots(),
     }

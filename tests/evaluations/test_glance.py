@@ -5,10 +5,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from evaluations.models import Evaluatee
+from evaluations.models import Campaign, Evaluatee
 from evaluations.services import cast_ballot, publish_results
 from tests.factories import UserFactory
 
+from .factories import CampaignFactory
 from .test_pages import _closed_campaign
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,25 @@ def test_next_actions_to_evaluate_and_to_grade_and_the_members_result(
     publish_results(actor=UserFactory(staff=True), campaign=closed)
     home = member_client.get(reverse("home")).content.decode()
     assert closed.name in home and graded.get_absolute_url() in home
+
+
+def test_the_dashboards_figures_lead_to_lists_of_as_many_rows(
+    member, reviewer, staff_client, reviewer_client
+):
+    campaign, evaluatee, _people = _closed_campaign(member, reviewer)
+    CampaignFactory(name="未开始的评议")  # a draft: not counted, not listed
+    evaluatee.final_grade = "basic"
+    evaluatee.final_reason = "多次缺席组织生活"
+    evaluatee.save()
+    Campaign.objects.filter(pk=campaign.pk).update(status="published")
+    figures = _figures(staff_client.get(reverse("workstation:dashboard")))
+    assert figures["campaigns"].value == 1
+    assert _count(staff_client, figures["campaigns"].url) == 1
+    assert figures["below"].value == 1
+    assert _count(staff_client, figures["below"].url) == 1
+    branch_figures = _figures(
+        reviewer_client.get(reverse("workstation:branch", args=[member.branch_id]))
+    )
+    assert branch_figures["below"].value == 1
+    assert _count(reviewer_client, branch_figures["below"].url) == 1
+    assert branch_figures["campaigns"].url == ""  # the campaigns' list is the staff's
