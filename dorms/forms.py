@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapForm
+from common.forms import BootstrapForm, FigureListForm
 from members.models import WORKSTATION_STATUSES
 
 from .models import ActionKind
@@ -97,7 +97,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(required=False)
 
 
-class BranchListForm(forms.Form):
+class BranchListForm(FigureListForm):
     """Which list of a branch's members' dorm work (`?show=`) and its period (`?start=&end=`,
     from a figure of the branch view). A value that does not fit is left out: the first list,
     and no bound on the dates."""
@@ -112,17 +112,3 @@ class BranchListForm(forms.Form):
         ],
         required=False,
     )
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    q = forms.CharField(required=False, max_length=100, strip=True)
-
-    def values(self) -> dict:
-        """The valid values, with the defaults for the rest."""
-        self.is_valid()
-        data = self.cleaned_data
-        return {
-            "show": data.get("show") or "assigned",
-            "start": data.get("start"),
-            "end": data.get("end"),
-            "q": data.get("q") or "",
-        }

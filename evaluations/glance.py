@@ -11,7 +11,7 @@ import datetime
 from collections import Counter
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -86,14 +86,16 @@ class EvaluationsGlance(GlanceSource):
         branches = access.branch_ids_appraised_by(user)
         if not branches:
             return []
-        rows = Counter(
+        rows = (
             Evaluatee.objects.filter(
                 branch_id__in=branches,
                 final_grade="",
                 campaign__status__in=[Status.CLOSED, Status.PUBLISHED],
             )
             .exclude(person=user)
+            .order_by("campaign_id", "branch_id")
             .values_list("campaign_id", "campaign__name", "branch_id")
+            .annotate(count=Count("pk"))
         )
         return [
             Action(
@@ -108,7 +110,7 @@ class EvaluationsGlance(GlanceSource):
                 url=reverse("evaluations:branch", args=[campaign_id, branch_id]),
                 link_text=_("Record the grades"),
             )
-            for (campaign_id, name, branch_id), count in sorted(rows.items())
+            for campaign_id, name, branch_id, count in rows
         ]
 
     def summary(self, user) -> Panel | None:
@@ -156,12 +158,17 @@ class EvaluationsGlance(GlanceSource):
             campaign_id__in=campaigns,
             **({"evaluatee__branch_id": scope.branch_id} if scope.branch_id else {}),
         ).count()
-        grades = Counter(
-            final or computed
-            for final, computed in Evaluatee.objects.filter(
+        grades = Counter()
+        standing = (
+            Evaluatee.objects.filter(
                 members, campaign__status__in=[Status.CLOSED, Status.PUBLISHED]
-            ).values_list("final_grade", "computed_grade")
+            )
+            .order_by()
+            .values_list("final_grade", "computed_grade")
+            .annotate(count=Count("pk"))
         )
+        for final, computed, count in standing:
+            grades[final or computed] += count
         return {
             "campaigns": campaigns,
             "closed": [pk for pk in campaigns if statuses[pk] != Status.OPEN],

@@ -16,17 +16,16 @@ from feedback.anonymity import anonymity_key
 BALLOT_SALT = "evaluations.ballot"
 
 
-def ballot_token(campaign_id: int, evaluator_id: int, evaluatee_id: int) -> str:
-    value = f"{campaign_id}:{evaluator_id}:{evaluatee_id}"
-    return salted_hmac(BALLOT_SALT, value, secret=anonymity_key(), algorithm="sha256").hexdigest()
-
-
 def tokens_of(campaign_id: int, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """The token of each (evaluator id, evaluatee id) pair."""
     key = anonymity_key()
     return {
-        pair: salted_hmac(
-            BALLOT_SALT, f"{campaign_id}:{pair[0]}:{pair[1]}", secret=key, algorithm="sha256"
+        (evaluator, evaluatee): salted_hmac(
+            BALLOT_SALT, f"{campaign_id}:{evaluator}:{evaluatee}", secret=key, algorithm="sha256"
         ).hexdigest()
-        for pair in pairs
+        for evaluator, evaluatee in pairs
     }
+
+
+def ballot_token(campaign_id: int, evaluator_id: int, evaluatee_id: int) -> str:
+    return tokens_of(campaign_id, [(evaluator_id, evaluatee_id)])[(evaluator_id, evaluatee_id)]

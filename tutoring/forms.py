@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.forms import BootstrapForm
+from common.forms import BootstrapForm, FigureListForm
 
 from .models import EndReason, TimeSlot, Topic
 
@@ -181,7 +181,7 @@ class SearchForm(BootstrapForm):
     )
 
 
-class BranchListForm(forms.Form):
+class BranchListForm(FigureListForm):
     """Which list of a branch's tutoring (`?show=`) and the period of its sessions
     (`?start=&end=`, from a figure of the branch view). A value that does not fit is left out:
     the first list, and no bound on the dates."""
@@ -194,17 +194,3 @@ class BranchListForm(forms.Form):
         ],
         required=False,
     )
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    q = forms.CharField(required=False, max_length=100, strip=True)
-
-    def values(self) -> dict:
-        """The valid values, with the defaults for the rest."""
-        self.is_valid()
-        data = self.cleaned_data
-        return {
-            "show": data.get("show") or "waiting",
-            "start": data.get("start"),
-            "end": data.get("end"),
-            "q": data.get("q") or "",
-        }
