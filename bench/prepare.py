@@ -68,6 +68,7 @@ def prepare() -> dict:
 
     # (group, page, role, path); the groups carry the targets.
     pages = [
+        ("ceiling", "the layout alone", "student", "/bench/layout"),
         ("student", "home", "student", "/"),
         ("student", "suggestion board", "student", "/suggestions/"),
         ("student", "my suggestions", "student", "/suggestions/mine/"),

@@ -2,7 +2,15 @@
 figures and whether the largest scale measured meets them."""
 
 # Throughput as a share of the floor that each group of pages should reach at the largest scale.
-PAGE_TARGETS = {"student": 0.5, "member": 0.5, "reviewer": 0.3, "staff": 0.3, "admin": 0.2}
+# The ceiling (the layout alone, nothing in it) has none: it shows the most any page can reach.
+PAGE_TARGETS = {
+    "ceiling": None,
+    "student": 0.5,
+    "member": 0.5,
+    "reviewer": 0.3,
+    "staff": 0.3,
+    "admin": 0.2,
+}
 # No page may be slower at the largest scale than at the smallest by more than this.
 SLOWDOWN = 0.10
 # A dashboard answers within this many milliseconds at the largest scale (issue: 10x).
@@ -48,10 +56,10 @@ def _page_row(group: str, page: str, role: str, row: dict, scales: list[int]) ->
             cell = f"HTTP {figures['status']}"
         cells.append(cell)
     floor = PAGE_TARGETS[group]
-    target = f"≥ {floor:g}, ≤ {SLOWDOWN:.0%} slower"
+    target = "—" if floor is None else f"≥ {floor:g}, ≤ {SLOWDOWN:.0%} slower"
     first, last = row.get(scales[0], {}), row.get(scales[-1], {})
     met = ""
-    if "ratio" in first and "ratio" in last:
+    if floor is not None and "ratio" in first and "ratio" in last:
         held = last["ratio"] >= first["ratio"] * (1 - SLOWDOWN)
         met = _yes(last["ratio"] >= floor and held and not last["errors"])
     return [group, page, role, *cells, " / ".join(queries), target, met]

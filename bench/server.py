@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 QUERY_COUNT_HEADER = "X-Bench-Queries"
 
@@ -16,6 +17,13 @@ def floor(request: HttpRequest) -> HttpResponse:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return HttpResponse("ok", content_type="text/plain")
+
+
+def layout(request: HttpRequest) -> HttpResponse:
+    """The portal's layout and nothing in it, for the person signed in: the session, the user,
+    the navigation and the base template. No page of the portal can be faster than this, so its
+    ratio to the floor is the most any page can reach."""
+    return render(request, "base.html")
 
 
 class QueryCountMiddleware:

@@ -6,4 +6,8 @@ from workstation.urls import urlpatterns as portal_urlpatterns
 
 from . import server
 
-urlpatterns = [path("bench/floor", server.floor, name="bench-floor"), *portal_urlpatterns]
+urlpatterns = [
+    path("bench/floor", server.floor, name="bench-floor"),
+    path("bench/layout", server.layout, name="bench-layout"),
+    *portal_urlpatterns,
+]

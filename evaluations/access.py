@@ -10,10 +10,10 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from members.access import is_staff
+from members.access import branches_run_by, is_staff
 from members.models import Branch
 
 from .models import Campaign, Eligibility, Evaluatee, Status
@@ -44,15 +44,9 @@ def get_ballot_target_for_user(user, campaign_pk: int, evaluatee_pk: int) -> Eva
     return evaluatee
 
 
-def _branches_led_by(user) -> QuerySet[Branch]:
-    return Branch.objects.filter(Q(secretary=user) | Q(committee=user), is_active=True)
-
-
 def branch_ids_appraised_by(user) -> set[int]:
     """The branches whose members' grades `user` records (besides staff, who record all)."""
-    if not user.is_authenticated:
-        return set()
-    return set(_branches_led_by(user).values_list("pk", flat=True))
+    return {branch.pk for branch in branches_run_by(user)}
 
 
 def may_see_result(user, evaluatee: Evaluatee) -> bool:
@@ -101,7 +95,7 @@ def may_see_campaigns(user) -> bool:
 def appraisals_of(user) -> list[tuple[Campaign, Branch]]:
     """The closed campaigns with members of the branches whose grades `user` records (not as
     staff), newest first, each with the branch."""
-    branches = list(_branches_led_by(user)) if user.is_authenticated else []
+    branches = branches_run_by(user)
     if not branches:
         return []
     pairs = (

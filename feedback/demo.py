@@ -156,6 +156,8 @@ STATE_SHARES: list[tuple[str, int]] = [
     (Status.CLOSED, 20),
     (Status.DECLINED, 5),
 ]
+# Demo people (from activist onward) handling each category, besides the accounts below.
+DEMO_HANDLERS_PER_CATEGORY = 20
 # category -> which demo accounts handle it
 HANDLERS = {"服务": ["member"], "管理": ["reviewer"], "教育教学": ["reviewer", "member"]}
 
@@ -181,8 +183,10 @@ def seed_suggestions(*, accounts: dict[str, User], scale: int = 1, seed: int = 2
 
 
 def _every_member_handles(categories: dict[str, Category]) -> None:
-    """Each demo person from activist onward handles one category, in turn, so that each can
-    answer suggestions: stage 3 of the study track counts the answers as practice."""
+    """Demo people from activist onward handle a category, in turn, so that they can answer
+    suggestions (stage 3 of the study track counts the answers as practice): at most
+    DEMO_HANDLERS_PER_CATEGORY each, as a college lists a few handlers on a category, however
+    many people the demo holds."""
     members = (
         User.objects.in_workstation()
         .filter(is_active=True, email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
@@ -190,7 +194,7 @@ def _every_member_handles(categories: dict[str, Category]) -> None:
     )
     ordered = [categories[name] for name in sorted(categories)]
     share: dict[int, list[User]] = {category.pk: [] for category in ordered}
-    for number, person in enumerate(members):
+    for number, person in enumerate(members[: DEMO_HANDLERS_PER_CATEGORY * len(ordered)]):
         share[ordered[number % len(ordered)].pk].append(person)
     for category in ordered:
         category.handlers.add(*share[category.pk])

@@ -113,6 +113,20 @@ def _led_branches_active(user) -> list[bool]:
     return list(Branch.objects.filter(secretary=user).values_list("is_active", flat=True))
 
 
+@cached_per_user
+def branches_run_by(user) -> list[Branch]:
+    """The active branches `user` is the secretary of or sits on the committee of, by name:
+    whose development he records and whose members' grades he records. One query a request,
+    however many of a page's parts ask."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Branch.objects.filter(Q(secretary=user) | Q(committee=user), is_active=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
 def reviews(user, person: User) -> bool:
     """Whether `user` reviews `person`: nobody reviews himself."""
     if user.pk == person.pk:

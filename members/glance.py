@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 
+from .access import branches_run_by
 from .forms import DUE_PROBATION
 from .ledger import (
     DEVELOPMENT_STATUSES,
@@ -27,7 +28,7 @@ from .ledger import (
     development_rows,
     due_rows,
 )
-from .models import Branch, Milestone, PoliticalStatus, User, one_year_after
+from .models import Milestone, PoliticalStatus, User, one_year_after
 from .procedure import probation_end
 from .services import PROBATION_REMINDER_DAYS
 
@@ -67,11 +68,7 @@ class MembersGlance(GlanceSource):
         """For a branch's secretary or committee member, the development steps due within 30
         days in each active branch of his, as its development page shows them (3 queries; 1
         for anyone else)."""
-        branches = dict(
-            Branch.objects.filter(Q(secretary=user) | Q(committee=user), is_active=True)
-            .distinct()
-            .values_list("pk", "name")
-        )
+        branches = {branch.pk: branch.name for branch in branches_run_by(user)}
         if not branches:
             return []
         today = timezone.localdate(now)

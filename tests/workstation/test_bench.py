@@ -20,6 +20,29 @@ def test_the_benchmark_floor_runs_one_query_and_says_so(client, db):
     assert response["X-Bench-Queries"] == "1"
 
 
+@override_settings(ROOT_URLCONF="bench.urls", MIDDLEWARE=bench_settings.MIDDLEWARE)
+def test_the_benchmark_ceiling_is_the_layout_for_the_person_signed_in(client, student):
+    client.force_login(student)
+    response = client.get("/bench/layout")
+    assert response.status_code == 200
+    assert student.display_name in response.content.decode()
+    assert "<main" in response.content.decode()
+
+
+def test_the_ceiling_row_has_no_target():
+    from bench.report import render
+
+    figures = {"status": 200, "ratio": 0.2, "errors": 0, "queries": 5}
+    results = {
+        "scales": [1],
+        "floor": {1: 1000.0},
+        "pages": {("ceiling", "the layout alone", "student"): {1: figures}},
+        "sweeps": {},
+    }
+    row = next(line for line in render(results).splitlines() if "layout alone" in line)
+    assert row.endswith("| 0.20 | 5 | — |  |")
+
+
 def test_the_table_prints_each_dashboards_answer_time_against_300_ms():
     from bench.report import render
 
