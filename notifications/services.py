@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Exists, Expression
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
@@ -37,9 +38,10 @@ logger = logging.getLogger(__name__)
 EMAIL_BATCH_SIZE = 200
 # A sweep sends the e-mails of its notices this many to a task (one broker message each)...
 NOTICE_BATCH_SIZE = 500
-# ...and inserts its notices this many to a statement: a sweep telling up to this many asks
-# the database as often as one telling a few, and a larger one keeps its memory bounded.
-NOTICE_INSERT_SIZE = 5000
+# ...and inserts its notices this many to a statement: a sweep telling up to this many (everyone
+# of a university) asks the database as often as one telling a few, and a larger one keeps its
+# memory bounded.
+NOTICE_INSERT_SIZE = 20000
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +111,13 @@ def notify(
     if created and notice.email_wanted:
         enqueue_on_commit(tasks.send_notice_email, notice.pk)
     return notice
+
+
+def already_told(key: Expression) -> Exists:
+    """Whether the notice of dedup key `key` (an expression over the row of an outer query) is
+    recorded: a sweep leaves those it has told out before it counts anything for them, so that
+    a run that finds everyone told costs little."""
+    return Exists(Notice.objects.filter(dedup_key=key))
 
 
 def notify_many(*, reminders: Iterable[Reminder], batch_size: int = NOTICE_BATCH_SIZE) -> int:

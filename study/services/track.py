@@ -7,15 +7,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, Func, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Exists, F, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from members.access import reviewed_by
+from members.access import possible_reviewers, reviewed_by
 from members.models import User
-from notifications.services import Reminder, notify, notify_many
+from notifications.services import Reminder, already_told, notify, notify_many
 
 from ..access.track import (
     EDITABLE_STATUSES,
@@ -364,13 +365,20 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     year, week, _day = today.isocalendar()
+    # The key of each participant's notice this week, as the reminders below write it: those
+    # told already are left out before their progress is computed.
+    key = Concat(
+        Value("study-behind:"), Cast(OuterRef("pk"), CharField()), Value(f":{year}-W{week:02d}")
+    )
     enrollments = list(
         Enrollment.objects.filter(
             completed_at__isnull=True,
             person__is_active=True,
             plan__starts_on__lte=today,
             plan__ends_on__gte=today,
-        ).select_related("plan", "person")
+        )
+        .exclude(already_told(key))
+        .select_related("plan", "person")
     )
     return notify_many(
         reminders=(
@@ -404,8 +412,14 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
         .order_by()
     )
     counted = waiting.annotate(total=Func(F("pk"), function="COUNT")).values("total")
+    # The key of the notice of each reviewer today, as the reminders below write it.
+    key = Concat(
+        Value("study-queue:"), Cast(OuterRef("pk"), CharField()), Value(f":{today.isoformat()}")
+    )
     queues: dict[int, int] = dict(
-        User.objects.filter(is_active=True)
+        possible_reviewers()
+        .filter(is_active=True)
+        .exclude(already_told(key))
         .filter(Exists(waiting))
         .annotate(waiting=Subquery(counted))
         .values_list("pk", "waiting")
