@@ -100,11 +100,22 @@ class Chart:
 
 @dataclass(frozen=True)
 class Table:
-    """A table behind the figures (shown on the page and written to the report's sheet)."""
+    """A table behind the figures: its first `ROWS_SHOWN` rows shown on the dashboard, all of
+    them on the printable report and in the report's sheet."""
+
+    ROWS_SHOWN = 20
 
     title: str
     headers: list[str]
     rows: list[list[Any]]
+
+    @property
+    def rows_shown(self) -> list[list[Any]]:
+        return self.rows[: self.ROWS_SHOWN]
+
+    @property
+    def rows_not_shown(self) -> int:
+        return max(0, len(self.rows) - self.ROWS_SHOWN)
 
 
 @dataclass

@@ -452,3 +452,20 @@ def test_queries_stay_flat(
             with django_assert_max_num_queries(most):
                 assert client.get(url).status_code == 200
     assert Enrollment.objects.filter(plan=plan).count() == size + 1
+
+
+def test_a_long_table_shows_its_first_rows_and_the_report_all_of_them(staff_client, branch):
+    """Twenty-three probations ending within 30 days, each a confirmation and a development step
+    due: the dashboard lists the first twenty of each table and says how many more there are;
+    the printable report lists them all."""
+    for number in range(23):
+        person = UserFactory(
+            name=f"测试人{number:02d}", political_status=PoliticalStatus.PROBATIONARY, branch=branch
+        )
+        MilestoneFactory(person=person, kind=Milestone.Kind.PROBATIONARY, date=_today() - 355 * DAY)
+    dashboard = staff_client.get(reverse("workstation:dashboard")).content.decode()
+    assert dashboard.count("测试人") == 2 * 20
+    assert dashboard.count("还有 3 行：全部见报表。") == 2
+    report = staff_client.get(reverse("workstation:report")).content.decode()
+    assert report.count("测试人") == 2 * 23
+    assert "全部见报表" not in report
