@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from common.admin_import import SpreadsheetExportForm, SpreadsheetImportForm, SpreadsheetImportMixin
+from common.admin_lists import text_filter
 from common.history import HistoryAdmin
 
 from . import access, services
@@ -85,7 +86,7 @@ class UserAdmin(SpreadsheetImportMixin, ImportExportMixin, HistoryAdmin, DjangoU
     list_display = ["number", "name", "email", "branch", "political_status", "grade", "is_staff"]
     list_display_links = ["number", "name"]
     list_filter = [
-        "branch",
+        text_filter("branch__name", _("Party branch")),
         "political_status",
         "grade",
         "workstation_role",

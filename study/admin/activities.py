@@ -22,6 +22,7 @@ from common.admin_import import (
     SpreadsheetImportForm,
     SpreadsheetImportMixin,
 )
+from common.admin_lists import text_filter
 from common.history import HistoryAdmin
 
 from ..models import Activity, Reading, ReadingConfirmation, Registration
@@ -72,7 +73,7 @@ class RegistrationInline(admin.TabularInline):
 class ActivityAdmin(HistoryAdmin):
     form = ActivityAdminForm
     list_display = ["title", "kind", "stage", "starts_at", "place", "capacity", "taken", "branch"]
-    list_filter = ["kind", "stage", "branch", "plan"]
+    list_filter = ["kind", "stage", text_filter("branch__name", _("Party branch")), "plan"]
     list_select_related = ["branch"]
     search_fields = ["title", "place"]
     autocomplete_fields = ["organiser", "branch"]

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_lists import text_filter
 from common.history import HistoryAdmin
 
 from ..models import Enrollment, Requirement, StageSignOff, StudyEntry, StudyPlan
@@ -91,7 +92,7 @@ class EnrollmentAdmin(HistoryAdmin):
     """Participants: added on the plan's participants page, moved on by sign-offs."""
 
     list_display = ["person", "plan", "stage", "completed_at", "enrolled_at"]
-    list_filter = ["plan", "stage", "person__branch"]
+    list_filter = ["plan", "stage", text_filter("person__branch__name", _("Party branch"))]
     list_select_related = ["person", "plan"]
     # Filtered lists say "n results" without counting the whole table again.
     show_full_result_count = False
@@ -114,7 +115,13 @@ class StudyEntryAdmin(HistoryAdmin):
     """The study log, to read and search; submitted entries may be approved in bulk."""
 
     list_display = ["person", "date", "stage", "kind", "hours", "status", "reviewed_by"]
-    list_filter = ["status", "stage", "kind", "date", "person__branch"]
+    list_filter = [
+        "status",
+        "stage",
+        "kind",
+        "date",
+        text_filter("person__branch__name", _("Party branch")),
+    ]
     list_select_related = ["person", "reviewed_by"]
     # Filtered lists say "n results" without counting the whole table again.
     show_full_result_count = False

@@ -324,3 +324,24 @@ def test_every_members_admin_keeps_a_history_page(admin_client_, student, member
         f"{MILESTONES}{milestone.pk}/history/",
     ]:
         assert admin_client_.get(url).status_code == 200, url
+
+
+def test_people_are_filtered_by_typing_part_of_their_branch_name(admin_client_, branch):
+    """A university has hundreds of branches: the filter is a box, not a link per branch."""
+    other = BranchFactory(name="研究生第二党支部")
+    for number in range(3):
+        BranchFactory(name=f"无人党支部{number}")
+    ours = UserFactory(name="本支部人", branch=branch, political_status=PoliticalStatus.FULL)
+    theirs = UserFactory(name="外支部人", branch=other, political_status=PoliticalStatus.FULL)
+    page = admin_client_.get(PEOPLE).content.decode()
+    assert 'data-testid="text-filter-branch__name"' in page
+    assert "无人党支部" not in page
+    typed = branch.name[1:4]
+    response = admin_client_.get(PEOPLE, {"branch__name": f" {typed} ", "political_status": "full"})
+    assert response.status_code == 200
+    listed = response.content.decode()
+    assert ours.name in listed
+    assert theirs.name not in listed
+    # The other filters are kept when the box is sent again.
+    assert '<input type="hidden" name="political_status" value="full">' in listed
+    assert f'name="branch__name" value=" {typed} "' in listed
