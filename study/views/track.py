@@ -413,12 +413,21 @@ def _overview_plan(request: HttpRequest) -> tuple[OverviewForm, StudyPlan | None
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """Per branch: participants in each stage and their average progress; who is behind; as
-    computed at most a few minutes ago (`study.overview`), and saying when."""
+    """Per branch: participants in each stage and their average progress, a page of branches
+    at a time (the branch chosen alone); who is behind; as computed at most a few minutes ago
+    (`study.overview`), and saying when."""
     form, plan = _overview_plan(request)
     context: dict = {"form": form, "plan": plan}
     if plan is not None:
         figures = overview_figures.figures_of(plan)
+        chosen = form.cleaned_data.get("branch") if form.is_valid() else None
+        rows = sorted(
+            ((name or _("No branch"), *rest) for name, *rest in figures.branches),
+            key=lambda branch: branch[0],
+        )
+        if chosen is not None:
+            rows = [row for row in rows if row[0] == chosen.name]
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         table = [
             {
                 "name": name,
@@ -427,10 +436,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "total": total,
                 "average": int(progress_sum / total * 100),
             }
-            for name, stages, total, progress_sum in sorted(
-                ((name or _("No branch"), *rest) for name, *rest in figures.branches),
-                key=lambda branch: branch[0],
-            )
+            for name, stages, total, progress_sum in page
         ]
         chart = {
             "labels": [row["name"] for row in table],
@@ -443,6 +449,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         query = urlencode({key: value for key, value in request.GET.items() if key != "page"})
         context |= {
             "table": table,
+            "page": page,
             "behind": overview_figures.behind_shown(figures),
             "behind_count": figures.behind_count,
             "participants": figures.participants,

@@ -130,6 +130,22 @@ def test_the_overview_counts_stages_per_branch_and_lists_who_is_behind(staff_cli
     assert "周落后" in text
 
 
+def test_the_overview_lists_twenty_branches_a_page_or_the_branch_chosen(staff_client, plan):
+    """A university has hundreds of branches: the table (and its chart) shows a page of them."""
+    branches = [BranchFactory(name=f"第{number:02d}党支部") for number in range(23)]
+    for branch in branches:
+        EnrollmentFactory(plan=plan, person=UserFactory(party_member=True, branch=branch))
+    first = staff_client.get(OVERVIEW, {"plan": plan.pk}, **EN)
+    names = [row["name"] for row in first.context["table"]]
+    assert names == [branch.name for branch in branches[:20]]
+    assert "Page 1 of 2" in first.content.decode()
+    second = staff_client.get(OVERVIEW, {"plan": plan.pk, "page": 2})
+    assert [row["name"] for row in second.context["table"]] == [b.name for b in branches[20:]]
+    chosen = staff_client.get(OVERVIEW, {"plan": plan.pk, "branch": branches[21].pk})
+    assert [row["name"] for row in chosen.context["table"]] == ["第21党支部"]
+    assert chosen.context["participants"] == 23  # the summary is still the plan's
+
+
 def test_the_overview_picks_the_current_plan_and_survives_nonsense(staff_client, plan):
     page = staff_client.get(OVERVIEW)
     assert page.context["plan"] == plan
