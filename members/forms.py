@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.forms import BootstrapForm
+from common.forms import BootstrapForm, LeanSelect
 
 from . import services
 from .models import Branch, Milestone, PoliticalStatus, User
@@ -239,12 +239,19 @@ class DirectoryFilterForm(BootstrapForm):
         label=pgettext_lazy("profile", "Party branch"),
         queryset=Branch.objects.none(),
         required=False,
+        widget=LeanSelect,
     )
     status = forms.ChoiceField(label=pgettext_lazy("profile", "Political status"), required=False)
     grade = forms.TypedChoiceField(
-        label=pgettext_lazy("profile", "Grade"), coerce=int, empty_value=None, required=False
+        label=pgettext_lazy("profile", "Grade"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=LeanSelect,
     )
-    major = forms.ChoiceField(label=pgettext_lazy("profile", "Major"), required=False)
+    major = forms.ChoiceField(
+        label=pgettext_lazy("profile", "Major"), required=False, widget=LeanSelect
+    )
     due = forms.ChoiceField(
         label=_("Development step due"),
         required=False,

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.forms import BootstrapForm
+from common.forms import BootstrapForm, LeanSelect
 from members.models import Branch
 
 from ..models import SIGN_IN_CODE_LENGTH, Activity, ActivityKind, Stage, StudyPlan
@@ -76,7 +76,9 @@ class ActivityForm(BootstrapForm):
         help_text=_("Only the plan's participants may come; leave empty for every member."),
     )
     branch = forms.ModelChoiceField(
-        label=pgettext_lazy("activity", "Party branch"), queryset=Branch.objects.none()
+        label=pgettext_lazy("activity", "Party branch"),
+        queryset=Branch.objects.none(),
+        widget=LeanSelect,
     )
 
     def __init__(

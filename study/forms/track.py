@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.forms import BootstrapForm
+from common.forms import BootstrapForm, LeanSelect, LeanSelectMultiple
 from members.models import WORKSTATION_STATUSES, Branch, PoliticalStatus, User
 
 from ..models import Stage, StudyEntry, StudyPlan
@@ -186,6 +186,7 @@ class OverviewForm(BootstrapForm):
         queryset=Branch.objects.order_by("name"),
         required=False,
         empty_label=_("All branches"),
+        widget=LeanSelect,
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -200,20 +201,20 @@ class EnrolForm(BootstrapForm):
         label=_("Party branches"),
         queryset=Branch.objects.filter(is_active=True).order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+        widget=LeanSelectMultiple(attrs={"class": "form-select", "size": 4}),
     )
     grades = forms.TypedMultipleChoiceField(
         label=_("Grades"),
         coerce=int,
         required=False,
         choices=[],
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+        widget=LeanSelectMultiple(attrs={"class": "form-select", "size": 4}),
     )
     statuses = forms.MultipleChoiceField(
         label=_("Political status"),
         required=False,
         choices=[],
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+        widget=LeanSelectMultiple(attrs={"class": "form-select", "size": 4}),
     )
     people = forms.ModelMultipleChoiceField(
         label=_("People"),
@@ -265,6 +266,7 @@ class ProgressListForm(BootstrapForm):
         queryset=Branch.objects.none(),
         required=False,
         empty_label=_("All branches"),
+        widget=LeanSelect,
     )
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
