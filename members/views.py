@@ -6,7 +6,8 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -371,10 +372,19 @@ def branches(request: HttpRequest) -> HttpResponse:
     """The branches the reader may open: all for staff, his own (or those he leads) for others."""
     if not access.may_list_branches(request.user):
         raise PermissionDenied
+    # The people of the page's branches only (a count per branch shown), not a grouping of
+    # every person of the portal on each request.
+    people = (
+        User.objects.filter(branch=OuterRef("pk"))
+        .order_by()
+        .values("branch")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     rows = (
         access.branches_visible_to(request.user)
         .select_related("secretary")
-        .annotate(people_count=Count("people"))
+        .annotate(people_count=Coalesce(Subquery(people), 0))
         .order_by("name")
     )
     query = request.GET.get("q", "").strip()
