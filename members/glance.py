@@ -174,6 +174,8 @@ class MembersGlance(GlanceSource):
             for value, label in PoliticalStatus.choices
         ]
         stages = [figure for figure in statuses if figure.key[7:] in DEVELOPMENT_STATUSES]
+        # Each step's name translated once, not once a row (thousands at a university).
+        steps = {kind: str(label) for kind, label in Milestone.Kind.choices}
         return Panel(
             self.key,
             str(self.title),
@@ -235,7 +237,7 @@ class MembersGlance(GlanceSource):
                         _("Due by"),
                     ],
                     [
-                        [name, number, str(Milestone.Kind(kind).label), due]
+                        [name, number, steps[kind], due]
                         for name, number, kind, due in figures.get("steps_due_people", [])
                     ],
                 ),
