@@ -465,7 +465,7 @@ def test_a_long_table_shows_its_first_rows_and_the_report_all_of_them(staff_clie
         MilestoneFactory(person=person, kind=Milestone.Kind.PROBATIONARY, date=_today() - 355 * DAY)
     dashboard = staff_client.get(reverse("workstation:dashboard")).content.decode()
     assert dashboard.count("测试人") == 2 * 20
-    assert dashboard.count("还有 3 行：全部见报表。") == 2
+    assert dashboard.count("还有 3 行：全部见报表。") == 2  # noqa: RUF001
     report = staff_client.get(reverse("workstation:report")).content.decode()
     assert report.count("测试人") == 2 * 23
     assert "全部见报表" not in report
