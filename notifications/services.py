@@ -23,7 +23,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Exists, Expression
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
@@ -113,10 +114,11 @@ def notify(
     return notice
 
 
-def already_told(key: Expression) -> Exists:
-    """Whether the notice of dedup key `key` (an expression over the row of an outer query) is
-    recorded: a sweep leaves those it has told out before it counts anything for them, so that
-    a run that finds everyone told costs little."""
+def already_told(prefix: str, suffix: str) -> Exists:
+    """Whether the notice keyed `<prefix><pk><suffix>` is recorded, for each row of an outer
+    query (by its pk): a sweep that keys its reminders so leaves those it has told out before
+    it computes anything for them, so that a run that finds everyone told costs little."""
+    key = Concat(Value(prefix), Cast(OuterRef("pk"), CharField()), Value(suffix))
     return Exists(Notice.objects.filter(dedup_key=key))
 
 

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, F, Func, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, F, Func, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -365,11 +364,9 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     year, week, _day = today.isocalendar()
-    # The key of each participant's notice this week, as the reminders below write it: those
-    # told already are left out before their progress is computed.
-    key = Concat(
-        Value("study-behind:"), Cast(OuterRef("pk"), CharField()), Value(f":{year}-W{week:02d}")
-    )
+    # Each participation's notice this week is keyed "<prefix><pk><suffix>": those told already
+    # are left out before their progress is computed.
+    prefix, suffix = "study-behind:", f":{year}-W{week:02d}"
     enrollments = list(
         Enrollment.objects.filter(
             completed_at__isnull=True,
@@ -377,7 +374,7 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
             plan__starts_on__lte=today,
             plan__ends_on__gte=today,
         )
-        .exclude(already_told(key))
+        .exclude(already_told(prefix, suffix))
         .select_related("plan", "person")
     )
     return notify_many(
@@ -385,7 +382,7 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
             Reminder(
                 recipient=item.enrollment.person,
                 kind="study-behind",
-                key=f"study-behind:{item.enrollment.pk}:{year}-W{week:02d}",
+                key=f"{prefix}{item.enrollment.pk}{suffix}",
                 context={"progress": item, "plan": item.plan},
                 link=reverse("study:mine"),
             )
@@ -412,14 +409,13 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
         .order_by()
     )
     counted = waiting.annotate(total=Func(F("pk"), function="COUNT")).values("total")
-    # The key of the notice of each reviewer today, as the reminders below write it.
-    key = Concat(
-        Value("study-queue:"), Cast(OuterRef("pk"), CharField()), Value(f":{today.isoformat()}")
-    )
+    # Each reviewer's notice today is keyed "<prefix><pk><suffix>": those told already are left
+    # out before their queues are counted.
+    prefix, suffix = "study-queue:", f":{today.isoformat()}"
     queues: dict[int, int] = dict(
         possible_reviewers()
         .filter(is_active=True)
-        .exclude(already_told(key))
+        .exclude(already_told(prefix, suffix))
         .filter(Exists(waiting))
         .annotate(waiting=Subquery(counted))
         .values_list("pk", "waiting")
@@ -429,7 +425,7 @@ def remind_review_queue(*, now: datetime.datetime | None = None) -> int:
             Reminder(
                 recipient=reviewer,  # an id: only those told are loaded
                 kind="study-queue",
-                key=f"study-queue:{reviewer}:{today.isoformat()}",
+                key=f"{prefix}{reviewer}{suffix}",
                 context={"count": count, "days": QUEUE_WAIT_DAYS},
                 link=reverse("study:review"),
             )
