@@ -11,8 +11,17 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -120,6 +129,15 @@ def overdue_at(now: datetime.datetime) -> Q:
     )
 
 
+def late_stage() -> Concat:
+    """The stage an open suggestion is late in, as SQL: "first" (its first response) or
+    "answer", with "-reopened" once its author has reopened it."""
+    return Concat(
+        Case(When(first_response_at__isnull=True, then=Value("first")), default=Value("answer")),
+        Case(When(reopened_at__isnull=False, then=Value("-reopened")), default=Value("")),
+    )
+
+
 class SuggestionQuerySet(models.QuerySet["Suggestion"]):
     def shown(self) -> "SuggestionQuerySet":
         """Not hidden by moderation."""
@@ -140,6 +158,26 @@ class SuggestionQuerySet(models.QuerySet["Suggestion"]):
         """Those overdue at `now` (see `overdue_at`): the reminder sweep, the statistics and the
         queue's filter."""
         return self.with_targets().filter(overdue_at(now))
+
+    def overdue_untold(
+        self, now: datetime.datetime, escalate_after: datetime.timedelta
+    ) -> "SuggestionQuerySet":
+        """Those overdue at `now` of which the reminder sweep has something left to tell: its
+        handlers not reminded of the stage it is late in, or staff not told of it once it has
+        stayed late `escalate_after` (see `Suggestion.overdue_reminded`). Each has `late_stage`."""
+        deadline = Case(
+            When(first_response_at__isnull=True, then=F("first_response_due")),
+            default=F("answer_due"),
+        )
+        done = Q(overdue_reminded=F("late_stage")) & (
+            Q(overdue_escalated=F("late_stage")) | Q(late_deadline__gt=now - escalate_after)
+        )
+        return (
+            self.overdue(now)
+            .annotate(late_stage=late_stage())
+            .alias(late_deadline=deadline)
+            .exclude(done)
+        )
 
     def with_overdue(self, now: datetime.datetime) -> "SuggestionQuerySet":
         """Each with `is_overdue`: whether it is overdue at `now`, for the pages to mark it."""
@@ -223,6 +261,11 @@ class Suggestion(models.Model):
     hidden = models.BooleanField(_("hidden"), default=False, db_index=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    # The stage (`late_stage`) whose lateness the reminder sweep has told the handlers of, and
+    # staff: an hourly run then leaves out what it has done, however many suggestions are late.
+    # The notices' keys still make each notice once.
+    overdue_reminded = models.CharField(max_length=20, blank=True, editable=False)
+    overdue_escalated = models.CharField(max_length=20, blank=True, editable=False)
 
     objects = SuggestionQuerySet.as_manager()
 

@@ -85,8 +85,11 @@ class Enrollment(models.Model):
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    # The day the behind-schedule sweep last computed this participation's progress: a second
+    # run that day leaves it out (`services.track.remind_behind_schedule`). Not history.
+    behind_checked_on = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["behind_checked_on"])
 
     class Meta:
         verbose_name = _("plan participant")

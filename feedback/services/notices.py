@@ -3,6 +3,7 @@ handlers, the assignee and staff, and the two hourly sweeps (overdue suggestions
 authors of anonymous ones)."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -175,17 +176,20 @@ def deliver_anonymous_news(*, now: datetime.datetime | None = None) -> int:
     return len(authors)
 
 
+@transaction.atomic
 def remind_overdue(*, now: datetime.datetime | None = None) -> int:
     """Remind the handler of each overdue suggestion, then escalate to staff; each once.
 
     A suggestion is overdue when its first response or its answer is later than its category's
-    target. Its handler (the assignee, or else the category's handlers) is reminded at once;
-    staff are told `ESCALATE_AFTER` later. The queries do not grow with the number of
-    suggestions; the notices' unique keys make a second run record nothing.
+    target. Its handler (the assignee, or else the category's handlers, as they are then) is
+    reminded at once; staff are told `ESCALATE_AFTER` later. Each suggestion records the stage
+    it has told of (`Suggestion.overdue_reminded`), so that a run leaves out those with nothing
+    left to tell: the queries do not grow with the number of suggestions, and a second run reads
+    none. The notices' unique keys make a concurrent run record nothing twice.
     """
     now = now or timezone.now()
-    open_suggestions = list(
-        Suggestion.objects.overdue(now)
+    late = list(
+        Suggestion.objects.overdue_untold(now, ESCALATE_AFTER)
         .filter(hidden=False)
         .select_related("category", "assignee")
         .prefetch_related(Prefetch("category__handlers", queryset=access.eligible_handlers()))
@@ -193,20 +197,23 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
     )
     staff = active_staff()
     due: dict[str, Reminder] = {}
-    for suggestion in open_suggestions:
+    reminded: dict[str, list[int]] = defaultdict(list)
+    escalated: dict[str, list[int]] = defaultdict(list)
+    for suggestion in late:
+        stage = suggestion.late_stage
         if suggestion.first_response_at is None:
-            stage, deadline = "first", suggestion.first_response_due()
+            deadline = suggestion.first_response_due()
         else:
-            stage, deadline = "answer", suggestion.answer_due()
-        if suggestion.reopened_at is not None:
-            stage += "-reopened"
+            deadline = suggestion.answer_due()
         if suggestion.assignee is not None and suggestion.assignee.is_active:
             handlers = [suggestion.assignee]
         else:
             handlers = [h for h in suggestion.category.handlers.all() if h.is_active] or staff
         kinds = [("feedback-overdue", handlers)]
+        reminded[stage].append(suggestion.pk)
         if now > deadline + ESCALATE_AFTER:
             kinds.append(("feedback-escalated", staff))
+            escalated[stage].append(suggestion.pk)
         context = {"suggestion": suggestion, "deadline": deadline}
         link = suggestion.get_absolute_url()
         for kind, people in kinds:
@@ -222,4 +229,9 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
                     link=link,
                     text_key=text_key,
                 )
-    return notify_many(reminders=due.values())
+    told = notify_many(reminders=due.values())
+    # One update per stage (four at most), whatever the number of suggestions.
+    for field, by_stage in (("overdue_reminded", reminded), ("overdue_escalated", escalated)):
+        for stage, pks in by_stage.items():
+            Suggestion.objects.filter(pk__any_of=pks).update(**{field: stage})
+    return told

@@ -356,16 +356,17 @@ def remove_enrollment(*, actor: User, enrollment: Enrollment) -> None:
 # --- reminders --------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
     """Weekly: tell each participant who is behind his plan's schedule, once per ISO week.
 
     Queries do not grow with the participants: progress is computed for all at once, and the
-    notices are recorded together.
+    notices are recorded together. Those told this week, and those whose progress was computed
+    today already, are left out first, so that a second run of the day costs little.
     """
     today = today or timezone.localdate()
     year, week, _day = today.isocalendar()
-    # Each participation's notice this week is keyed "<prefix><pk><suffix>": those told already
-    # are left out before their progress is computed.
+    # Each participation's notice this week is keyed "<prefix><pk><suffix>".
     prefix, suffix = "study-behind:", f":{year}-W{week:02d}"
     enrollments = list(
         Enrollment.objects.filter(
@@ -374,10 +375,11 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
             plan__starts_on__lte=today,
             plan__ends_on__gte=today,
         )
+        .exclude(behind_checked_on=today)
         .exclude(already_told(prefix, suffix))
         .select_related("plan", "person")
     )
-    return notify_many(
+    told = notify_many(
         reminders=(
             Reminder(
                 recipient=item.enrollment.person,
@@ -390,6 +392,11 @@ def remind_behind_schedule(*, today: datetime.date | None = None) -> int:
             if item.behind
         )
     )
+    if enrollments:
+        Enrollment.objects.filter(pk__any_of=[e.pk for e in enrollments]).update(
+            behind_checked_on=today
+        )
+    return told
 
 
 def remind_review_queue(*, now: datetime.datetime | None = None) -> int:

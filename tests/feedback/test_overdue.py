@@ -100,7 +100,37 @@ def test_the_sweep_asks_as_often_for_many(handler, services, staff, count):
     feedback_services.remind_overdue(now=NOW)
     with CaptureQueriesContext(connection) as queries:
         assert feedback_services.remind_overdue(now=NOW) == 0
-    assert len(queries) <= 5
+    # The late suggestions with something left to tell (none) and staff, in a savepoint (2): no
+    # notice looked up.
+    assert len(queries) == 4
+
+
+def test_staff_are_told_when_the_time_comes_after_the_handler(handler, services, staff):
+    SuggestionFactory(category=services, created_at=_days_ago(4))
+    assert feedback_services.remind_overdue(now=NOW) == 1
+    later = NOW + datetime.timedelta(days=2, hours=1)
+    assert feedback_services.remind_overdue(now=later) == 1
+    assert feedback_services.remind_overdue(now=later) == 0
+    assert Notice.objects.filter(kind="feedback-overdue", recipient=handler).count() == 1
+    assert Notice.objects.filter(kind="feedback-escalated", recipient=staff).count() == 1
+
+
+def test_each_stage_of_lateness_is_told_once(handler, services, staff):
+    late = SuggestionFactory(category=services, created_at=_days_ago(4))
+    feedback_services.remind_overdue(now=NOW)
+    # Answered late, then reopened by its author long enough ago to be late again.
+    late.status, late.first_response_at = Status.IN_PROGRESS, _days_ago(3)
+    late.reopened_at = _days_ago(8)
+    late.save()
+    feedback_services.remind_overdue(now=NOW)
+    feedback_services.remind_overdue(now=NOW)
+    stages = sorted(
+        key.split(":")[2]
+        for key in Notice.objects.filter(kind="feedback-overdue").values_list(
+            "dedup_key", flat=True
+        )
+    )
+    assert stages == ["answer-reopened", "first"]
 
 
 def test_the_task_runs_the_sweep(handler, services):
@@ -175,7 +205,6 @@ def _queries() -> int:
 def test_reminding_many_asks_as_often_as_reminding_few(handler, services, staff):
     SuggestionFactory.create_batch(2, category=services, created_at=_days_ago(6))
     first_few, again_few = _queries(), _queries()
-    Notice.objects.all().delete()
     SuggestionFactory.create_batch(18, category=services, created_at=_days_ago(6))
     first_many, again_many = _queries(), _queries()
     assert first_few == first_many
