@@ -98,16 +98,18 @@ def _filter_choices(user, people: QuerySet[User]) -> dict[str, list]:
     people are read through the index on their branch or group; everyone's (staff) are read once
     every few minutes and kept in the process's memory, so a grade or major that has just
     appeared may be offered a few minutes late."""
-    everyone = access.is_staff(user)
-    if everyone and (choices := caches["process"].get("members-directory-choices")) is not None:
-        return choices
-    choices = people.order_by().aggregate(
-        grades=ArrayAgg("grade", distinct=True, filter=Q(grade__isnull=False), default=[]),
-        majors=ArrayAgg("major", distinct=True, filter=~Q(major=""), default=[]),
-    )
-    if everyone:
-        caches["process"].set("members-directory-choices", choices, EVERYONE_CHOICES_SECONDS)
-    return choices
+
+    def choices() -> dict[str, list]:
+        return people.order_by().aggregate(
+            grades=ArrayAgg("grade", distinct=True, filter=Q(grade__isnull=False), default=[]),
+            majors=ArrayAgg("major", distinct=True, filter=~Q(major=""), default=[]),
+        )
+
+    if access.is_staff(user):
+        return caches["process"].get_or_set(
+            "members-directory-choices", choices, EVERYONE_CHOICES_SECONDS
+        )
+    return choices()
 
 
 @require_GET

@@ -4,6 +4,7 @@ progress with the sign-off, the staff overview with its exports, and a plan's pa
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -520,9 +521,20 @@ def _render_participants(
     return render(request, "study/plan_participants.html", context)
 
 
+# The grades of everyone in the workstation are read once in this long per process: a pass
+# over all the people of a university on every request is what made the page slow.
+GRADES_KEPT_SECONDS = 5 * 60
+
+
 def _grades() -> list[int]:
-    grades = User.objects.in_workstation().exclude(grade=None).values_list("grade", flat=True)
-    return sorted(set(grades.order_by().distinct()), reverse=True)
+    """The grades to enrol by, newest first; a grade that has just appeared may be offered a
+    few minutes late."""
+
+    def grades() -> list[int]:
+        people = User.objects.in_workstation().exclude(grade=None).order_by()
+        return sorted(set(people.values_list("grade", flat=True).distinct()), reverse=True)
+
+    return caches["process"].get_or_set("study-enrol-grades", grades, GRADES_KEPT_SECONDS)
 
 
 @require_http_methods(["GET", "POST"])
