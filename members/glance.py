@@ -74,7 +74,7 @@ class MembersGlance(GlanceSource):
         today = timezone.localdate(now)
         people = User.objects.filter(branch__in=branches, political_status__in=DEVELOPMENT_STATUSES)
         due: dict[int, list[int]] = {pk: [0, 0] for pk in branches}
-        for row in due_rows(development_rows(people, today), today, DUE_SOON):
+        for row in due_rows(development_rows(people, today, named=False), today, DUE_SOON):
             due[row.person.branch_id][0] += 1
             due[row.person.branch_id][1] += row.overdue
         return [
@@ -138,7 +138,9 @@ class MembersGlance(GlanceSource):
         )
         today = timezone.localdate()
         steps_due = due_rows(
-            development_rows(people.filter(political_status__in=DEVELOPMENT_STATUSES), today),
+            development_rows(
+                people.filter(political_status__in=DEVELOPMENT_STATUSES), today, named=False
+            ),
             today,
             DUE_SOON,
         )
