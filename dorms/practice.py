@@ -11,7 +11,7 @@ These are practice sources as `study.practice` describes them; the study app reg
 import datetime
 from collections.abc import Collection
 
-from django.db.models import Count
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import AssistanceAction, Inspection, InspectionStatus
@@ -22,23 +22,20 @@ class InspectionsCompleted:
     label = _("Dorm inspections completed")
     counts_what = _("Dorm inspections you completed, on the day they were done.")
 
-    def count(
+    def counted(
         self, person_ids: Collection[int], start: datetime.date, end: datetime.date
-    ) -> dict[int, int]:
-        if not person_ids:
-            return {}
-        rows = (
+    ) -> QuerySet:
+        return (
             Inspection.objects.filter(
                 status=InspectionStatus.DONE,
-                inspector_id__in=list(person_ids),
+                inspector_id__any_of=list(person_ids),
                 done_on__gte=start,
                 done_on__lte=end,
             )
             .order_by()
-            .values("inspector_id")
-            .annotate(count=Count("pk"))
+            .values(for_person=F("inspector_id"))
+            .annotate(number=Count("pk"))
         )
-        return {row["inspector_id"]: row["count"] for row in rows}
 
 
 class AssistanceConfirmed:
@@ -48,23 +45,20 @@ class AssistanceConfirmed:
         "Assistance actions you logged on a key dorm's plan, confirmed by its reviewer."
     )
 
-    def count(
+    def counted(
         self, person_ids: Collection[int], start: datetime.date, end: datetime.date
-    ) -> dict[int, int]:
-        if not person_ids:
-            return {}
-        rows = (
+    ) -> QuerySet:
+        return (
             AssistanceAction.objects.filter(
                 confirmed_at__isnull=False,
-                member_id__in=list(person_ids),
+                member_id__any_of=list(person_ids),
                 date__gte=start,
                 date__lte=end,
             )
             .order_by()
-            .values("member_id")
-            .annotate(count=Count("pk"))
+            .values(for_person=F("member_id"))
+            .annotate(number=Count("pk"))
         )
-        return {row["member_id"]: row["count"] for row in rows}
 
 
 inspections_completed = InspectionsCompleted()

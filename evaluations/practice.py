@@ -8,7 +8,7 @@ A practice source as `study.practice` describes it; the study app registers it.
 import datetime
 from collections.abc import Collection
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import PASSING_GRADES, Evaluatee, Status
@@ -22,25 +22,22 @@ class QualifiedGrades:
         "Excellent (the branch's final grade when recorded)."
     )
 
-    def count(
+    def counted(
         self, person_ids: Collection[int], start: datetime.date, end: datetime.date
-    ) -> dict[int, int]:
-        if not person_ids:
-            return {}
+    ) -> QuerySet:
         passing = list(PASSING_GRADES)
-        rows = (
+        return (
             Evaluatee.objects.filter(
                 Q(final_grade__in=passing) | Q(final_grade="", computed_grade__in=passing),
-                person_id__in=list(person_ids),
+                person_id__any_of=list(person_ids),
                 campaign__status=Status.PUBLISHED,
                 campaign__closes_at__date__gte=start,
                 campaign__closes_at__date__lte=end,
             )
             .order_by()
-            .values("person_id")
-            .annotate(count=Count("pk"))
+            .values(for_person=F("person_id"))
+            .annotate(number=Count("pk"))
         )
-        return {row["person_id"]: row["count"] for row in rows}
 
 
 qualified_grades = QualifiedGrades()

@@ -12,7 +12,7 @@ This is a practice source as `study.practice` describes it; the study app regist
 import datetime
 from collections.abc import Collection
 
-from django.db.models import Count
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Status, Suggestion
@@ -27,28 +27,23 @@ class SuggestionsAnswered:
         "Suggestions you gave the official answer to, answered or closed and not hidden."
     )
 
-    def count(
+    def counted(
         self, person_ids: Collection[int], start: datetime.date, end: datetime.date
-    ) -> dict[int, int]:
-        """For each person, the suggestions he answered between `start` and `end` (inclusive).
-
-        One query whatever the number of people; people with none are absent.
-        """
-        if not person_ids:
-            return {}
-        rows = (
+    ) -> QuerySet:
+        """For each person, the suggestions he answered between `start` and `end` (inclusive);
+        people with none are absent."""
+        return (
             Suggestion.objects.shown()
             .filter(
                 status__in=ANSWER_STANDS,
-                answered_by_id__in=list(person_ids),
+                answered_by_id__any_of=list(person_ids),
                 answered_at__date__gte=start,
                 answered_at__date__lte=end,
             )
             .order_by()
-            .values("answered_by_id")
-            .annotate(count=Count("pk"))
+            .values(for_person=F("answered_by_id"))
+            .annotate(number=Count("pk"))
         )
-        return {row["answered_by_id"]: row["count"] for row in rows}
 
 
 suggestions_answered = SuggestionsAnswered()

@@ -7,9 +7,10 @@ A practice source is an object kept in the app that owns the records (copy
 - `label`: what the records are, lazily translated (shown in requirements and progress);
 - `counts_what`: which records count, lazily translated; only approved or confirmed records
   ever count, never drafts, pending, hidden or declined ones;
-- `count(person_ids, start, end) -> {person_id: records}`: how many counted records each
-  person has dated within [start, end], for any number of people in a fixed number of queries
-  (people with none may be left out).
+- `counted(person_ids, start, end) -> QuerySet`: how many counted records each person has
+  dated within [start, end], as rows of `for_person` and `number` (`.values(for_person=...)
+  .annotate(number=...)`, no ordering; people with none may be left out). The queries of
+  every source a plan counts are run together, as one (`practice_counts`).
 
 The lower app does not import `study`: `StudyConfig.ready` imports its source and registers it
 here, one line per app. `study.checks` refuses at start-up a requirement naming a key that is
@@ -21,6 +22,8 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
+from django.db.models import QuerySet, Value
+
 
 @runtime_checkable
 class PracticeSource(Protocol):
@@ -28,9 +31,9 @@ class PracticeSource(Protocol):
     label: str
     counts_what: str
 
-    def count(
+    def counted(
         self, person_ids: Collection[int], start: datetime.date, end: datetime.date
-    ) -> dict[int, int]: ...
+    ) -> QuerySet: ...
 
 
 _sources: dict[str, PracticeSource] = {}
@@ -39,7 +42,7 @@ _sources: dict[str, PracticeSource] = {}
 def register(source: PracticeSource) -> PracticeSource:
     """Add a source (again is harmless); a second source under a taken key is a mistake."""
     if not isinstance(source, PracticeSource) or not source.key:
-        raise TypeError(f"{source!r} is not a practice source (key, label, counts_what, count).")
+        raise TypeError(f"{source!r} is not a practice source (key, label, counts_what, counted).")
     known = _sources.get(source.key)
     if known is not None and known is not source:
         raise ValueError(f"Two practice sources use the key {source.key!r}.")
@@ -83,9 +86,19 @@ def practice_label(keys: Collection[str]) -> str:
 def practice_counts(
     keys: Collection[str], person_ids: Collection[int], start: datetime.date, end: datetime.date
 ) -> dict[str, dict[int, int]]:
-    """Each known source's counts for the people; one call per source, none per person."""
-    return {
-        key: _sources[key].count(person_ids, start, end)
-        for key in sorted(set(keys))
-        if key in _sources
-    }
+    """Each known source's counts for the people: one query for all the sources, none per
+    person or per source."""
+    known = sorted(key for key in set(keys) if key in _sources)
+    counts: dict[str, dict[int, int]] = {key: {} for key in known}
+    if not known or not person_ids:
+        return counts
+    queries = [
+        _sources[key]
+        .counted(person_ids, start, end)
+        .annotate(source=Value(key))
+        .values_list("source", "for_person", "number")
+        for key in known
+    ]
+    for key, person_id, number in queries[0].union(*queries[1:], all=True):
+        counts[key][person_id] = number
+    return counts

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
@@ -275,25 +275,35 @@ def _requirements_by_plan(plan_ids: Iterable[int]) -> dict[int, list[Requirement
 def _plan_counts(
     plan: StudyPlan, requirements: Sequence[Requirement], person_ids: list[int]
 ) -> dict[str, object]:
-    """The aggregates the plan's requirements need, for all its people: one query per kind."""
+    """The aggregates the plan's requirements need, for all its people: at most four queries
+    (hours and reflections together, readings, activities, every practice source together)."""
     kinds = {requirement.kind for requirement in requirements}
     start, end = _period(plan)
     counts: dict[str, object] = {}
-    if Requirement.Kind.HOURS in kinds:
+    if kinds & {Requirement.Kind.HOURS, Requirement.Kind.REFLECTION}:
+        # Hours logged and the longest reflection, per person and stage: one query for both.
         rows = (
             StudyEntry.objects.approved()
             .filter(person_id__any_of=person_ids, date__range=(start, end))
             .values("person_id", "stage")
-            .annotate(total=Sum("hours"))
+            .annotate(
+                total=Sum("hours"),
+                longest=Max(Length("notes"), filter=Q(kind=StudyEntry.Kind.REFLECTION)),
+            )
             .order_by()
         )
-        counts["hours"] = {(row["person_id"], row["stage"]): row["total"] for row in rows}
+        by_stage = {(row["person_id"], row["stage"]): row for row in rows}
+        counts["hours"] = {key: row["total"] for key, row in by_stage.items()}
+        counts["reflection"] = {key: row["longest"] for key, row in by_stage.items()}
     if Requirement.Kind.READINGS in kinds:
-        reading_ids = {
-            reading.pk
+        # Each requirement's readings, listed once for all its people.
+        counts["reading_lists"] = {
+            requirement.pk: list(requirement.readings.all())
             for requirement in requirements
             if requirement.kind == Requirement.Kind.READINGS
-            for reading in requirement.readings.all()
+        }
+        reading_ids = {
+            reading.pk for readings in counts["reading_lists"].values() for reading in readings
         }
         confirmed = defaultdict(set)
         for person_id, reading_id in ReadingConfirmation.objects.filter(
@@ -318,19 +328,6 @@ def _plan_counts(
                 "attended"
             ]
         counts["activities"] = attended
-    if Requirement.Kind.REFLECTION in kinds:
-        rows = (
-            StudyEntry.objects.approved()
-            .filter(
-                person_id__any_of=person_ids,
-                kind=StudyEntry.Kind.REFLECTION,
-                date__range=(start, end),
-            )
-            .values("person_id", "stage")
-            .annotate(longest=Max(Length("notes")))
-            .order_by()
-        )
-        counts["reflection"] = {(row["person_id"], row["stage"]): row["longest"] for row in rows}
     if Requirement.Kind.PRACTICE in kinds:
         keys = {
             key
@@ -351,7 +348,7 @@ def _requirement_progress(
         done = counts["hours"].get((person_id, stage)) or Decimal(0)
         return RequirementProgress(requirement, done, Decimal(requirement.minimum))
     if kind == Requirement.Kind.READINGS:
-        readings = list(requirement.readings.all())
+        readings = counts["reading_lists"][requirement.pk]
         confirmed = counts["readings"].get(person_id, set())
         unread = [reading for reading in readings if reading.pk not in confirmed]
         return RequirementProgress(
@@ -378,8 +375,8 @@ def progress_of(
 ) -> list[EnrollmentProgress]:
     """The progress of each enrollment (its plan loaded), in the same order.
 
-    Queries: requirements (2), sign-offs (1), and per plan one per requirement kind it uses
-    plus one call per practice source; none per person.
+    Queries: requirements (2), sign-offs (1), and per plan at most four for what its
+    requirements count (`_plan_counts`); none per person.
     """
     enrollments = list(enrollments)
     if not enrollments:

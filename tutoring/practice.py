@@ -10,7 +10,7 @@ These are practice sources as `study.practice` describes them; the study app reg
 import datetime
 from collections.abc import Collection
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from .models import Session
@@ -19,9 +19,9 @@ from .models import Session
 def _confirmed(person_ids: Collection[int], start: datetime.date, end: datetime.date):
     return (
         Session.objects.confirmed()
-        .filter(tutor_id__in=list(person_ids), date__gte=start, date__lte=end)
+        .filter(tutor_id__any_of=list(person_ids), date__gte=start, date__lte=end)
         .order_by()
-        .values("tutor_id")
+        .values(for_person=F("tutor_id"))
     )
 
 
@@ -30,14 +30,11 @@ class TutoringSessions:
     label = _("Peer tutoring sessions")
     counts_what = _("Tutoring sessions you gave, confirmed by the student.")
 
-    def count(
+    def counted(
         self, person_ids: Collection[int], start: datetime.date, end: datetime.date
-    ) -> dict[int, int]:
-        """For each tutor, his confirmed sessions dated between `start` and `end`; one query."""
-        if not person_ids:
-            return {}
-        rows = _confirmed(person_ids, start, end).annotate(count=Count("pk"))
-        return {row["tutor_id"]: row["count"] for row in rows}
+    ) -> QuerySet:
+        """For each tutor, his confirmed sessions dated between `start` and `end`."""
+        return _confirmed(person_ids, start, end).annotate(number=Count("pk"))
 
 
 class TutoringHours:
@@ -45,14 +42,11 @@ class TutoringHours:
     label = _("Peer tutoring hours")
     counts_what = _("Whole hours of tutoring sessions you gave, confirmed by the student.")
 
-    def count(
+    def counted(
         self, person_ids: Collection[int], start: datetime.date, end: datetime.date
-    ) -> dict[int, int]:
+    ) -> QuerySet:
         """For each tutor, the whole hours of his confirmed sessions between `start` and `end`."""
-        if not person_ids:
-            return {}
-        rows = _confirmed(person_ids, start, end).annotate(minutes=Sum("minutes"))
-        return {row["tutor_id"]: row["minutes"] // 60 for row in rows}
+        return _confirmed(person_ids, start, end).annotate(number=Sum("minutes") / 60)
 
 
 tutoring_sessions = TutoringSessions()

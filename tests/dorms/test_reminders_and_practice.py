@@ -11,6 +11,7 @@ from dorms.models import AssistanceAction, FollowUp, KeyDorm
 from dorms.practice import assistance_confirmed, inspections_completed
 from notifications.models import Notice
 from study.practice import practice_sources
+from tests.practice import counts_of
 from workstation.management.commands.setup_periodic_tasks import PERIODIC_TASKS
 
 from .test_key_dorms import GOOD, UNSAFE, inspect
@@ -75,11 +76,11 @@ def test_inspections_completed_are_counted_per_inspector(member, other_member, i
     assert {"dorm_inspections", "dorm_assistance"} <= {s.key for s in practice_sources()}
     inspect(member, inspection, GOOD)
     with CaptureQueriesContext(connection) as queries:
-        counts = inspections_completed.count([member.pk, other_member.pk], TODAY, TODAY)
+        counts = counts_of(inspections_completed, [member.pk, other_member.pk], TODAY, TODAY)
     assert len(queries) == 1
     assert counts == {member.pk: 1}
     yesterday = TODAY - datetime.timedelta(days=1)
-    assert inspections_completed.count([member.pk], yesterday, yesterday) == {}
+    assert counts_of(inspections_completed, [member.pk], yesterday, yesterday) == {}
 
 
 def test_only_confirmed_assistance_actions_count(member, reviewer, room):
@@ -96,7 +97,7 @@ def test_only_confirmed_assistance_actions_count(member, reviewer, room):
         actor=member, key_dorm=key_dorm, date=TODAY, kind="talk", note="谈心"
     )
     services.log_action(actor=member, key_dorm=key_dorm, date=TODAY, kind="visit", note="走访")
-    assert assistance_confirmed.count([member.pk], TODAY, TODAY) == {}
+    assert counts_of(assistance_confirmed, [member.pk], TODAY, TODAY) == {}
     services.confirm_action(actor=reviewer, action=first)
-    assert assistance_confirmed.count([member.pk, reviewer.pk], TODAY, TODAY) == {member.pk: 1}
+    assert counts_of(assistance_confirmed, [member.pk, reviewer.pk], TODAY, TODAY) == {member.pk: 1}
     assert AssistanceAction.objects.count() == 2

@@ -18,6 +18,7 @@ from evaluations.services import (
 from members.timeline import steps_of
 from notifications.models import Notice
 from tests.factories import UserFactory
+from tests.practice import counts_of
 from tests.tutoring.factories import PairingFactory
 
 from .factories import CampaignFactory, QuestionFactory
@@ -87,13 +88,13 @@ def test_the_practice_count_and_the_timeline_follow_the_grade_that_stands(
     today = timezone.localdate()
     window = (today - datetime.timedelta(days=30), today)
     # Closed but not published: it does not count yet.
-    assert qualified_grades.count([member.pk], *window) == {}
+    assert counts_of(qualified_grades, [member.pk], *window) == {}
     publish_results(actor=UserFactory(staff=True), campaign=campaign)
-    assert qualified_grades.count([member.pk, reviewer.pk], *window) == {member.pk: 1}
+    assert counts_of(qualified_grades, [member.pk, reviewer.pk], *window) == {member.pk: 1}
     evaluatee.refresh_from_db()
     record_final_grade(
         actor=reviewer, evaluatee=evaluatee, grade=Grade.BASIC, reason="多次缺席组织生活"
     )
-    assert qualified_grades.count([member.pk], *window) == {}
+    assert counts_of(qualified_grades, [member.pk], *window) == {}
     labels = [step.label for step in steps_of(member)]
     assert any("基本合格" in str(label) for label in labels)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from feedback import services as feedback_services
 from feedback.practice import suggestions_answered
 from tests.factories import UserFactory
+from tests.practice import counts_of
 
 from .factories import SuggestionFactory
 
@@ -33,14 +34,14 @@ def test_answers_are_counted_per_person_within_the_dates(services, handler):
     _answered_on(other, datetime.date(2026, 3, 15), services)
     _answered_on(idle, datetime.date(2026, 2, 28), services)
     with CaptureQueriesContext(connection) as queries:
-        counts = suggestions_answered.count([handler.pk, other.pk, idle.pk], start, end)
+        counts = counts_of(suggestions_answered, [handler.pk, other.pk, idle.pk], start, end)
     assert len(queries) == 1
     assert counts == {handler.pk: 2, other.pk: 1}
-    assert suggestions_answered.count([], start, end) == {}
+    assert counts_of(suggestions_answered, [], start, end) == {}
 
 
 def test_an_answer_through_the_service_counts_for_whoever_answered(services, handler, staff):
     suggestion = SuggestionFactory(category=services)
     feedback_services.answer_suggestion(actor=handler, suggestion=suggestion, answer="好。")
     today = timezone.localdate()
-    assert suggestions_answered.count({handler.pk, staff.pk}, today, today) == {handler.pk: 1}
+    assert counts_of(suggestions_answered, {handler.pk, staff.pk}, today, today) == {handler.pk: 1}

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -16,11 +16,12 @@ from feedback.models import Status
 from feedback.services import answer_suggestion
 from study.checks import practice_requirements_hold
 from study.models import Requirement, Stage, StageSignOff, StudyEntry
-from study.practice import practice_sources, registered
+from study.practice import practice_counts, practice_sources, registered
 from study.progress import progress_of_one
 from tests.dorms.factories import InspectionFactory, RoomFactory, RoundFactory
 from tests.factories import UserFactory
 from tests.feedback.factories import CategoryFactory, SuggestionFactory
+from tests.practice import counts_of
 
 from .factories import (
     EnrollmentFactory,
@@ -174,8 +175,10 @@ def test_a_source_counts_only_approved_records(key):
     (source,) = [source for source in practice_sources() if source.key == key]
     counted, idle = UserFactory(), UserFactory()
     expected = RECORDS[key]([counted])
-    assert source.count([counted.pk, idle.pk], START, END) == expected
-    assert source.count([counted.pk], END + datetime.timedelta(days=1), END.replace(year=2027)) in (
+    assert counts_of(source, [counted.pk, idle.pk], START, END) == expected
+    assert counts_of(
+        source, [counted.pk], END + datetime.timedelta(days=1), END.replace(year=2027)
+    ) in (
         {},
         {counted.pk: 0},
     )
@@ -191,11 +194,23 @@ def test_a_source_answers_in_the_same_queries_for_one_and_fifty_people(
     fifty = UserFactory.create_batch(50)
     expected_one = RECORDS[key](one)
     expected_fifty = RECORDS[key](fifty)
-    with CaptureQueriesContext(connection) as queries:
-        assert source.count([p.pk for p in one], START, END) == expected_one
-    assert len(queries) >= 1
-    with django_assert_num_queries(len(queries)):
-        assert source.count([p.pk for p in fifty], START, END) == expected_fifty
+    with django_assert_num_queries(1):
+        assert counts_of(source, [p.pk for p in one], START, END) == expected_one
+    with django_assert_num_queries(1):
+        assert counts_of(source, [p.pk for p in fifty], START, END) == expected_fifty
+
+
+def test_every_source_is_counted_in_one_query(django_assert_num_queries):
+    """A plan's practice, whatever the number of sources it counts, is read at once, with the
+    answers each source gives alone."""
+    people = [UserFactory() for _key in RECORDS]
+    for person, records in zip(people, RECORDS.values(), strict=True):
+        records([person])
+    ids = [person.pk for person in people]
+    alone = {source.key: counts_of(source, ids, START, END) for source in practice_sources()}
+    assert all(alone.values())
+    with django_assert_num_queries(1):
+        assert practice_counts(list(RECORDS), ids, START, END) == alone
 
 
 # --- requirements naming sources -----------------------------------------------------------
@@ -208,14 +223,11 @@ class GroupStudy:
     label = "Group study sessions"
     counts_what = "Approved group-study entries."
 
-    def count(self, person_ids, start, end) -> dict[int, int]:
+    def counted(self, person_ids, start, end):
         entries = StudyEntry.objects.approved().filter(
             person_id__in=person_ids, kind=StudyEntry.Kind.GROUP_STUDY, date__range=(start, end)
         )
-        counts: dict[int, int] = {}
-        for person_id in entries.values_list("person_id", flat=True):
-            counts[person_id] = counts.get(person_id, 0) + 1
-        return counts
+        return entries.order_by().values(for_person=F("person_id")).annotate(number=Count("pk"))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -240,19 +240,18 @@ class GroupStudy:
     label = "Group study sessions"
     counts_what = "Approved group-study entries."
 
-    def count(self, person_ids, start, end) -> dict[int, int]:
-        rows = (
+    def counted(self, person_ids, start, end):
+        return (
             StudyEntry.objects.approved()
             .filter(
                 person_id__in=person_ids,
                 kind=StudyEntry.Kind.GROUP_STUDY,
                 date__range=(start, end),
             )
-            .values("person_id")
-            .annotate(count=Count("pk"))
+            .values(for_person=F("person_id"))
+            .annotate(number=Count("pk"))
             .order_by()
         )
-        return {row["person_id"]: row["count"] for row in rows}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from study.practice import get_source
+from tests.practice import counts_of
 from tutoring.practice import tutoring_hours, tutoring_sessions
 
 from ..factories import UserFactory
@@ -27,12 +28,12 @@ def test_confirmed_sessions_count_for_the_tutor_who_gave_them(pairing, tutor):
     idle = UserFactory()
     people = [tutor.pk, other.tutor.pk, idle.pk]
     with CaptureQueriesContext(connection) as queries:
-        sessions = tutoring_sessions.count(people, start, end)
-        hours = tutoring_hours.count(people, start, end)
+        sessions = counts_of(tutoring_sessions, people, start, end)
+        hours = counts_of(tutoring_hours, people, start, end)
     assert len(queries) == 2
     assert sessions == {tutor.pk: 2, other.tutor.pk: 1}
     assert hours == {tutor.pk: 2, other.tutor.pk: 0}
-    assert tutoring_sessions.count([], start, end) == {}
+    assert counts_of(tutoring_sessions, [], start, end) == {}
 
 
 def test_the_study_track_knows_both_sources():
