@@ -132,6 +132,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles a query whose estimated cost is high (a count over everyone at a
+# university) in 50 ms or more, for queries that then run in a few: off, as for any web workload.
+# A pooler in front of PostgreSQL must pass `options` on (PgBouncer: ignore_startup_parameters).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
@@ -61,3 +64,11 @@ def test_templates_are_read_once_per_process():
 
     (loader,) = engines["django"].engine.template_loaders
     assert isinstance(loader, Loader)
+
+
+@pytest.mark.django_db
+def test_the_database_connection_compiles_no_query_on_the_fly():
+    """PostgreSQL's JIT would spend 50 ms compiling a query over everyone that runs in a few."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
