@@ -17,6 +17,7 @@ from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from common.glance import Action, Chart, Figure, GlanceSource, Panel, Scope, Table, Urgency
 from members.access import in_workstation, is_reviewer
+from members.caching import cached_per_user
 
 from .access.track import enrollments_visible_to, review_queue
 from .models import Activity, Enrollment, Registration, Stage, StudyEntry
@@ -59,6 +60,20 @@ def visible_progress(
         .order_by("person__branch__name", "person__student_number", "plan__starts_on", "pk")
     )
     return progress_of(enrollments)
+
+
+@cached_per_user
+def _people_progress_by_day(user) -> dict[datetime.date, list[EnrollmentProgress]]:
+    return {}
+
+
+def people_progress(user, today: datetime.date) -> list[EnrollmentProgress]:
+    """`visible_progress` of the plans running `today`, computed once a request: a reviewer's
+    next actions count his people's, and his own panel finds his own among them."""
+    by_day = _people_progress_by_day(user)
+    if today not in by_day:
+        by_day[today] = visible_progress(user, None, today, today)
+    return by_day[today]
 
 
 def band_of(percent: int) -> str:
@@ -224,7 +239,7 @@ class StudyGlance(GlanceSource):
             )
         today = timezone.localdate(now)
         # The same participants as the list the actions link to.
-        rows = visible_progress(user, None, today, today)
+        rows = people_progress(user, today)
         scope = Scope(None, today, today)
         ready = sum(item.can_sign_off for item in rows)
         behind = sum(item.behind for item in rows)
@@ -270,7 +285,7 @@ class StudyGlance(GlanceSource):
         )
         if enrollment is None:
             return None
-        item = progress_of([enrollment])[0]
+        item = self._own_progress(user, enrollment)
         stage = _("Completed") if item.completed else item.current.label
         url = reverse("study:mine")
         figures = [
@@ -280,6 +295,16 @@ class StudyGlance(GlanceSource):
         ]
         note = _("Behind schedule") if item.behind else _("On track")
         return Panel("study", str(item.plan), figures, note=note)
+
+    def _own_progress(self, user, enrollment: Enrollment) -> EnrollmentProgress:
+        """His progress; a reviewer's is among his people's, which his actions computed."""
+        today = timezone.localdate()
+        plan = enrollment.plan
+        if is_reviewer(user) and plan.starts_on <= today <= plan.ends_on:
+            for item in people_progress(user, today):
+                if item.enrollment.pk == enrollment.pk:
+                    return item
+        return progress_of([enrollment])[0]
 
     # --- a branch or the college ---------------------------------------------------------------
 

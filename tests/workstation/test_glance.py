@@ -17,6 +17,7 @@ from common.glance import Scope
 from feedback.models import Status
 from members.models import Milestone, PoliticalStatus
 from study.models import Enrollment, Requirement, StudyEntry
+from study.progress import progress_of_one
 from tests.factories import BranchFactory, MilestoneFactory, NoticeFactory, UserFactory
 from tests.feedback.factories import SuggestionFactory
 from tests.study.factories import (
@@ -405,6 +406,19 @@ def test_a_reviewers_next_actions(reviewer_client, member, branch, branch_data):
     behind = next(url for url in actions if "behind=1" in url)
     assert _list_count(reviewer_client, ready) == 1
     assert _list_count(reviewer_client, behind) == 1
+
+
+def test_a_reviewer_following_a_plan_reads_his_own_progress(
+    reviewer_client, reviewer, branch, branch_data
+):
+    """His own panel comes from the progress his next actions computed for his people, his
+    own included: the same figures as his progress page."""
+    enrollment = EnrollmentFactory(plan=Enrollment.objects.first().plan, person=reviewer)
+    StudyEntryFactory(person=reviewer, approved=True, hours=Decimal("5.0"))
+    response = reviewer_client.get(reverse("home"))
+    (panel,) = [panel for panel in response.context["summaries"] if panel.key == "study"]
+    overall = next(figure for figure in panel.figures if figure.key == "overall")
+    assert overall.value == progress_of_one(enrollment).overall_percent > 0
 
 
 # --- query counts at two sizes --------------------------------------------------------------------
