@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
@@ -193,6 +194,8 @@ class ReadingAdmin(SpreadsheetImportMixin, ImportMixin, HistoryAdmin):
     list_display = ["title", "source", "stage", "has_document", "confirmed"]
     list_filter = ["stage"]
     search_fields = ["title", "source"]
+    # A link typed without its scheme is taken as https, as Django 6 will take it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(confirmed_count=Count("confirmations"))

@@ -135,6 +135,26 @@ def test_the_admin_refuses_a_reading_with_nothing_to_read(staff, staff_client, s
     assert not Reading.objects.exists()
 
 
+def test_a_link_typed_without_its_scheme_is_kept_as_https(staff, staff_client, settings):
+    settings.STAFF_REQUIRE_2FA = False
+    staff.is_superuser = True
+    staff.save(update_fields=["is_superuser"])
+    response = staff_client.post(
+        reverse("admin:study_reading_add"),
+        {
+            "title": "党章",
+            "source": "",
+            "stage": 1,
+            "text": "",
+            "url": "www.12371.cn/dzz",
+            "created_at_0": "2026-12-01",
+            "created_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302
+    assert Reading.objects.get().url == "https://www.12371.cn/dzz"
+
+
 def test_a_reading_page_shows_its_text(member_client):
     reading = ReadingFactory(text="第一段\n\n第二段")
     page = member_client.get(reverse("study:reading", args=[reading.pk])).content.decode()
