@@ -121,35 +121,30 @@ def test_the_model_says_why_a_reading_needs_something_to_read():
         reading.full_clean()
 
 
-def test_the_admin_refuses_a_reading_with_nothing_to_read(staff, staff_client, settings):
+@pytest.fixture
+def add_reading(staff, staff_client, settings):
+    """Post the admin's form for a new reading, as a superuser without two-factor set up."""
     settings.STAFF_REQUIRE_2FA = False
     staff.is_superuser = True
     staff.save(update_fields=["is_superuser"])
-    response = staff_client.post(
-        reverse("admin:study_reading_add"),
-        {"title": "空篇目", "source": "", "stage": 1, "text": "", "url": ""},
-        **EN,
-    )
+
+    def post(**fields):
+        data = {"title": "党章", "source": "", "stage": 1, "text": "", "url": ""} | fields
+        return staff_client.post(reverse("admin:study_reading_add"), data, **EN)
+
+    return post
+
+
+def test_the_admin_refuses_a_reading_with_nothing_to_read(add_reading):
+    response = add_reading(title="空篇目")
     assert response.status_code == 200
     assert "Give the reading its text, a link or a PDF." in response.content.decode()
     assert not Reading.objects.exists()
 
 
-def test_a_link_typed_without_its_scheme_is_kept_as_https(staff, staff_client, settings):
-    settings.STAFF_REQUIRE_2FA = False
-    staff.is_superuser = True
-    staff.save(update_fields=["is_superuser"])
-    response = staff_client.post(
-        reverse("admin:study_reading_add"),
-        {
-            "title": "党章",
-            "source": "",
-            "stage": 1,
-            "text": "",
-            "url": "www.12371.cn/dzz",
-            "created_at_0": "2026-12-01",
-            "created_at_1": "09:00:00",
-        },
+def test_a_link_typed_without_its_scheme_is_kept_as_https(add_reading):
+    response = add_reading(
+        url="www.12371.cn/dzz", created_at_0="2026-12-01", created_at_1="09:00:00"
     )
     assert response.status_code == 302
     assert Reading.objects.get().url == "https://www.12371.cn/dzz"
