@@ -16,7 +16,9 @@ run: bootstrap
 
 ## test: set everything up, then lint, check the import layers and migrations, run the whole suite
 # The tests speak plain HTTP to the test server and publish to a queue of their own, so that a
-# worker of `make run` on the same Redis never takes their tasks.
+# worker of `make run` on the same Redis never takes their tasks. They run in TEST_PROCESSES
+# processes (pytest-xdist), each with its own test database and queue.
+TEST_PROCESSES ?= 2
 test: export DJANGO_SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
 test: export DJANGO_HTTPS = false
 test: export CELERY_QUEUE = workstation-test
@@ -27,7 +29,7 @@ test: bootstrap
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses $(TEST_PROCESSES)
 
 ## bench: throughput, query counts, roster import and sweeps per data size, in one table
 # Not part of `make test`. SCALES="1 10 100" adds the 100x data; BENCH_FLAGS passes more

@@ -27,6 +27,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
+# The suite runs in several processes (pytest-xdist): each publishes to a queue of its own, so
+# that a real worker started by one process's test never takes another process's tasks (which
+# name rows of another test database).
+if _process := os.environ.get("PYTEST_XDIST_WORKER"):
+    celery_app.conf.task_default_queue = f"{celery_app.conf.task_default_queue}-{_process}"
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache(request) -> Iterator[None]:
