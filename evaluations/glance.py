@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -72,8 +73,13 @@ class EvaluationsGlance(GlanceSource):
                         len(members),
                     )
                     % {"count": len(members), "campaign": campaign.name},
-                    detail=_("Voting closes on %(date)s.")
-                    % {"date": date_format(campaign.closes_at, "SHORT_DATETIME_FORMAT")},
+                    # No full stop: an English time ends in "a.m." or "p.m." already.
+                    detail=_("Voting closes on %(date)s")
+                    % {
+                        "date": date_format(
+                            timezone.localtime(campaign.closes_at), "SHORT_DATETIME_FORMAT"
+                        )
+                    },
                     url=reverse("evaluations:mine"),
                     link_text=_("Evaluate"),
                 )

@@ -1,9 +1,12 @@
 """The evaluations on the workstation's pages: next actions, the member's own result, and the
 panel of the staff dashboard and of a branch view, against hand-counted data."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.models import Campaign, Evaluatee
 from evaluations.services import cast_ballot, publish_results
@@ -70,6 +73,14 @@ def test_next_actions_to_evaluate_and_to_grade_and_the_members_result(
     publish_results(actor=UserFactory(staff=True), campaign=closed)
     home = member_client.get(reverse("home")).content.decode()
     assert closed.name in home and graded.get_absolute_url() in home
+
+
+def test_voting_closes_at_the_colleges_time_in_one_english_sentence(student_client, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(
+        closes_at=timezone.make_aware(datetime.datetime(2026, 12, 3, 21, 0))  # Beijing time
+    )
+    home = student_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Voting closes on 12/03/2026 9 p.m.<" in home
 
 
 def test_the_dashboards_figures_lead_to_lists_of_as_many_rows(
