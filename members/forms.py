@@ -109,7 +109,11 @@ def check_step_in_form(form: forms.Form, person: User | None, *, by_field: bool 
     if person is not None and cleaned.get("kind") and cleaned.get("date") and not form.errors:
         try:
             check_step(
-                person=person, kind=cleaned["kind"], date=cleaned["date"], **step_details(cleaned)
+                person=person,
+                kind=cleaned["kind"],
+                date=cleaned["date"],
+                note=cleaned.get("note") or "",
+                **step_details(cleaned),
             )
         except ValidationError as error:
             form.add_error(STEP_ERROR_FIELDS.get(error.code) if by_field else None, error)
@@ -182,6 +186,7 @@ class StepForm(BootstrapForm):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a talk or an approval later than its time limit: the reason."),
     )
 
     # The steps each detail is for (`members.procedure` reads it for these only): the page

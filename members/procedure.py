@@ -68,6 +68,9 @@ TRAINING_DAYS = 3
 TRAINING_HOURS = 24
 PUBLICITY_WORKING_DAYS = 5
 APPROVAL_WITHIN_MONTHS = 3
+# In special cases the committee above may take longer, never more than six months: the
+# reason is then given in the step's note.
+APPROVAL_AT_MOST_MONTHS = 6
 EXTENSION_MONTHS = (6, 12)
 
 
@@ -125,10 +128,14 @@ def check_step(
     days: int | None = None,
     hours: int | None = None,
     months: int | None = None,
+    note: str = "",
     steps: list[Milestone] | None = None,
     from_roster: bool = False,
 ) -> None:
     """Refuse a step that breaks a rule of the procedure, saying which.
+
+    A talk held after its month, or an approval after its three months, is recorded when the
+    `note` says why: the portal keeps what happened, late or not, with its reason.
 
     `steps` are the person's recorded steps (read from the database if not given). A step
     `from_roster` is one of the dates a roster carries: it keeps the rules on dates (order, age,
@@ -201,6 +208,7 @@ def check_step(
         days=days,
         hours=hours,
         months=months,
+        note=note.strip(),
     )
 
 
@@ -234,7 +242,7 @@ def _application(*, person, date, **_details) -> None:
         )
 
 
-def _talk(*, date, by_kind, member_1, **_details) -> None:
+def _talk(*, date, by_kind, member_1, note, **_details) -> None:
     if member_1 is None:
         raise _refuse(_("Choose the Party member who talked with the applicant."), "no_member")
     if not member_1.is_party_member:
@@ -246,11 +254,11 @@ def _talk(*, date, by_kind, member_1, **_details) -> None:
         )
     application = by_kind[Kind.APPLICATION]
     latest = add_months(application.date, TALK_WITHIN_MONTHS)
-    if date > latest:
+    if date > latest and not note:
         raise _refuse(
             _(
                 "The talk comes within one month of the application (%(application)s): by "
-                "%(latest)s."
+                "%(latest)s. If it was held later, say why in the note."
             ),
             "talk_late",
             application=application.date,
@@ -395,18 +403,31 @@ def _probationary(*, date, by_kind, **_details) -> None:
         )
 
 
-def _approval(*, date, by_kind, **_details) -> None:
+def _approval(*, date, by_kind, note, **_details) -> None:
     meeting = by_kind[Kind.PROBATIONARY]
     latest = add_months(meeting.date, APPROVAL_WITHIN_MONTHS)
-    if date > latest:
+    longest = add_months(meeting.date, APPROVAL_AT_MOST_MONTHS)
+    if date > longest:
+        raise _refuse(
+            _(
+                "The Party committee above approves within six months of the branch meeting "
+                "(%(meeting)s) at the most: by %(longest)s."
+            ),
+            "approval_too_late",
+            meeting=meeting.date,
+            longest=longest,
+        )
+    if date > latest and not note:
         raise _refuse(
             _(
                 "The Party committee above approves within three months of the branch meeting "
-                "(%(meeting)s): by %(latest)s."
+                "(%(meeting)s): by %(latest)s. In special cases it may take up to six months "
+                "(by %(longest)s): say why in the note."
             ),
             "approval_late",
             meeting=meeting.date,
             latest=latest,
+            longest=longest,
         )
 
 

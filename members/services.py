@@ -56,7 +56,7 @@ def record_step(
         raise TypeError(f"Unknown details of a step: {sorted(unknown)}")
     # One timeline change at a time per person, so two secretaries cannot both add a step.
     person = User.objects.select_for_update().get(pk=person.pk)
-    check_step(person=person, kind=kind, date=date, **details)
+    check_step(person=person, kind=kind, date=date, note=note, **details)
     step = Milestone.objects.create(
         person=person, kind=kind, date=date, note=note.strip(), recorded_by=actor, **details
     )

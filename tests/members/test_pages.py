@@ -214,6 +214,23 @@ def test_a_good_milestone_updates_the_persons_status(reviewer_client, reviewer, 
     assert milestone.member_1 == reviewer
 
 
+@pytest.mark.django_db
+def test_a_talk_after_its_month_is_recorded_on_the_page_once_the_note_says_why(
+    reviewer_client, reviewer, branch
+):
+    person = applicant_in(branch)
+    application = person.milestones.get(kind="application").date
+    late = {"kind": "talk", "date": (application + datetime.timedelta(days=45)).isoformat()}
+    late["member_1"] = reviewer.pk
+    response = reviewer_client.post(add_url(person), late)
+    assert response.status_code == 200
+    assert "请在备注中说明原因" in response.content.decode()
+    assert not person.milestones.filter(kind="talk").exists()
+    response = reviewer_client.post(add_url(person), late | {"note": "申请人寒假离校。"})
+    assert response.status_code == 302
+    assert person.milestones.get(kind="talk").note == "申请人寒假离校。"
+
+
 def post_refused(client, person, **headers):
     """Post a step that skips one (candidate before activist); nothing may change."""
     response = client.post(

@@ -150,11 +150,23 @@ def test_the_talk_comes_within_a_month(people):
     person, full = people
     up_to(person, full, "talk")
     late = add_months(day(0), 1) + datetime.timedelta(days=1)
-    assert "within one month" in refused(person, "talk", late, member_1=full[0])
+    message = refused(person, "talk", late, member_1=full[0])
+    assert "within one month" in message and "say why in the note" in message
     assert "Party member" in refused(
         person, "talk", day(10), member_1=UserFactory(political_status="league")
     )
     record(person, "talk", add_months(day(0), 1), member_1=full[0])
+
+
+def test_a_late_talk_is_recorded_with_its_reason(people):
+    person, full = people
+    up_to(person, full, "talk")
+    late = add_months(day(0), 2)
+    assert "say why" in refused(person, "talk", late, member_1=full[0], note="   ")
+    record(person, "talk", late, member_1=full[0], note=" 联系人出国交流。返校后谈话。 ")
+    talk = person.milestones.get(kind="talk")
+    assert (talk.date, talk.note) == (late, "联系人出国交流。返校后谈话。")
+    record(person, "activist", late, method="members", member_1=full[0], member_2=full[1])
 
 
 # --- the activist ------------------------------------------------------------------------------
@@ -281,6 +293,19 @@ def test_the_branch_meeting_follows_the_notice_and_the_approval_comes_within_thr
     assert "within three months" in refused(person, "approval", late)
     record(person, "approval", add_months(day(480), 3))
     assert status_of(person) == PoliticalStatus.PROBATIONARY
+
+
+def test_a_late_approval_needs_its_reason_and_comes_within_six_months(people):
+    person, full = people
+    up_to(person, full, "probationary")
+    meeting = day(480)
+    record(person, "probationary", meeting)
+    late = add_months(meeting, 4)
+    assert "say why in the note" in refused(person, "approval", late)
+    too_late = add_months(meeting, 6) + datetime.timedelta(days=1)
+    assert "six months" in refused(person, "approval", too_late, note="上级党委换届。")
+    record(person, "approval", late, note="上级党委换届。延期审批。")
+    assert person.milestones.get(kind="approval").note == "上级党委换届。延期审批。"
 
 
 # --- the probation's end -------------------------------------------------------------------------
