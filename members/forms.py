@@ -99,6 +99,8 @@ STEP_ERROR_FIELDS = {
     "future": "date",
     "before_previous": "date",
     "too_soon": "date",
+    "talk_late": "note",
+    "approval_late": "note",
 }
 
 

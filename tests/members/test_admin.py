@@ -235,6 +235,18 @@ def test_a_milestone_against_the_rules_is_refused_with_the_reason(
     assert student.political_status == PoliticalStatus.LEAGUE
 
 
+def test_a_late_talk_in_the_admin_asks_for_its_reason_under_the_note(admin_client_, student):
+    record_step(actor=None, person=student, kind="application", date=days_ago(100))
+    talk = {"person": student.pk, "kind": "talk", "date": days_ago(30).isoformat()}
+    talk["member_1"] = UserFactory(political_status=PoliticalStatus.FULL).pk
+    response = admin_client_.post(f"{MILESTONES}add/", talk, **EN)
+    assert response.status_code == 200
+    assert "say why in the note" in response.context["adminform"].form.errors["note"][0]
+    response = admin_client_.post(f"{MILESTONES}add/", talk | {"note": "申请人休学。"}, **EN)
+    assert response.status_code == 302
+    assert student.milestones.get(kind="talk").note == "申请人休学。"
+
+
 def test_a_milestone_already_recorded_is_refused_once(admin_client_, student):
     record_step(actor=None, person=student, kind="application", date=days_ago(10))
     response = add_milestone(admin_client_, student, "application", days_ago(5))
