@@ -269,9 +269,23 @@ class EmailAddressAdmin(SuperusersChangeMixin, account_admin.EmailAddressAdmin):
 # --- branches and groups -----------------------------------------------------------------------
 
 
+class BranchForm(forms.ModelForm):
+    """The secretary is checked by `Branch.clean`; the committee, a many-to-many field that
+    `clean` does not see, by `Branch.check_committee` here."""
+
+    class Meta:
+        model = Branch
+        fields = ["name", "secretary", "committee", "is_active"]
+
+    def clean_committee(self):
+        committee = self.cleaned_data["committee"]
+        Branch.check_committee(committee)
+        return committee
+
+
 @admin.register(Branch)
 class BranchAdmin(HistoryAdmin):
-    # The secretary must be a Party member: `Branch.clean`, which the admin's form runs.
+    form = BranchForm
     fields = ["name", "secretary", "committee", "is_active"]
     list_display = ["name", "secretary", "is_active", "people_count"]
     list_filter = ["is_active"]

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from common.identifiers import (
@@ -403,6 +403,28 @@ class Branch(models.Model):
                         },
                     )
                 }
+            )
+
+    @staticmethod
+    def check_committee(people) -> None:
+        """The committee are Party members, probationary or full, as the secretary is: they
+        record the development of the branch's people. `clean` does not see a many-to-many
+        field, so the form that sets it (the admin's) calls this."""
+        outsiders = [person for person in people if not person.is_party_member]
+        if outsiders:
+            raise ValidationError(
+                ngettext_lazy(
+                    "The committee are Party members, probationary or full; %(names)s is not.",
+                    "The committee are Party members, probationary or full; %(names)s are not.",
+                    len(outsiders),
+                ),
+                code="not_a_party_member",
+                params={
+                    "names": "、".join(
+                        f"{person} ({person.get_political_status_display()})"
+                        for person in outsiders
+                    )
+                },
             )
 
 

@@ -170,6 +170,24 @@ def test_the_branch_list_counts_its_people(admin_client_, branch, member, review
     assert "李书记" in response.content.decode()
 
 
+def test_the_branch_committee_are_party_members(admin_client_, branch, reviewer, member, student):
+    url = f"{BRANCHES}{branch.pk}/change/"
+    form = {"name": branch.name, "secretary": reviewer.pk, "is_active": "on"}
+    response = admin_client_.post(url, form | {"committee": [member.pk, student.pk]}, **EN)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["committee"] == [
+        "The committee are Party members, probationary or full; "
+        "陈同学 (Communist Youth League member) is not."
+    ]
+    response = admin_client_.post(url, form | {"committee": [student.pk]})
+    page = response.content.decode()
+    assert "支部委员须为党员" in page and "陈同学 (共青团员)不是党员。" in page
+    assert not branch.committee.exists()
+    response = admin_client_.post(url, form | {"committee": [member.pk]}, **EN)
+    assert response.status_code == 302
+    assert list(branch.committee.all()) == [member]
+
+
 def test_a_group_is_given_a_leader(admin_client_, member):
     response = admin_client_.post(f"{GROUPS}add/", {"name": "宿舍联络组"})
     assert response.status_code == 302
