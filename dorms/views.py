@@ -198,10 +198,17 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone-first form, item by item. Without script it posts every item at once; with
-    script each item is kept as a draft as it is filled (`inspect_item`)."""
+    script each item is kept as a draft as it is filled (`inspect_item`).
+
+    An inspection still to do shows a button that starts it (copies the checklist): opening a
+    page changes nothing, whoever or whatever opens it."""
     inspection = access.get_inspection_for_user(request.user, pk, write=True)
-    inspection = services.start_inspection(actor=request.user, inspection=inspection)
+    if request.method == "GET" and inspection.status == InspectionStatus.TO_DO:
+        return render(request, "dorms/inspect_start.html", {"inspection": inspection})
     if request.method == "POST":
+        inspection = services.start_inspection(actor=request.user, inspection=inspection)
+        if request.POST.get("op") == "start":
+            return redirect("dorms:inspect", pk=inspection.pk)
         try:
             for answer in inspection.answers.all():
                 if f"value-{answer.pk}" not in request.POST and not request.FILES.get(

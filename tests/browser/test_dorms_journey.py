@@ -71,6 +71,7 @@ def test_a_room_inspected_offline_becomes_a_key_dorm_and_is_helped(
     page.goto(portal.url + "/dorms/")
     expect(page.get_by_test_id("inspection-progress")).to_have_text("已完成0/1")
     page.get_by_test_id("inspection-link").click()
+    page.get_by_test_id("start-inspection").click()
     items = page.get_by_test_id("item")
     expect(items).to_have_count(3)
     status = page.get_by_test_id("draft-status")

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from dorms.models import Answer, Inspection
+from dorms.models import Answer, Inspection, InspectionStatus
 from dorms.services.inspections import assign_round_rooms
 from tests.factories import UserFactory
 from tests.feedback.factories import image_bytes
@@ -44,9 +44,31 @@ def _item_url(inspection):
     return reverse("dorms:inspect-item", kwargs={"pk": inspection.pk})
 
 
+def _start(client, inspection) -> None:
+    """Start the inspection as its inspector does: the button on the page it opens with."""
+    url = reverse("dorms:inspect", kwargs={"pk": inspection.pk})
+    assert client.post(url, {"op": "start"})["Location"] == url
+
+
+def test_opening_an_inspection_changes_nothing_until_it_is_started(client, member, inspection):
+    client.force_login(member)
+    url = reverse("dorms:inspect", kwargs={"pk": inspection.pk})
+    page = client.get(url).content.decode()
+    assert 'data-testid="start-inspection"' in page and "开始检查" in page
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.TO_DO and not inspection.answers.exists()
+    _start(client, inspection)
+    inspection.refresh_from_db()
+    assert inspection.status == InspectionStatus.DRAFT and inspection.answers.exists()
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="item"') == inspection.answers.count()
+    _start(client, inspection)  # twice, as a second tap: the same draft
+    assert inspection.answers.count() == page.count('data-testid="item"')
+
+
 def test_the_draft_keeps_each_item_with_its_photo_without_exif(client, member, inspection):
     client.force_login(member)
-    assert client.get(reverse("dorms:inspect", kwargs={"pk": inspection.pk})).status_code == 200
+    _start(client, inspection)
     answer = Answer.objects.filter(inspection=inspection).first()
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # the camera's make
@@ -73,7 +95,7 @@ def test_the_draft_keeps_each_item_with_its_photo_without_exif(client, member, i
 )
 def test_the_draft_refuses_bad_photos_and_keeps_nothing(client, member, inspection, upload, words):
     client.force_login(member)
-    client.get(reverse("dorms:inspect", kwargs={"pk": inspection.pk}))
+    _start(client, inspection)
     answer = Answer.objects.filter(inspection=inspection).first()
     response = client.post(
         _item_url(inspection), {"answer": answer.pk, "value": "3", "photo": upload}
@@ -86,7 +108,7 @@ def test_the_draft_refuses_bad_photos_and_keeps_nothing(client, member, inspecti
 def test_the_pixel_limit_is_checked_before_decoding(client, member, inspection, settings):
     settings.PHOTO_MAX_PIXELS = 100
     client.force_login(member)
-    client.get(reverse("dorms:inspect", kwargs={"pk": inspection.pk}))
+    _start(client, inspection)
     answer = Answer.objects.filter(inspection=inspection).first()
     photo = SimpleUploadedFile("p.jpg", image_bytes(), "image/jpeg")  # 40 by 30
     response = client.post(
@@ -97,7 +119,7 @@ def test_the_pixel_limit_is_checked_before_decoding(client, member, inspection, 
 
 def test_the_whole_form_without_script_submits_the_inspection(client, member, inspection):
     client.force_login(member)
-    client.get(reverse("dorms:inspect", kwargs={"pk": inspection.pk}))
+    _start(client, inspection)
     data = {
         f"value-{a.pk}": "1" if a.scale == "pass_fail" else "5" for a in inspection.answers.all()
     }
@@ -111,7 +133,7 @@ def test_the_whole_form_without_script_submits_the_inspection(client, member, in
 
 def test_a_mark_out_of_scale_is_refused_on_the_page(client, member, inspection):
     client.force_login(member)
-    client.get(reverse("dorms:inspect", kwargs={"pk": inspection.pk}))
+    _start(client, inspection)
     first = inspection.answers.first()
     response = client.post(
         reverse("dorms:inspect", kwargs={"pk": inspection.pk}),
