@@ -1,9 +1,11 @@
 """A campaign's figures for staff: participation by branch and by kind of evaluator (how many of
 the possible ballots were cast, never by whom), and the distribution of grades."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from .models import Ballot, Campaign, Eligibility, Evaluatee, Grade, Relation
@@ -55,11 +57,11 @@ def participation(campaign: Campaign) -> tuple[list[Participation], list[Partici
 def grade_counts(campaign: Campaign) -> list[tuple[str, str, int]]:
     """(grade, label, members) for each grade that stands (the final one, else the computed
     one), and those with too few ballots and no final grade."""
-    counts = Counter(
-        final or computed
-        for final, computed in Evaluatee.objects.filter(campaign=campaign).values_list(
-            "final_grade", "computed_grade"
-        )
+    counts = dict(
+        Evaluatee.objects.filter(campaign=campaign)
+        .values_list(Coalesce(NullIf("final_grade", Value("")), "computed_grade"))
+        .annotate(Count("pk"))
+        .order_by()
     )
     rows = [(grade, label, counts.get(grade, 0)) for grade, label in Grade.choices]
     rows.append(("", _("Too few ballots"), counts.get("", 0)))

@@ -107,7 +107,7 @@ def test_nobody_records_his_own_grade_nor_another_branchs(member, reviewer, clie
 
 
 def test_the_staff_overview_counts_participation_and_grades(member, reviewer, staff_client):
-    campaign, _evaluatee, people = _closed_campaign(member, reviewer)
+    campaign, evaluatee, people = _closed_campaign(member, reviewer)
     page = staff_client.get(campaign.get_absolute_url()).content.decode()
     # Tutees: 3 of 3; branch: the reviewer evaluated the member (1 of 2 pairs).
     assert '辅导对象</td><td class="text-end">3</td><td class="text-end">3</td>' in page
@@ -116,6 +116,11 @@ def test_the_staff_overview_counts_participation_and_grades(member, reviewer, st
     assert 'data-testid="grade-none">1<' in page  # the reviewer: too few ballots
     for person in people:
         assert person.display_name not in page
+    # A final grade stands over the computed one.
+    Evaluatee.objects.filter(pk=evaluatee.pk).update(final_grade="excellent")
+    page = staff_client.get(campaign.get_absolute_url()).content.decode()
+    assert 'data-testid="grade-qualified">0<' in page
+    assert 'data-testid="grade-excellent">1<' in page
 
 
 def test_the_export_has_results_formula_safe_and_no_evaluator(member, reviewer, staff_client):
