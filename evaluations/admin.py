@@ -16,7 +16,7 @@ from .populations import study_plans
 
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ["position", "text"]
+    fields = ["position", "text", "text_en"]
     extra = 0
 
     def _draft(self, obj) -> bool:

@@ -54,10 +54,7 @@ class SeedReport:
 def _write(campaign: Campaign, rng: random.Random, share: float) -> int:
     """The campaign's members and eligibilities as opening writes them, and ballots for about
     `share` of them (every self-evaluation of the demo member included)."""
-    Question.objects.bulk_create(
-        Question(campaign=campaign, text=text, position=position)
-        for position, text in enumerate(default_questions(), start=1)
-    )
+    Question.objects.bulk_create(default_questions(campaign))
     questions = [str(pk) for pk in campaign.questions.values_list("pk", flat=True)]
     people = dict(evaluated_people(campaign).values_list("pk", "branch_id"))
     evaluatees = {

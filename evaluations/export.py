@@ -23,7 +23,7 @@ def export_results(campaign: Campaign) -> bytes:
                 _("Student number"),
                 _("Branch"),
                 _("Ballots"),
-                *[question.text for question in questions],
+                *[question.label for question in questions],
                 _("Overall average"),
                 _("Computed grade"),
                 _("Final grade"),

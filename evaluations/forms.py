@@ -33,7 +33,7 @@ class BallotForm(BootstrapForm):
         self.questions = list(questions)
         for question in self.questions:
             self.fields[self.field_name(question)] = forms.TypedChoiceField(
-                label=question.text,
+                label=question.label,
                 choices=SCORES,
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "btn-check"}),

@@ -20,8 +20,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 # The scale of every question: 1 (very poor) to 5 (very good).
@@ -262,6 +262,12 @@ class Question(models.Model):
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="questions"
     )
     text = models.CharField(_("question"), max_length=200)
+    text_en = models.CharField(
+        _("question in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to those who read the portal in English; the question if empty."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -270,6 +276,13 @@ class Question(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The question in the reader's language."""
+        if self.text_en and (get_language() or "").startswith("en"):
+            return self.text_en
         return self.text
 
 

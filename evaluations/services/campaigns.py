@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from members.access import is_staff
 from notifications.services import Reminder, notify_many
@@ -36,15 +37,28 @@ CLOSING_REMINDER = datetime.timedelta(days=2)
 CENT = Decimal("0.01")
 
 
-def default_questions() -> list[str]:
-    """The questions a campaign gets when staff give none, in the language of the moment."""
-    return [
-        _("Ideals and convictions: firm, and shown in what he does"),
-        _("Serving fellow students: willing, patient and effective"),
-        _("Study: works hard and sets an example"),
-        _("Discipline: keeps the Party's rules and the college's"),
-        _("Conduct: honest, modest and close to fellow students"),
-    ]
+DEFAULT_QUESTIONS = [
+    gettext_noop("Ideals and convictions: firm, and shown in what he does"),
+    gettext_noop("Serving fellow students: willing, patient and effective"),
+    gettext_noop("Study: works hard and sets an example"),
+    gettext_noop("Discipline: keeps the Party's rules and the college's"),
+    gettext_noop("Conduct: honest, modest and close to fellow students"),
+]
+
+
+def default_questions(campaign: Campaign) -> list[Question]:
+    """The questions a campaign gets when staff give none: in Chinese, and in English for
+    those who read the portal in English, whoever opens it."""
+    questions = []
+    for position, text in enumerate(DEFAULT_QUESTIONS, start=1):
+        with translation.override(settings.LANGUAGE_CODE):
+            chinese = _(text)
+        with translation.override("en"):
+            english = _(text)
+        questions.append(
+            Question(campaign=campaign, text=chinese, text_en=english, position=position)
+        )
+    return questions
 
 
 def min_ballots() -> int:
@@ -74,10 +88,7 @@ def open_campaign(*, campaign: Campaign, now: datetime.datetime | None = None) -
     if campaign.status != Status.DRAFT or campaign.opens_at > now:
         return False
     if not campaign.questions.exists():
-        Question.objects.bulk_create(
-            Question(campaign=campaign, text=text, position=position)
-            for position, text in enumerate(default_questions(), start=1)
-        )
+        Question.objects.bulk_create(default_questions(campaign))
     people = dict(evaluated_people(campaign).values_list("pk", "branch_id"))
     evaluatees = Evaluatee.objects.bulk_create(
         Evaluatee(campaign=campaign, person_id=pk, branch_id=branch)

@@ -2,17 +2,22 @@
 with a message when it is incomplete or late, and storing nothing of the evaluator."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from evaluations.models import Ballot
-from evaluations.services import cast_ballot
+from evaluations.models import Ballot, Evaluatee
+from evaluations.services import cast_ballot, open_campaign
 from tests.factories import UserFactory
+from tests.tutoring.factories import PairingFactory
 from tests.workstation.fingerprint import changed_tables, fingerprint
+
+from .factories import CampaignFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +127,28 @@ def test_casting_writes_the_ballot_only_and_no_time_nor_evaluator(
     assert fields == {"id", "campaign", "evaluatee", "token", "is_self", "scores", "comment"}
     assert student.pk not in (ballot.campaign_id, ballot.evaluatee_id)
     assert len(ballot.token) == 64
+
+
+def test_default_questions_read_in_each_readers_language(student, student_client, member):
+    PairingFactory(request__tutee=student, tutor=member)
+    campaign = CampaignFactory()
+    with translation.override("en"):  # opened by staff who read the portal in English
+        open_campaign(campaign=campaign)
+    evaluatee = Evaluatee.objects.get(campaign=campaign, person=member)
+    chinese = student_client.get(_url(evaluatee)).content.decode()
+    english = student_client.get(_url(evaluatee), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "并体现在行动中" in chinese and "Ideals and convictions" not in chinese
+    assert "Ideals and convictions: firm, and shown in what he does" in english
+
+
+def test_questions_written_before_in_either_language_get_both():
+    migration = importlib.import_module("evaluations.migrations.0002_question_in_english")
+    campaign = CampaignFactory()
+    english = QuestionFactory(campaign=campaign, text="Study: works hard and sets an example")
+    own = QuestionFactory(campaign=campaign, text="服务宿舍同学")
+    migration.both_languages(apps, None)
+    english.refresh_from_db()
+    own.refresh_from_db()
+    assert (english.text, english.text_en) == migration.DEFAULTS[2]
+    assert english.text.startswith("学习")
+    assert (own.text, own.text_en) == ("服务宿舍同学", "")
