@@ -101,6 +101,7 @@ STEP_ERROR_FIELDS = {
     "too_soon": "date",
     "talk_late": "note",
     "approval_late": "note",
+    "approval_too_late": "date",
 }
 
 
