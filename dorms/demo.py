@@ -188,14 +188,14 @@ def _inspect(inspection: Inspection, rng: random.Random, accounts, *, day) -> No
         rng.random() < 0.15
         and inspection.room.residencies.exclude(person=accounts["student"]).exists()
     )
+    marks = []
     for answer in inspection.answers.all():
         if answer.scale == Scale.PASS_FAIL:
             value = 0 if poor and rng.random() < 0.3 else 1
         else:
             value = rng.choice([1, 2]) if poor else rng.choice([3, 4, 5, 5])
-        services.save_answer(
-            actor=inspector, inspection=inspection, answer_id=answer.pk, value=value
-        )
+        marks.append(services.Mark(answer_id=answer.pk, value=value))
+    services.save_answers(actor=inspector, inspection=inspection, marks=marks)
     services.submit_inspection(actor=inspector, inspection=inspection)
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(20)))
     Inspection.objects.filter(pk=inspection.pk).update(done_at=moment, done_on=day)

@@ -209,20 +209,18 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
         inspection = services.start_inspection(actor=request.user, inspection=inspection)
         if request.POST.get("op") == "start":
             return redirect("dorms:inspect", pk=inspection.pk)
+        marks = [
+            services.Mark(
+                answer_id=answer.pk,
+                value=request.POST.get(f"value-{answer.pk}", answer.value),
+                note=request.POST.get(f"note-{answer.pk}", answer.note),
+                photo=request.FILES.get(f"photo-{answer.pk}"),
+            )
+            for answer in inspection.answers.all()
+            if f"value-{answer.pk}" in request.POST or request.FILES.get(f"photo-{answer.pk}")
+        ]
         try:
-            for answer in inspection.answers.all():
-                if f"value-{answer.pk}" not in request.POST and not request.FILES.get(
-                    f"photo-{answer.pk}"
-                ):
-                    continue
-                services.save_answer(
-                    actor=request.user,
-                    inspection=inspection,
-                    answer_id=answer.pk,
-                    value=request.POST.get(f"value-{answer.pk}", answer.value),
-                    note=request.POST.get(f"note-{answer.pk}", answer.note),
-                    photo=request.FILES.get(f"photo-{answer.pk}"),
-                )
+            services.save_answers(actor=request.user, inspection=inspection, marks=marks)
             if request.POST.get("op") == "submit":
                 services.submit_inspection(
                     actor=request.user, inspection=inspection, note=request.POST.get("note", "")

@@ -5,10 +5,12 @@ PermissionDenied; the key-dorm services enforce the table of `dorms.workflow`.""
 
 from .inspections import (
     FOLLOW_UP_DAYS,
+    Mark,
     dispute_item,
     reassign_inspection,
     reinspect,
     save_answer,
+    save_answers,
     schedule_round,
     settle_dispute,
     start_inspection,
@@ -27,6 +29,7 @@ from .rooms import add_contact, move_in
 
 __all__ = [
     "FOLLOW_UP_DAYS",
+    "Mark",
     "add_contact",
     "agree_plan",
     "apply_rules",
@@ -38,6 +41,7 @@ __all__ = [
     "reassign_inspection",
     "reinspect",
     "save_answer",
+    "save_answers",
     "schedule_round",
     "send_reminders",
     "settle_dispute",

@@ -5,6 +5,7 @@ and the residents' comments and disputes with staff's settling of them."""
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -186,29 +187,61 @@ def _checked_value(answer: Answer, value) -> int | None:
     return number
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Mark:
+    """What the inspector gives one item: its mark, note and photo."""
+
+    answer_id: int
+    value: object = None
+    note: str = ""
+    photo: object = None
+
+
+def save_answers(*, actor, inspection: Inspection, marks: Iterable[Mark]) -> list[Answer]:
+    """Keep items of the draft, each with its mark, note and photo (checked and re-encoded),
+    under one lock of the inspection: the whole form without script sends every item at once.
+    Every item given correctly is kept; those refused are then refused together, each with its
+    reason, so that one wrong mark loses none of the others."""
+    if not access.can_inspect(actor, inspection):
+        raise PermissionDenied
+    marks = list(marks)
+    saved, refused = [], []
+    with transaction.atomic():
+        inspection = _locked(inspection)
+        if inspection.status != InspectionStatus.DRAFT:
+            raise ValidationError(_("This inspection is not being filled in."), code="status")
+        answers = inspection.answers.in_bulk([mark.answer_id for mark in marks])
+        for mark in marks:
+            answer = answers.get(mark.answer_id)
+            try:
+                if answer is None:
+                    raise ValidationError(
+                        _("This item is not part of the inspection."), code="item"
+                    )
+                answer.value = _checked_value(answer, mark.value)
+                answer.note = mark.note.strip()[:300]
+                fields = ["value", "note"]
+                if mark.photo is not None:
+                    clean = clean_photo(mark.photo)
+                    answer.photo_type = clean.content_type
+                    answer.photo.save("photo", clean.content, save=False)
+                    fields += ["photo", "photo_type"]
+            except ValidationError as error:
+                refused.append(error)
+                continue
+            answer.save(update_fields=fields)
+            saved.append(answer)
+    if refused:
+        raise ValidationError(refused)
+    return saved
+
+
 def save_answer(
     *, actor, inspection: Inspection, answer_id: int, value=None, note: str = "", photo=None
 ) -> Answer:
-    """Keep one item of the draft: its mark, note and photo (checked and re-encoded)."""
-    if not access.can_inspect(actor, inspection):
-        raise PermissionDenied
-    inspection = _locked(inspection)
-    if inspection.status != InspectionStatus.DRAFT:
-        raise ValidationError(_("This inspection is not being filled in."), code="status")
-    answer = inspection.answers.filter(pk=answer_id).first()
-    if answer is None:
-        raise ValidationError(_("This item is not part of the inspection."), code="item")
-    answer.value = _checked_value(answer, value)
-    answer.note = note.strip()[:300]
-    fields = ["value", "note"]
-    if photo is not None:
-        clean = clean_photo(photo)
-        answer.photo_type = clean.content_type
-        answer.photo.save("photo", clean.content, save=False)
-        fields += ["photo", "photo_type"]
-    answer.save(update_fields=fields)
-    return answer
+    """Keep one item of the draft (as each is marked, with script)."""
+    mark = Mark(answer_id=answer_id, value=value, note=note, photo=photo)
+    return save_answers(actor=actor, inspection=inspection, marks=[mark])[0]
 
 
 @transaction.atomic
