@@ -145,6 +145,22 @@ def test_a_mark_out_of_scale_is_refused_on_the_page(client, member, inspection):
     assert first.value is None
 
 
+def test_one_wrong_mark_in_the_whole_form_loses_none_of_the_others(client, member, inspection):
+    client.force_login(member)
+    _start(client, inspection)
+    first, second, *_ = inspection.answers.all()
+    top = 1 if second.scale == "pass_fail" else 5
+    response = client.post(
+        reverse("dorms:inspect", kwargs={"pk": inspection.pk}),
+        {f"value-{first.pk}": "1", f"note-{first.pk}": "干净", f"value-{second.pk}": "9"},
+        follow=True,
+    )
+    assert f"评分应在 0 到 {top} 之间" in response.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.value, first.note, second.value) == (1, "干净", None)
+
+
 def test_the_round_export_is_formula_safe(staff_client, member, round_, inspection, room):
     room.number = "=HYPERLINK(1)"
     room.save(update_fields=["number"])
