@@ -14,6 +14,14 @@ def site_names(language: str | None = None) -> dict[str, str]:
     return {"site_name": settings.SITE_NAME, "college_name": settings.COLLEGE_NAME}
 
 
+def in_reader_language(chinese: str, english: str) -> str:
+    """A name or text staff keep in both languages, as the reader reads the portal: the English
+    one on English pages when it is given, the Chinese one otherwise."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return chinese
+
+
 # For values fixed at start-up but read in each request's language (the admin's titles).
 site_name_lazy = lazy(lambda: site_names()["site_name"], str)
 college_name_lazy = lazy(lambda: site_names()["college_name"], str)

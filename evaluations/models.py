@@ -20,9 +20,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from common.names import in_reader_language
 
 # The scale of every question: 1 (very poor) to 5 (very good).
 SCORE_MIN = 1
@@ -281,9 +283,7 @@ class Question(models.Model):
     @property
     def label(self) -> str:
         """The question in the reader's language."""
-        if self.text_en and (get_language() or "").startswith("en"):
-            return self.text_en
-        return self.text
+        return in_reader_language(self.text, self.text_en)
 
 
 class Evaluatee(models.Model):

@@ -24,9 +24,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from common.names import in_reader_language
 
 
 class Category(models.Model):
@@ -61,9 +63,7 @@ class Category(models.Model):
     @property
     def label(self) -> str:
         """The name in the reader's language."""
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 class SubArea(models.Model):
@@ -96,9 +96,7 @@ class SubArea(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 class Status(models.TextChoices):
