@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from common.identifiers import (
@@ -420,7 +420,7 @@ class Branch(models.Model):
                 ),
                 code="not_a_party_member",
                 params={
-                    "names": "、".join(
+                    "names": pgettext("list separator", ", ").join(
                         f"{person} ({person.get_political_status_display()})"
                         for person in outsiders
                     )

@@ -179,6 +179,12 @@ def test_the_branch_committee_are_party_members(admin_client_, branch, reviewer,
         "The committee are Party members, probationary or full; "
         "陈同学 (Communist Youth League member) is not."
     ]
+    masses = UserFactory(name="周同学", political_status=PoliticalStatus.MASSES)
+    response = admin_client_.post(url, form | {"committee": [student.pk, masses.pk]}, **EN)
+    assert response.context["adminform"].form.errors["committee"] == [
+        "The committee are Party members, probationary or full; "
+        "陈同学 (Communist Youth League member), 周同学 (Masses) are not."
+    ]
     response = admin_client_.post(url, form | {"committee": [student.pk]})
     page = response.content.decode()
     assert "支部委员须为党员" in page and "陈同学 (共青团员)不是党员。" in page
