@@ -146,19 +146,20 @@ def test_a_mark_out_of_scale_is_refused_on_the_page(client, member, inspection):
 
 
 def test_one_wrong_mark_in_the_whole_form_loses_none_of_the_others(client, member, inspection):
+    """The wrong mark comes first: the items after it are kept all the same."""
     client.force_login(member)
     _start(client, inspection)
     first, second, *_ = inspection.answers.all()
-    top = 1 if second.scale == "pass_fail" else 5
+    top = 1 if first.scale == "pass_fail" else 5
     response = client.post(
         reverse("dorms:inspect", kwargs={"pk": inspection.pk}),
-        {f"value-{first.pk}": "1", f"note-{first.pk}": "干净", f"value-{second.pk}": "9"},
+        {f"value-{first.pk}": "9", f"value-{second.pk}": "1", f"note-{second.pk}": "干净"},
         follow=True,
     )
     assert f"评分应在 0 到 {top} 之间" in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.value, first.note, second.value) == (1, "干净", None)
+    assert (first.value, second.value, second.note) == (None, 1, "干净")
 
 
 def test_the_round_export_is_formula_safe(staff_client, member, round_, inspection, room):
