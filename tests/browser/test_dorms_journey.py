@@ -105,6 +105,7 @@ def test_a_room_inspected_offline_becomes_a_key_dorm_and_is_helped(
     page.goto(portal.url + "/dorms/")
     expect(page.get_by_test_id("inspection-progress")).to_have_text(text["progress"])
     page.get_by_test_id("inspection-link").click()
+    page.screenshot(path=artifacts / f"{shot}-0-start.png", full_page=True)
     page.get_by_test_id("start-inspection").click()
     items = page.get_by_test_id("item")
     expect(items).to_have_count(3)
