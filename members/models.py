@@ -219,6 +219,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         permissions = [
             ("import_user", _("Can import rosters")),
         ]
+        indexes = [
+            # The directory's people with no branch, who follow those with one
+            # (`common.pagination.BranchFirst`), in its order.
+            models.Index(
+                models.F("grade").desc(nulls_last=True),
+                "student_number",
+                "id",
+                condition=models.Q(branch__isnull=True),
+                name="members_user_no_branch_order",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.exports import xlsx_response
+from common.pagination import BranchFirst
 
 from . import access, services
 from .forms import DirectoryFilterForm, PhoneForm, StepForm, step_details
@@ -41,6 +42,8 @@ from .resources import RosterResource
 from .timeline import steps_of as timeline_steps_of
 
 PAGE_SIZE = 25
+# The directory's order after the branch's name: the newest grade first, then the number.
+DIRECTORY_ORDER = (F("grade").desc(nulls_last=True), "student_number", "pk")
 
 
 # --- my profile -------------------------------------------------------------------------------
@@ -80,12 +83,7 @@ def _filtered_people(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySe
         grades=sorted(choices["grades"], reverse=True),
         majors=sorted(choices["majors"]),
     )
-    people = (
-        form.filter(people)
-        .select_related("branch", "group")
-        .order_by("branch__name", F("grade").desc(nulls_last=True), "student_number", "pk")
-    )
-    return form, people
+    return form, form.filter(people).select_related("branch", "group")
 
 
 # Everyone's grades and majors (the staff's choices) are kept this long: a pass over all the
@@ -117,7 +115,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     if not access.may_open_directory(request.user):
         raise PermissionDenied
     form, people = _filtered_people(request)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(BranchFirst(people, "branch", DIRECTORY_ORDER), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "page": page,
@@ -133,7 +133,7 @@ def directory_export(request: HttpRequest) -> HttpResponse:
     if not access.can_export_people(request.user):
         raise PermissionDenied
     _form, people = _filtered_people(request)
-    dataset = RosterResource().export(queryset=people)
+    dataset = RosterResource().export(queryset=people.order_by("branch__name", *DIRECTORY_ORDER))
     return xlsx_response(dataset, "roster")
 
 

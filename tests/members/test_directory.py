@@ -160,6 +160,28 @@ def test_it_is_paginated_and_the_page_links_keep_the_filters(staff_client, branc
     assert f'href="{EXPORT}?status=activist&amp;page=2"' not in second.content.decode()
 
 
+@pytest.mark.django_db
+def test_pages_follow_the_branches_by_name_then_the_people_without_one(staff_client):
+    """People of a branch come first, branch by branch in the order of their names, the
+    newest grade first within a branch; the people of no branch follow, on the page where the
+    branches end and after it."""
+    second, first = BranchFactory(name="B 党支部"), BranchFactory(name="A 党支部")
+    expected = [
+        *(UserFactory(branch=first, grade=2024, student_number=f"1{n:03d}") for n in range(5)),
+        *(UserFactory(branch=first, grade=2022, student_number=f"2{n:03d}") for n in range(5)),
+        *(UserFactory(branch=second, grade=2023, student_number=f"3{n:03d}") for n in range(12)),
+        *(UserFactory(grade=2025, student_number=f"4{n:03d}") for n in range(6)),
+        *(UserFactory(grade=None, student_number=f"5{n:03d}") for n in range(3)),
+    ]
+    shown = []
+    for page in (1, 2):
+        response = staff_client.get(DIRECTORY, {"page": page})
+        shown += [person.student_number for person in response.context["page"]]
+    # Last, the staff member reading: no branch, no grade, no student number.
+    assert shown == [*(person.student_number for person in expected), None]
+    assert "32 people" in staff_client.get(DIRECTORY, **EN).content.decode()
+
+
 # --- the Excel export -------------------------------------------------------------------------
 
 
