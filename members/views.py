@@ -2,8 +2,6 @@
 development timeline, and the branches."""
 
 from django.contrib import messages
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -20,6 +18,7 @@ from common.exports import xlsx_response
 from common.pagination import BranchFirst
 
 from . import access, services
+from .choices import everyones, grades_and_majors
 from .forms import DirectoryFilterForm, PhoneForm, StepForm, step_details
 from .ledger import (
     DEVELOPMENT_STATUSES,
@@ -76,38 +75,11 @@ def _filtered_people(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySe
         Q(pk__in=access.branches_visible_to(request.user).values("pk"))
         | Q(pk__in=people.values("branch_id"))
     )
-    choices = _filter_choices(request.user, people)
-    form = DirectoryFilterForm(
-        request.GET,
-        branches=branches,
-        grades=sorted(choices["grades"], reverse=True),
-        majors=sorted(choices["majors"]),
-    )
+    # Staff see everyone: their choices are kept a few minutes. A reviewer's people are read
+    # through the index on their branch or group.
+    choices = everyones() if access.is_staff(request.user) else grades_and_majors(people)
+    form = DirectoryFilterForm(request.GET, branches=branches, **choices)
     return form, form.filter(people).select_related("branch", "group")
-
-
-# Everyone's grades and majors (the staff's choices) are kept this long: a pass over all the
-# people of a university on every request is what made the directory slow.
-EVERYONE_CHOICES_SECONDS = 5 * 60
-
-
-def _filter_choices(user, people: QuerySet[User]) -> dict[str, list]:
-    """The grades and majors of the people `user` sees, in one pass over them. A reviewer's
-    people are read through the index on their branch or group; everyone's (staff) are read once
-    every few minutes and kept in the process's memory, so a grade or major that has just
-    appeared may be offered a few minutes late."""
-
-    def choices() -> dict[str, list]:
-        return people.order_by().aggregate(
-            grades=ArrayAgg("grade", distinct=True, filter=Q(grade__isnull=False), default=[]),
-            majors=ArrayAgg("major", distinct=True, filter=~Q(major=""), default=[]),
-        )
-
-    if access.is_staff(user):
-        return caches["process"].get_or_set(
-            "members-directory-choices", choices, EVERYONE_CHOICES_SECONDS
-        )
-    return choices()
 
 
 @require_GET

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from members.admin import GradeListFilter
 from members.models import (
     Branch,
     Milestone,
@@ -89,6 +90,29 @@ def test_the_people_list_filters_and_searches(admin_client_, member, student, br
     people = list(response.context["cl"].result_list)
     assert member in people
     assert student not in people
+
+
+def test_the_people_list_filters_by_grade_offering_the_grades_there_are(
+    admin_client_, staff, reviewer, member, student
+):
+    User.objects.filter(pk=member.pk).update(grade=2022)
+    User.objects.filter(pk=student.pk).update(grade=2024)
+    page = admin_client_.get(PEOPLE, **EN)
+    grades = next(f for f in page.context["cl"].filter_specs if isinstance(f, GradeListFilter))
+    offered = [choice["display"] for choice in grades.choices(page.context["cl"])]
+    assert offered == ["All", "2024", "2022", "No grade"]
+    assert "Grade" in page.content.decode()
+
+    def listed(query: dict) -> set:
+        return set(admin_client_.get(PEOPLE, query).context["cl"].result_list)
+
+    assert listed({"grade": "2022"}) == {member}
+    assert listed({"grade": "none"}) == {staff, reviewer}
+    # A grade that cannot be one filters nothing, and fails nothing.
+    assert listed({"grade": "二〇二二"}) == listed({"grade": "99999999999"}) == listed({})
+    # In Chinese, the filter and its last choice are named in Chinese.
+    chinese = admin_client_.get(PEOPLE, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "无年级" in chinese
 
 
 def test_staff_are_found_by_staff_number_and_email(admin_client_, staff):
