@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.exports import xlsx_response
+from common.pagination import BranchFirst
 from members.access import is_staff
 from members.models import User
 
@@ -501,14 +502,13 @@ def _render_participants(
 ) -> HttpResponse:
     search = PersonSearchForm(request.GET)
     found = list(search.people().exclude(enrollments__plan=plan).order_by("name")[:20])
-    participants = plan.enrollments.select_related("person__branch").order_by(
-        "person__branch__name", "person__student_number", "pk"
-    )
+    participants = plan.enrollments.select_related("person__branch")
     query = request.GET.get("q", "").strip()
     if query:
         participants = participants.filter(
             Q(person__name__icontains=query) | Q(person__student_number__icontains=query)
         )
+    participants = BranchFirst(participants, "person__branch", ["person__student_number", "pk"])
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "plan": plan,

@@ -291,6 +291,32 @@ def test_enrol_by_hand_and_remove(staff_client, plan, member, student):
     assert not plan.enrollments.exists()
 
 
+def test_participants_are_paged_by_branch_name_then_those_of_no_branch(
+    staff_client, plan, django_assert_max_num_queries
+):
+    """Branch by branch in the order of their names, by student number within one; then the
+    participants of no branch. The second page holds the end of the branches and the start of
+    the others, the third only others."""
+    later, first = BranchFactory(name="B 党支部"), BranchFactory(name="A 党支部")
+    expected = []
+    for branch, prefix, count in [(first, "1", 15), (later, "2", 8), (None, "3", 25)]:
+        for n in reversed(range(count)):
+            person = UserFactory(branch=branch, student_number=f"{prefix}{n:03d}")
+            EnrollmentFactory(plan=plan, person=person)
+        expected += [f"{prefix}{n:03d}" for n in range(count)]
+    url = reverse("study:participants", args=[plan.pk])
+    shown, queries = [], []
+    for page in (1, 2, 3):
+        with django_assert_max_num_queries(10) as counted:
+            response = staff_client.get(url, {"page": page})
+        shown += [row.person.student_number for row in response.context["page"]]
+        queries.append(len(counted.captured_queries))
+    # A later page counts the participants of a branch; one query more, at most.
+    assert max(queries) <= queries[0] + 1
+    assert shown == expected
+    assert response.context["page"].paginator.count == 48
+
+
 def test_participants_are_for_staff_only(reviewer_client, plan, member):
     enrollment = EnrollmentFactory(plan=plan, person=member)
     url = reverse("study:participants", args=[plan.pk])
