@@ -4,7 +4,6 @@ progress with the sign-off, the staff overview with its exports, and a plan's pa
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.exports import xlsx_response
 from common.pagination import BranchFirst
 from members.access import is_staff
-from members.models import User
+from members.choices import workstation_grades
 
 from .. import overview as overview_figures
 from ..access import track as access
@@ -521,29 +520,13 @@ def _render_participants(
     return render(request, "study/plan_participants.html", context)
 
 
-# The grades of everyone in the workstation are read once in this long per process: a pass
-# over all the people of a university on every request is what made the page slow.
-GRADES_KEPT_SECONDS = 5 * 60
-
-
-def _grades() -> list[int]:
-    """The grades to enrol by, newest first; a grade that has just appeared may be offered a
-    few minutes late."""
-
-    def grades() -> list[int]:
-        people = User.objects.in_workstation().exclude(grade=None).order_by()
-        return sorted(set(people.values_list("grade", flat=True).distinct()), reverse=True)
-
-    return caches["process"].get_or_set("study-enrol-grades", grades, GRADES_KEPT_SECONDS)
-
-
 @require_http_methods(["GET", "POST"])
 def participants(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol members by branch, grade and status (preview the count, then enrol) or by hand."""
     plan = access.get_plan_for_staff(request.user, pk)
     if request.method != "POST":
-        return _render_participants(request, plan, EnrolForm(grades=_grades()))
-    form = EnrolForm(request.POST, grades=_grades())
+        return _render_participants(request, plan, EnrolForm(grades=workstation_grades()))
+    form = EnrolForm(request.POST, grades=workstation_grades())
     if not form.is_valid():
         return _render_participants(request, plan, form)
     data = form.cleaned_data
