@@ -71,7 +71,8 @@ def with_steps(people: QuerySet[User], *, named: bool = True) -> QuerySet[User]:
         steps = Milestone.objects.select_related("member_1", "member_2")
         people = people.select_related("branch")
     else:
-        steps = Milestone.objects.only("person_id", "kind", "date", "end_date")
+        # What `outlook` reads of a step; a field left out costs a query per step that has it.
+        steps = Milestone.objects.only("person_id", "kind", "date", "end_date", "months")
         people = people.only("name", "email", "student_number", "staff_number", "branch_id")
     return people.prefetch_related(
         Prefetch("milestones", queryset=steps.order_by("date", "pk"), to_attr="steps")

@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from members.models import Milestone, PoliticalStatus, add_months, one_year_after
+from members.ledger import development_rows
+from members.models import Milestone, PoliticalStatus, User, add_months, one_year_after
 from members.procedure import outlook, working_days
 from members.services import record_step, remove_step
 from tests.factories import BranchFactory, UserFactory, develop
@@ -331,6 +332,19 @@ def test_an_extension_is_six_to_twelve_months_once(people):
     assert "The probation ends on" in refused(person, "full", end - datetime.timedelta(days=1))
     assert outlook(list(person.milestones.all())).due == end
     record(person, "full", end)
+
+
+def test_the_development_figures_read_an_extension_in_their_two_queries(
+    people, django_assert_max_num_queries
+):
+    """The dashboards' development figures load only some fields of each step: the extension's
+    months among them, or each extended probation would cost a query of its own."""
+    person, full = people
+    up_to(person, full, "full")
+    record(person, "extension", day(800), months=6)
+    with django_assert_max_num_queries(2):
+        rows = development_rows(User.objects.filter(pk=person.pk), TODAY, named=False)
+    assert rows[0].outlook.due == add_months(one_year_after(day(480)), 6)
 
 
 def test_a_cancelled_probation_ends_the_procedure(people):
