@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import re_path
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_lists import LeanChangelistMixin
+from .admin_lists import LeanChangelistMixin, ShownLookupsMixin
 
 
-class HistoryAdmin(LeanChangelistMixin, SimpleHistoryAdmin):
+class HistoryAdmin(ShownLookupsMixin, LeanChangelistMixin, SimpleHistoryAdmin):
     """simple-history's admin, read-only: its history and its versions are shown, never
     reverted to.
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from common.admin_lists import LeanChangelistMixin
+from common.admin_lists import LeanChangelistMixin, ShownLookupsMixin
 from common.history import HistoryAdmin
 
 from . import services
@@ -82,7 +82,7 @@ class PhotoInline(ReadOnlyInline):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(LeanChangelistMixin, admin.ModelAdmin):
+class SuggestionAdmin(ShownLookupsMixin, LeanChangelistMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "title",
@@ -143,7 +143,7 @@ class SuggestionAdmin(LeanChangelistMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ShownLookupsMixin, admin.ModelAdmin):
     list_display = ["suggestion", "reporter", "reason", "created_at"]
     list_select_related = ["suggestion", "reporter"]
     search_fields = ["suggestion__title", "reason"]

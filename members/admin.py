@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from common.admin_import import SpreadsheetExportForm, SpreadsheetImportForm, SpreadsheetImportMixin
-from common.admin_lists import text_filter
+from common.admin_lists import ShownLookupsMixin, text_filter
 from common.history import HistoryAdmin
 
 from . import access, services
@@ -257,7 +257,7 @@ def _without_rights(names):
 admin.site.unregister(Group)
 
 
-class SuperusersChangeMixin:
+class SuperusersChangeMixin(ShownLookupsMixin):
     """An admin that staff may read but only those who may change rights write to."""
 
     def has_add_permission(self, request) -> bool:

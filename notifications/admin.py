@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from common.admin_lists import ShownLookupsMixin
+
 from .models import Notice
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ShownLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind", "email_wanted", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "dedup_key", "recipient__email", "recipient__name"]

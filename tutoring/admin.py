@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_lists import ShownLookupsMixin
 from common.history import HistoryAdmin
 
 from . import access
@@ -64,7 +65,7 @@ class OfferAdmin(HistoryAdmin):
     inlines = [OfferCourseInline]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ShownLookupsMixin, admin.ModelAdmin):
     """Shown for reference: the pages and their services make every change."""
 
     # Filtered lists say "n results" without counting the whole table again.
@@ -136,10 +137,7 @@ class RatingAdmin(ReadOnlyAdmin):
     list_select_related = ["session", "session__tutor"]
     search_fields = ["comment", "session__tutor__name", "session__topic"]
     # The dashboard's average rating links here with its period (see tutoring.glance).
-    period_lookups = frozenset({"session__date__gte", "session__date__lte"})
-
-    def lookup_allowed(self, lookup, value, request=None) -> bool:
-        return lookup in self.period_lookups or super().lookup_allowed(lookup, value, request)
+    address_lookups = ("session__date__gte", "session__date__lte")
 
     @admin.display(description=_("tutor"))
     def tutor(self, rating: Rating) -> str:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats import base_formats
@@ -23,7 +23,7 @@ from common.admin_import import (
     SpreadsheetImportForm,
     SpreadsheetImportMixin,
 )
-from common.admin_lists import text_filter
+from common.admin_lists import ShownLookupsMixin, text_filter
 from common.history import HistoryAdmin
 
 from ..models import Activity, Reading, ReadingConfirmation, Registration
@@ -204,13 +204,13 @@ class ReadingAdmin(SpreadsheetImportMixin, ImportMixin, HistoryAdmin):
     def has_document(self, reading: Reading) -> bool:
         return bool(reading.document)
 
-    @admin.display(description=_("confirmed by"), ordering="confirmed_count")
+    @admin.display(description=pgettext_lazy("reading", "confirmed by"), ordering="confirmed_count")
     def confirmed(self, reading: Reading) -> int:
         return reading.confirmed_count
 
 
 @admin.register(ReadingConfirmation)
-class ReadingConfirmationAdmin(admin.ModelAdmin):
+class ReadingConfirmationAdmin(ShownLookupsMixin, admin.ModelAdmin):
     list_display = ["person", "reading", "confirmed_at"]
     list_filter = ["reading__stage"]
     list_select_related = ["person", "reading"]
