@@ -1,10 +1,15 @@
 """The dorms in the admin: buildings with their floors, rooms with their beds, residencies
 (the history of who lived where), the members looking after rooms and floors, checklists (a
-change of items raises the version), rounds, inspections (read-only: they change through the
-inspector's form), key-dorm rules and key dorms, each with its history where it is kept.
+change of items raises the version), rounds, inspections, follow-up issues, comments and
+disputes, key-dorm rules and key dorms, each with its history where it is kept.
 
-A residency and a contact pass the same rules here as in the services and the import
-(`residency_refusal`, workstation members only).
+A residency, a contact and a round pass the same rules here as in the services and the import
+(`residency_refusal`, workstation members only, `check_round_scope`). What a service changes
+under its own rules is only read here, so that no rule can be skipped from this door:
+inspections (filled in on the inspector's form; reassigned on the round's page, linked from
+here, while not done and to workstation members only), comments and disputes (settled once on
+the disputes page, linked from here), key dorms (their workflow's page) and which item a
+follow-up issue is about (made when an inspection is submitted).
 """
 
 from django import forms
@@ -13,13 +18,18 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
 from common.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
+from common.admin_lists import ShownLookupsMixin
 from common.history import HistoryAdmin
 from members.access import in_workstation
 
+from . import access
 from .models import (
     Answer,
     AssistanceAction,
@@ -40,7 +50,7 @@ from .models import (
     Round,
 )
 from .resources import CONTACTS_FORMATS, RESIDENTS_FORMATS, ContactResource, ResidencyResource
-from .services.inspections import assign_round_rooms
+from .services.inspections import assign_round_rooms, check_round_scope
 from .services.rooms import residency_refusal
 
 
@@ -58,7 +68,7 @@ class BuildingAdmin(HistoryAdmin):
 
 
 @admin.register(Floor)
-class FloorAdmin(admin.ModelAdmin):
+class FloorAdmin(ShownLookupsMixin, admin.ModelAdmin):
     list_display = ["building", "number"]
     list_filter = ["building"]
     list_select_related = ["building"]
@@ -130,7 +140,7 @@ class ResidencyAdmin(SpreadsheetImportMixin, ImportMixin, HistoryAdmin):
 
 
 @admin.register(Bed)
-class BedAdmin(admin.ModelAdmin):
+class BedAdmin(ShownLookupsMixin, admin.ModelAdmin):
     list_display = ["label", "room"]
     list_select_related = ["room__floor__building"]
     search_fields = ["label", "room__number"]
@@ -193,8 +203,24 @@ class ChecklistAdmin(HistoryAdmin):
             Checklist.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
 
 
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["name", "checklist", "starts", "ends", "buildings", "floors"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "buildings" in cleaned and "floors" in cleaned:
+            try:
+                check_round_scope(cleaned["buildings"], cleaned["floors"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Round)
 class RoundAdmin(HistoryAdmin):
+    form = RoundForm
     list_display = ["name", "checklist", "starts", "ends"]
     list_select_related = ["checklist"]
     search_fields = ["name"]
@@ -225,12 +251,17 @@ class AnswerInline(ReadOnlyInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ShownLookupsMixin, admin.ModelAdmin):
+    """Inspections, to read. Their inspector is changed on the round's page, through
+    `reassign_inspection`: a done inspection (and the practice credit it gives) stays with
+    its inspector, and a room goes to workstation members only."""
+
     list_display = ["room", "round", "inspector", "status", "score", "done_on"]
     list_filter = ["status", "round"]
     list_select_related = ["room__floor__building", "round", "inspector"]
     search_fields = ["room__number", "inspector__name", "round__name"]
     readonly_fields = [
+        "inspector",
         "round",
         "room",
         "original",
@@ -242,33 +273,81 @@ class InspectionAdmin(admin.ModelAdmin):
         "done_at",
         "done_on",
     ]
-    fields = ["inspector", *readonly_fields]
-    autocomplete_fields = ["inspector"]
     inlines = [AnswerInline]
     # The dashboard's round figures link here with the rounds of a period (see dorms.glance).
-    period_lookups = frozenset({"round__starts__lte", "round__ends__gte"})
+    address_lookups = ("round__starts__lte", "round__ends__gte")
 
-    def lookup_allowed(self, lookup, value, request=None) -> bool:
-        return lookup in self.period_lookups or super().lookup_allowed(lookup, value, request)
+    def get_fields(self, request, obj=None) -> list[str]:
+        if obj is not None and access.can_reassign(request.user, obj):
+            return [*self.readonly_fields, "reassign_link"]
+        return list(self.readonly_fields)
+
+    @admin.display(description=gettext_lazy("Reassign"))
+    def reassign_link(self, inspection: Inspection) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', inspection.round.get_absolute_url(), inspection.round
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ShownLookupsMixin, admin.ModelAdmin):
+    """Follow-up issues: made for the failed items when an inspection is submitted, and closed
+    when a re-inspection passes the item; staff may move the due date or close one by hand."""
+
+    list_display = ["answer", "due", "resolved_at"]
+    list_select_related = ["answer"]
+    search_fields = ["answer__text"]
+    fields = ["answer", "due", "resolved_at"]
+    readonly_fields = ["answer"]
 
     def has_add_permission(self, request) -> bool:
         return False
 
 
-@admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["answer", "due", "resolved_at"]
-    list_select_related = ["answer"]
-    search_fields = ["answer__text"]
-
-
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(ShownLookupsMixin, admin.ModelAdmin):
+    """Comments and disputes, to read: residents write them on their room's inspection and
+    staff settle the open ones on the disputes page, through `settle_dispute` (once, with an
+    answer, signed by whoever settles)."""
+
     list_display = ["answer", "resident", "is_dispute", "status", "created_at"]
     list_filter = ["status", "is_dispute"]
     list_select_related = ["answer", "resident"]
     search_fields = ["text", "resident__name"]
-    readonly_fields = ["answer", "resident", "is_dispute", "text", "created_at"]
+    readonly_fields = [
+        "answer",
+        "resident",
+        "is_dispute",
+        "text",
+        "created_at",
+        "status",
+        "settlement",
+        "settled_by",
+        "settled_at",
+    ]
+
+    def get_fields(self, request, obj=None) -> list[str]:
+        if obj is not None and access.can_settle(request.user, obj):
+            return [*self.readonly_fields, "settle_link"]
+        return list(self.readonly_fields)
+
+    @admin.display(description=gettext_lazy("Settle"))
+    def settle_link(self, dispute: Dispute) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("dorms:disputes"), _("Comments and disputes")
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(KeyDormRule)

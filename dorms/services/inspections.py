@@ -4,12 +4,12 @@ inspector goes), submitting it (score, follow-up issues, the key-dorm rules), re
 and the residents' comments and disputes with staff's settling of them."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,15 @@ def _inspector_of(room: Room, contacts: list[Contact]):
     return None
 
 
+def check_round_scope(
+    buildings: Sequence[Building] | QuerySet[Building], floors: Sequence[Floor] | QuerySet[Floor]
+) -> None:
+    """Refuse (ValidationError) a round that covers no building and no floor: it would have no
+    room to inspect. Asked by `schedule_round` and the admin's round form."""
+    if not buildings and not floors:
+        raise ValidationError(_("Choose the buildings or floors to inspect."), code="empty")
+
+
 @transaction.atomic
 def schedule_round(
     *,
@@ -71,8 +80,7 @@ def schedule_round(
     if ends < starts:
         raise ValidationError(_("A round cannot end before it starts."), code="dates")
     buildings, floors = list(buildings), list(floors)
-    if not buildings and not floors:
-        raise ValidationError(_("Choose the buildings or floors to inspect."), code="empty")
+    check_round_scope(buildings, floors)
     round_ = Round.objects.create(name=name, checklist=checklist, starts=starts, ends=ends)
     round_.buildings.set(buildings)
     round_.floors.set(floors)
