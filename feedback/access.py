@@ -1,9 +1,10 @@
 """Who may see or do what on the suggestion board.
 
 Everyone signed in reads the board (and visitors too when FEEDBACK_PUBLIC_BOARD is on); staff
-handle every suggestion, and the handlers listed on a category (staff or workstation members,
-`eligible_handlers`) handle that category's. The author of a suggestion is recognised by the
-`author` link or, for an anonymous one, by his token; nobody else learns who he is.
+handle every suggestion, hidden ones too, and the handlers listed on a category (staff or
+workstation members, `eligible_handlers`) handle that category's while they are shown. Nobody
+handles a named suggestion of his own. The author of a suggestion is recognised by the `author` link or, for an
+anonymous one, by his token; nobody else learns who he is.
 
 Each action has its `can_<action>(user, suggestion)`: who may take it. The services refuse
 anyone else (PermissionDenied); in which status an action may be taken is `feedback.workflow`'s.
@@ -87,11 +88,28 @@ def is_handler(user) -> bool:
     return bool(_handled_category_ids(user))
 
 
-def can_handle(user, suggestion: Suggestion) -> bool:
-    """Staff, and the handlers of the suggestion's category, accept, answer and close it."""
+def in_charge_of(user, suggestion: Suggestion) -> bool:
+    """Whether `suggestion` is in `user`'s charge: for staff every one, hidden ones too (they
+    review them); for a handler his categories' while shown (`queue_for` lists the same).
+
+    Who wrote it does not count here, so that it may be asked of someone else (whom to give the
+    suggestion to) without telling the one asking who wrote an anonymous suggestion."""
     if is_staff(user):
         return True
+    if suggestion.hidden:
+        return False
     return suggestion.category_id in _handled_category_ids(user)
+
+
+def can_handle(user, suggestion: Suggestion) -> bool:
+    """Those in charge of a suggestion accept, answer and close it, but not the author of a
+    named one: nobody answers his own (an answer is the handler's practice credit).
+
+    The author of an anonymous one is not refused: given it to handle, he could not act on it,
+    and whoever gave it to him would learn who wrote it. Anonymity weighs more than a credit."""
+    if not in_charge_of(user, suggestion):
+        return False
+    return suggestion.is_anonymous or suggestion.author_id != user.pk
 
 
 def can_moderate(user) -> bool:
@@ -156,6 +174,13 @@ def can_merge(user, suggestion: Suggestion) -> bool:
     return can_handle(user, suggestion)
 
 
+def can_merge_into(user, into: Suggestion) -> bool:
+    """A duplicate is merged only into a suggestion its handler may handle too (its supporters
+    and their count move there): not one of another category, a hidden one or his own named
+    one."""
+    return can_handle(user, into)
+
+
 def can_rate(user, suggestion: Suggestion) -> bool:
     """Only the author says whether the answer satisfies him."""
     return is_author(user, suggestion)
@@ -201,8 +226,11 @@ def suggestions_visible_to(user) -> QuerySet[Suggestion]:
 
 
 def queue_for(user) -> QuerySet[Suggestion]:
-    """The suggestions `user` handles: everything for staff, his categories' for a handler
-    (but not those hidden by moderation: staff review them first)."""
+    """The suggestions in `user`'s charge (`in_charge_of`): everything for staff, his categories'
+    for a handler (but not those hidden by moderation: staff review them first).
+
+    His own named suggestions stay listed, though `can_handle` refuses him them, as the list is
+    the same for every handler of the category."""
     if is_staff(user):
         return Suggestion.objects.all()
     return Suggestion.objects.filter(category__in=handled_categories(user), hidden=False)
@@ -226,6 +254,15 @@ def get_suggestion_for_user(user, pk: int, *, write: bool = False) -> Suggestion
     if write and not can_handle(user, suggestion):
         raise PermissionDenied
     return suggestion
+
+
+def merge_target_for(user, pk: int) -> Suggestion | None:
+    """The suggestion `pk` if `user` may merge a duplicate into it (`can_merge_into`); None
+    otherwise, whether it exists or not."""
+    into = queue_for(user).filter(pk=pk).first()
+    if into is None or not can_merge_into(user, into):
+        return None
+    return into
 
 
 def get_photo_for_user(user, pk: int) -> Photo:

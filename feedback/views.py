@@ -267,7 +267,7 @@ def _handle(actor, suggestion: Suggestion, action: str, data: QueryDict) -> str:
         services.decline_suggestion(actor=actor, suggestion=suggestion, reason=reason)
         return _("The suggestion is declined.")
     number = _valid_data(MergeForm(data), _("Give the number of the original suggestion."))["into"]
-    into = access.queue_for(actor).filter(pk=number).first()
+    into = access.merge_target_for(actor, number)
     if into is None:
         raise ValidationError(_("There is no suggestion with that number for you."))
     services.merge_suggestion(actor=actor, suggestion=suggestion, into=into)

@@ -10,7 +10,7 @@ author).
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,12 +95,22 @@ def change(
 
 
 def _check_assignee(assignee, suggestion: Suggestion) -> None:
-    if not access.can_handle(assignee, suggestion):
+    """Refuse an `assignee` whose charge the locked `suggestion` is not in. Whether he wrote it is
+    not asked here (the author of a named one, given it, is refused when he tries to handle it:
+    `access.can_handle`)."""
+    if access.in_charge_of(assignee, suggestion):
+        return
+    if suggestion.hidden:
         raise ValidationError(
-            _("%(name)s does not handle suggestions on “%(category)s”."),
+            _("%(name)s cannot be given a hidden suggestion: only staff handle hidden ones."),
             code="assignee",
-            params={"name": assignee.display_name, "category": suggestion.category.label},
+            params={"name": assignee.display_name},
         )
+    raise ValidationError(
+        _("%(name)s does not handle suggestions on “%(category)s”."),
+        code="assignee",
+        params={"name": assignee.display_name, "category": suggestion.category.label},
+    )
 
 
 def _give(suggestion: Suggestion, action: str, *, actor, assignee, status: str) -> None:
@@ -245,8 +255,11 @@ def decline_suggestion(*, actor, suggestion: Suggestion, reason: str) -> Suggest
 
 @transaction.atomic
 def merge_suggestion(*, actor, suggestion: Suggestion, into: Suggestion) -> Suggestion:
-    """Mark an open suggestion as a duplicate of `into`; its supporters carry over."""
+    """Mark an open suggestion as a duplicate of `into`, which the actor handles too; its
+    supporters carry over."""
     workflow.require(actor, suggestion, Step.Action.MERGE)
+    if not access.can_merge_into(actor, into):
+        raise PermissionDenied
     if into.pk == suggestion.pk:
         raise ValidationError(_("A suggestion cannot be merged into itself."), code="self")
     if into.status == Status.MERGED:
