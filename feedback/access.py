@@ -3,8 +3,8 @@
 Everyone signed in reads the board (and visitors too when FEEDBACK_PUBLIC_BOARD is on); staff
 handle every suggestion, hidden ones too, and the handlers listed on a category (staff or
 workstation members, `eligible_handlers`) handle that category's while they are shown. Nobody
-handles a named suggestion of his own. The author of a suggestion is recognised by the `author` link or, for an
-anonymous one, by his token; nobody else learns who he is.
+handles a named suggestion of his own. The author of a suggestion is recognised by the `author`
+link or, for an anonymous one, by his token; nobody else learns who he is.
 
 Each action has its `can_<action>(user, suggestion)`: who may take it. The services refuse
 anyone else (PermissionDenied); in which status an action may be taken is `feedback.workflow`'s.
