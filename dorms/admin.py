@@ -274,8 +274,9 @@ class InspectionAdmin(ShownLookupsMixin, admin.ModelAdmin):
         "done_on",
     ]
     inlines = [AnswerInline]
-    # The dashboard's round figures link here with the rounds of a period (see dorms.glance).
-    address_lookups = ("round__starts__lte", "round__ends__gte")
+    # The dashboard's figures link here with the rounds of a period, leaving out the copies of
+    # an inspection done again (see dorms.glance.inspections_url).
+    address_lookups = ("original__isnull", "round__starts__lte", "round__ends__gte")
 
     def get_fields(self, request, obj=None) -> list[str]:
         if obj is not None and access.can_reassign(request.user, obj):
