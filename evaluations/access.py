@@ -6,11 +6,18 @@
 - Staff, and the secretary and committee of a member's branch, see his results once the
   campaign has closed, and record his final grade (nobody records his own); staff alone see a
   campaign's overview and export it.
+- That rule of whose results one sees is `result_sight`, and it holds everywhere results are
+  read: a member's page (`get_evaluatee_for_user`), one's own results wherever they are listed
+  (`own_results_of`), and each list, count and export of a campaign's members
+  (`evaluatees_visible_to`), where a secretary finds his own row without his results until
+  they are published.
 - Nobody ever sees who cast a ballot: no page, export or admin view reads it (see `models`).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
 from members.access import branches_run_by, is_staff
@@ -49,27 +56,91 @@ def branch_ids_appraised_by(user) -> set[int]:
     return {branch.pk for branch in branches_run_by(user)}
 
 
-def may_see_result(user, evaluatee: Evaluatee) -> bool:
-    campaign = evaluatee.campaign
-    if evaluatee.person_id == user.pk:
-        return campaign.status == Status.PUBLISHED
+@dataclass(frozen=True)
+class ResultSight:
+    """Whose results in one campaign a user sees: his own (`own`), and of the others every
+    member's (`everyone_else`) or those of the members of `branch_ids`."""
+
+    user_id: int | None
+    own: bool = False
+    everyone_else: bool = False
+    branch_ids: frozenset[int] = frozenset()
+
+    def covers(self, evaluatee: Evaluatee) -> bool:
+        if evaluatee.person_id == self.user_id:
+            return self.own
+        return self.everyone_else or evaluatee.branch_id in self.branch_ids
+
+    def as_filter(self) -> Q:
+        """`covers` as a filter of the campaign's members, to read a whole list at once."""
+        own = Q(person_id=self.user_id)
+        others = Q() if self.everyone_else else Q(branch_id__in=sorted(self.branch_ids))
+        shown = ~own & others
+        if self.own:
+            shown |= own
+        return shown
+
+
+def result_sight(user, campaign: Campaign) -> ResultSight:
+    """The one rule of whose results `user` sees in `campaign`: his own once they are
+    published; another member's once voting has closed, for staff and for the secretary and
+    committee of the member's branch."""
+    if not user.is_authenticated:
+        return ResultSight(user_id=None)
+    own = campaign.status == Status.PUBLISHED
     if not campaign.has_results:
-        return False
+        return ResultSight(user_id=user.pk, own=own)
     if is_staff(user):
-        return True
-    return evaluatee.branch_id in branch_ids_appraised_by(user)
+        return ResultSight(user_id=user.pk, own=own, everyone_else=True)
+    branch_ids = frozenset(branch_ids_appraised_by(user))
+    return ResultSight(user_id=user.pk, own=own, branch_ids=branch_ids)
+
+
+def may_see_result(user, evaluatee: Evaluatee) -> bool:
+    """Whether `user` sees the results of `evaluatee` (`result_sight`)."""
+    return result_sight(user, evaluatee.campaign).covers(evaluatee)
 
 
 def may_appraise(user, evaluatee: Evaluatee) -> bool:
     """Staff and the member's branch's secretary and committee record his final grade, once
-    the campaign has closed; nobody records his own."""
-    if not user.is_authenticated or evaluatee.person_id == user.pk:
+    the campaign has closed: whoever sees his results, but nobody records his own."""
+    if evaluatee.person_id == user.pk:
         return False
-    if not evaluatee.campaign.has_results:
-        return False
-    if is_staff(user):
-        return True
-    return evaluatee.branch_id in branch_ids_appraised_by(user)
+    return may_see_result(user, evaluatee)
+
+
+def evaluatees_visible_to(
+    user, campaign: Campaign, branch: Branch | None = None
+) -> QuerySet[Evaluatee]:
+    """The members of `campaign` (of `branch` when given) that `user` may list: every one for
+    staff; those of the branches whose grades he records, once voting has closed; none for
+    anyone else. Each row carries `result_shown`, whether `user` sees its results
+    (`result_sight`): a list shows a row without them (his own before publication, everyone's
+    while voting is open), and what reads grades (a filter, a count, an export) reads them
+    only where it is true (`with_results_shown`)."""
+    rows = Evaluatee.objects.filter(campaign=campaign)
+    if branch is not None:
+        rows = rows.filter(branch=branch)
+    if not is_staff(user):
+        listed = branch_ids_appraised_by(user) if campaign.has_results else set()
+        rows = rows.filter(branch_id__in=sorted(listed))
+    shown = result_sight(user, campaign).as_filter()
+    return rows.annotate(result_shown=ExpressionWrapper(shown, output_field=BooleanField()))
+
+
+def with_results_shown(rows: QuerySet[Evaluatee]) -> QuerySet[Evaluatee]:
+    """The rows of `evaluatees_visible_to` whose results the user sees: what a filter or a
+    count by grade reads, so that it tells nothing of a row shown without its results."""
+    return rows.filter(result_shown=True)
+
+
+def own_results_of(person) -> QuerySet[Evaluatee]:
+    """`person`'s results that he sees (`result_sight`): those of the campaigns that have
+    published them. His page, his workstation and his development timeline read these
+    alone, so nothing of his shows there before publication."""
+    if not person.is_authenticated:
+        return Evaluatee.objects.none()
+    return Evaluatee.objects.filter(person=person, campaign__status=Status.PUBLISHED)
 
 
 def get_evaluatee_for_user(user, pk: int, *, write: bool = False) -> Evaluatee:

@@ -1,7 +1,7 @@
 """The evaluations at a glance (see `common.glance`): the members a person may still evaluate
 and, for a branch's secretary and committee, the final grades to record; his own latest result;
 and the participation and grades of the campaigns that close in a period, for the college or a
-branch (its members as those evaluated).
+branch (its members as those evaluated, their grades once published).
 
 Participation is counted as ballots cast over the pairs of evaluator and member that may cast
 one, never by whom: a ballot is found by member only.
@@ -122,7 +122,7 @@ class EvaluationsGlance(GlanceSource):
     def summary(self, user) -> Panel | None:
         """His latest published results (1 query)."""
         rows = list(
-            Evaluatee.objects.filter(person=user, campaign__status=Status.PUBLISHED)
+            access.own_results_of(user)
             .select_related("campaign")
             .order_by("-campaign__closes_at")[:3]
         )
@@ -164,11 +164,15 @@ class EvaluationsGlance(GlanceSource):
             campaign_id__in=campaigns,
             **({"evaluatee__branch_id": scope.branch_id} if scope.branch_id else {}),
         ).count()
+        # A branch's grades count once published: its panel is read by its secretary, who sees
+        # every other member's grade on the branch's page, and would read his own from the
+        # counts by subtraction before he may see it (`access.result_sight`).
+        graded = [Status.PUBLISHED]
+        if scope.branch_id is None:
+            graded.append(Status.CLOSED)
         grades = Counter()
         standing = (
-            Evaluatee.objects.filter(
-                members, campaign__status__in=[Status.CLOSED, Status.PUBLISHED]
-            )
+            Evaluatee.objects.filter(members, campaign__status__in=graded)
             .order_by()
             .values_list("final_grade", "computed_grade")
             .annotate(count=Count("pk"))
@@ -178,6 +182,7 @@ class EvaluationsGlance(GlanceSource):
         return {
             "campaigns": campaigns,
             "closed": [pk for pk in campaigns if statuses[pk] != Status.OPEN],
+            "graded": [pk for pk in campaigns if statuses[pk] in graded],
             "evaluated": Evaluatee.objects.filter(members).count(),
             "possible": possible,
             "cast": cast,
@@ -200,7 +205,9 @@ class EvaluationsGlance(GlanceSource):
             url = reverse("evaluations:campaign", args=[campaigns[0]])
         elif len(campaigns) == 1 and figures["closed"] == campaigns:
             url = reverse("evaluations:branch", args=[campaigns[0], scope.branch_id])
-        below_url = f"{url}?below=True" if url and figures["closed"] else ""
+        # Figures cached before "graded" was counted stand for the college's closed campaigns.
+        graded = figures.get("graded", figures["closed"] if scope.branch_id is None else [])
+        below_url = f"{url}?below=True" if url and graded else ""
         rate = round(100 * figures["cast"] / figures["possible"]) if figures["possible"] else None
         grades = figures["grades"]
         below = sum(grades[grade] for grade in BELOW_GRADES)
@@ -226,7 +233,10 @@ class EvaluationsGlance(GlanceSource):
             charts=[chart],
             note=_("Participation is the ballots cast over the ballots that could be cast.")
             + (
-                " " + _("A branch's figures count its members as those evaluated.")
+                " "
+                + _("A branch's figures count its members as those evaluated.")
+                + " "
+                + _("Its grades are counted once the results are published.")
                 if scope.branch_id is not None
                 else ""
             ),

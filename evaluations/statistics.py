@@ -4,7 +4,7 @@ the possible ballots were cast, never by whom), and the distribution of grades."
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Value
+from django.db.models import Count, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
@@ -54,12 +54,12 @@ def participation(campaign: Campaign) -> tuple[list[Participation], list[Partici
     return branches, relations
 
 
-def grade_counts(campaign: Campaign) -> list[tuple[str, str, int]]:
-    """(grade, label, members) for each grade that stands (the final one, else the computed
-    one), and those with too few ballots and no final grade."""
+def grade_counts(rows: QuerySet[Evaluatee]) -> list[tuple[str, str, int]]:
+    """(grade, label, members) over a campaign's members `rows` for each grade that stands
+    (the final one, else the computed one), and those with too few ballots and no final
+    grade. `rows` are those whose results the reader sees (`access.with_results_shown`)."""
     counts = dict(
-        Evaluatee.objects.filter(campaign=campaign)
-        .values_list(Coalesce(NullIf("final_grade", Value("")), "computed_grade"))
+        rows.values_list(Coalesce(NullIf("final_grade", Value("")), "computed_grade"))
         .annotate(Count("pk"))
         .order_by()
     )

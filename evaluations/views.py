@@ -6,7 +6,7 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,7 +65,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         target["voted"] = pk in voted
     page = Paginator(list(targets.values()), PAGE_SIZE).get_page(request.GET.get("page"))
     results = (
-        Evaluatee.objects.filter(person=request.user, campaign__status=Status.PUBLISHED)
+        access.own_results_of(request.user)
         .select_related("campaign")
         .order_by("-campaign__closes_at")
     )
@@ -202,12 +202,12 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/campaigns.html", context)
 
 
-def _members(campaign: Campaign, text: str, branch_id: int | None = None, below: bool = False):
-    rows = Evaluatee.objects.filter(campaign=campaign).select_related("person", "branch")
-    if branch_id is not None:
-        rows = rows.filter(branch_id=branch_id)
+def _members(rows: QuerySet[Evaluatee], text: str, below: bool = False) -> QuerySet[Evaluatee]:
+    """A list of `access.evaluatees_visible_to`, searched by name or student number, and
+    narrowed to the members below Qualified among those whose results the reader sees."""
+    rows = rows.select_related("person", "branch")
     if below:
-        rows = rows.filter(below_qualified())
+        rows = access.with_results_shown(rows).filter(below_qualified())
     if text:
         rows = rows.filter(
             Q(person__name__icontains=text) | Q(person__student_number__icontains=text)
@@ -223,15 +223,12 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     search = SearchForm(request.GET)
     filters = search.filters()
     by_branch, by_relation = participation(campaign_row)
-    grades = grade_counts(campaign_row) if campaign_row.has_results else []
-    below = (
-        _members(campaign_row, "", below=True)
-        if campaign_row.has_results
-        else Evaluatee.objects.none()
+    rows = access.evaluatees_visible_to(request.user, campaign_row)
+    grades = grade_counts(access.with_results_shown(rows)) if campaign_row.has_results else []
+    below = _members(rows, "", below=True) if campaign_row.has_results else rows.none()
+    members = Paginator(_members(rows, filters["q"], below=filters["below"]), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    members = Paginator(
-        _members(campaign_row, filters["q"], below=filters["below"]), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
     chart = {
         "labels": [str(label) for _grade, label, _count in grades],
         "series": [{"label": _("Members"), "data": [count for *_rest, count in grades]}],
@@ -258,9 +255,10 @@ def branch(request: HttpRequest, pk: int, branch: int) -> HttpResponse:
     campaign_row, branch_row = access.get_branch_appraisal_for_user(request.user, pk, branch)
     search = SearchForm(request.GET)
     filters = search.filters()
-    members = Paginator(
-        _members(campaign_row, filters["q"], branch_row.pk, below=filters["below"]), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    rows = access.evaluatees_visible_to(request.user, campaign_row, branch_row)
+    members = Paginator(_members(rows, filters["q"], below=filters["below"]), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "campaign": campaign_row,
         "branch": branch_row,
@@ -276,7 +274,8 @@ def branch(request: HttpRequest, pk: int, branch: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff: every member's results as an Excel workbook, without any evaluator."""
     campaign_row = access.get_campaign_for_user(request.user, pk)
-    return xlsx_response(export_results(campaign_row), f"evaluation-{campaign_row.pk}")
+    rows = access.evaluatees_visible_to(request.user, campaign_row)
+    return xlsx_response(export_results(campaign_row, rows), f"evaluation-{campaign_row.pk}")
 
 
 @require_POST
