@@ -145,15 +145,18 @@ def deliver_anonymous_news(*, now: datetime.datetime | None = None) -> int:
     steps_by_token: dict[str, list[int]] = {}
     for step_id, token, _created in pending:
         steps_by_token.setdefault(token, []).append(step_id)
+    # Whether the batch goes is decided from the news alone, before anyone's account is looked
+    # at: counted over active accounts, staff could deactivate a student and see whether the
+    # batch then waited, which would tell them he had news.
+    oldest = min(created for _pk, _token, created in pending)
+    max_wait = datetime.timedelta(days=settings.FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS)
+    too_few = len(steps_by_token) < settings.FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS
+    if too_few and now - oldest < max_wait:
+        return 0
     owners = tokens_of_active_accounts()
     steps_by_author = {
         owners[token]: step_ids for token, step_ids in steps_by_token.items() if token in owners
     }
-    oldest = min(created for _pk, _token, created in pending)
-    max_wait = datetime.timedelta(days=settings.FEEDBACK_ANONYMOUS_NEWS_MAX_WAIT_DAYS)
-    too_few = 0 < len(steps_by_author) < settings.FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS
-    if too_few and now - oldest < max_wait:
-        return 0
     # Those whose account is gone or inactive have nobody to tell.
     authors = get_user_model().objects.in_bulk(list(steps_by_author))
     notify_many(

@@ -80,6 +80,23 @@ def test_a_batch_goes_once_enough_authors_have_news(handler, services, settings)
 
 
 @pytest.mark.django_db
+def test_deactivating_an_account_does_not_tell_whether_its_owner_has_news(
+    handler, services, settings
+):
+    """Staff with two accounts of their own, with news, deactivate a student: whether the batch
+    goes must not depend on whether he is one of the authors waiting."""
+    settings.FEEDBACK_ANONYMOUS_NEWS_MIN_AUTHORS = 3
+    socks = UserFactory.create_batch(2)
+    author, other = UserFactory(), UserFactory()
+    _with_news(handler, services, *socks, author)
+    for deactivated in (other, author):
+        type(deactivated).objects.filter(pk=deactivated.pk).update(is_active=False)
+    # The batch goes as it would with both active; the author, inactive, is not told.
+    assert feedback_services.deliver_anonymous_news() == 2
+    assert [_news_for(person) for person in (*socks, author, other)] == [1, 1, 0, 0]
+
+
+@pytest.mark.django_db
 def test_running_the_batch_by_hand_tells_nobody_before_its_time(
     handler, services, settings, django_user_model
 ):
