@@ -7,7 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
+        from allauth.mfa.models import Authenticator
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_save
 
         from common.glance import register
 
@@ -22,6 +24,14 @@ class MembersConfig(AppConfig):
         # that Django's, connected before or after this, is replaced rather than added.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(_record_sign_in_day, dispatch_uid="update_last_login")
+        # A second factor's use is kept to the day too.
+        pre_save.connect(_keep_the_day_of_use, sender=Authenticator, dispatch_uid="day_of_use")
+
+
+def _keep_the_day_of_use(sender, instance, **kwargs) -> None:
+    from .services import keep_the_day_of_use
+
+    keep_the_day_of_use(instance)
 
 
 def _record_sign_in_day(sender, user, **kwargs) -> None:

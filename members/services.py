@@ -420,6 +420,21 @@ def _development_events(person: User, today: datetime.date):
         yield "probation-ending-own", meeting, end
 
 
+def start_of_today() -> datetime.datetime:
+    """Midnight of today in the portal's time zone: what is stored of a sign-in's time."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+
+
+def keep_the_day_of_use(authenticator) -> None:
+    """Before an authenticator is saved: keep the day it was last used, not the time.
+
+    allauth records the time of every sign-in with a second factor on the authenticator
+    (`last_used_at`, shown in the admin), which would tell what `record_sign_in_day` keeps
+    from the account itself."""
+    if authenticator.last_used_at is not None:
+        authenticator.last_used_at = start_of_today()
+
+
 def record_sign_in_day(*, user: User) -> None:
     """Record the day `user` signed in, not the time, and without a history row.
 
@@ -427,7 +442,7 @@ def record_sign_in_day(*, user: User) -> None:
     submitted; the day says that an account is in use and no more. The row is updated without
     `save()`, which would add a row to his history (with its own exact time) at every sign-in.
     """
-    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    today = start_of_today()
     if user.last_login != today:
         User.objects.filter(pk=user.pk).update(last_login=today)
         user.last_login = today

@@ -274,6 +274,26 @@ def test_signing_in_leaves_no_time_to_pair_with_a_suggestion(client, password):
 
 
 @pytest.mark.django_db
+def test_signing_in_with_a_second_factor_keeps_only_the_day_of_its_use(client, password):
+    """allauth records when a second factor was used; the admin lists it. The day only."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal import auth as totp
+
+    person = UserFactory()
+    secret = totp.generate_totp_secret()
+    totp.TOTP.activate(person, secret)
+    client.post("/accounts/login/", {"login": person.email, "password": password})
+    counter = next(totp.yield_hotp_counters_from_time())
+    code = totp.format_hotp_value(totp.hotp_value(secret, counter))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert response.wsgi_request.user == person
+    used = timezone.localtime(Authenticator.objects.get(user=person).last_used_at)
+    assert used.date() == timezone.localdate()
+    assert (used.hour, used.minute, used.second, used.microsecond) == (0,) * 4
+
+
+@pytest.mark.django_db
 def test_the_user_admin_shows_no_sign_in_in_the_history(client, password, settings):
     settings.STAFF_REQUIRE_2FA = False
     person = UserFactory(name="欧阳秘密")
