@@ -185,9 +185,10 @@ def may_open_directory(user) -> bool:
 def can_record_step(user, person: User) -> bool:
     """Staff, and the secretary and committee members of the person's (active) branch, record
     the steps of his development; workstation officers and group leaders read them but do not
-    record, and nobody records his own."""
+    record, and nobody records his own. A step changes the person's status: staff record them
+    on the accounts they may change (`may_change_account`), not on a colleague's."""
     if is_staff(user):
-        return True
+        return may_change_account(user, person)
     if not user.is_authenticated or user.pk == person.pk or person.branch_id is None:
         return False
     return (

@@ -32,7 +32,7 @@ from common.spreadsheets import (
     year_of,
 )
 
-from . import services
+from . import access, services
 from .models import Branch, Gender, Milestone, PoliticalStatus, User
 from .services import RosterDates
 from .validators import normalize_phone, validate_mobile
@@ -574,12 +574,27 @@ class RosterResource(SpreadsheetResource):
         if not person.name and "name" not in errors:
             errors["name"] = _invalid(_("Enter the name."))
         self._check_email(person, row_number, errors)
+        self._check_account(person, errors)
         original = self.original.get(person.pk, {})
         branch = person.branch if "branch" not in errors else None
         if branch is not None and not branch.is_active and branch.pk != original.get("branch_id"):
             errors["branch"] = _invalid(
                 _("The Party branch “%(name)s” is inactive and takes no new people."),
                 name=branch.name,
+            )
+
+    def _check_account(self, person: User, errors: dict) -> None:
+        """A row changes a staff account only where the importer may change it in the admin
+        (`access.may_change_account`): not a colleague's, not a superuser's."""
+        if person.pk is None or not (person.is_staff or person.is_superuser):
+            return
+        if self.user is not None and access.may_change_account(self.user, person):
+            return
+        original = self.original[person.pk]
+        if any(getattr(person, name) != original[name] for name in ROSTER_ATTNAMES):
+            errors.setdefault(
+                "student_number",
+                _invalid(_("This is a staff account: only a superuser changes it.")),
             )
 
     def _check_email(self, person: User, row_number: int | None, errors: dict) -> None:

@@ -338,8 +338,34 @@ def test_a_staff_accounts_address_is_not_changed_by_a_roster(importer_client, br
     content = csv_bytes("学号,姓名,邮箱", "2019000009,王老师,someone.else@example.edu.cn")
     preview = upload(importer_client, "staff.csv", content, language="en")
     assert reasons(preview) == {
-        2: ["This is a staff account: change its e-mail address in the admin."]
+        2: [
+            "This is a staff account: change its e-mail address in the admin.",
+            "This is a staff account: only a superuser changes it.",
+        ]
     }
+
+
+def test_a_roster_changes_no_colleagues_or_superusers_account(importer_client, branches):
+    """The importer changes in a roster only the accounts the admin lets him change."""
+    UserFactory(staff=True, student_number="2019000010", name="赵老师")
+    UserFactory(is_superuser=True, student_number="2019000011", name="管理员")
+    content = csv_bytes(
+        "学号,姓名,手机号", "2019000010,被改名,13800000000", "2019000011,也被改名,13800000001"
+    )
+    preview = upload(importer_client, "staff.csv", content, language="en")
+    refusal = "This is a staff account: only a superuser changes it."
+    assert reasons(preview) == {2: [refusal], 3: [refusal]}
+    assert set(
+        User.objects.filter(student_number__startswith="201900001").values_list("name", flat=True)
+    ) == {"赵老师", "管理员"}
+
+
+def test_a_superuser_changes_a_staff_account_by_roster(staff, staff_client, settings, branches):
+    settings.STAFF_REQUIRE_2FA = False
+    User.objects.filter(pk=staff.pk).update(is_superuser=True)
+    UserFactory(staff=True, student_number="2019000010", name="赵老师")
+    import_file(staff_client, "staff.csv", csv_bytes("学号,姓名", "2019000010,赵老师改"))
+    assert User.objects.get(student_number="2019000010").name == "赵老师改"
 
 
 def test_an_inactive_branch_takes_no_new_people(importer_client, branches):

@@ -33,6 +33,18 @@ def test_recording_a_milestone_refuses_who_does_not_review_the_person(member, st
     assert member.political_status == PoliticalStatus.PROBATIONARY
 
 
+def test_staff_record_no_step_on_a_colleagues_or_a_superusers_account(staff):
+    """A step changes the status: staff record steps on the accounts they may change."""
+    for other in (UserFactory(staff=True), UserFactory(is_superuser=True)):
+        with pytest.raises(PermissionDenied):
+            record_step(actor=staff, person=other, kind="application", date=days_ago(9))
+    assert not Milestone.objects.exists()
+    superuser = UserFactory(staff=True, is_superuser=True)
+    colleague = UserFactory(staff=True)
+    record_step(actor=superuser, person=colleague, kind="application", date=days_ago(9))
+    assert colleague.milestones.count() == 1
+
+
 def test_the_persons_reviewer_and_staff_record_his_milestones(member, reviewer, staff):
     record_step(actor=reviewer, person=member, kind="application", date=days_ago(900))
     record_step(actor=staff, person=member, kind="talk", date=days_ago(890), member_1=reviewer)
