@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from import_export import resources
 
 from .spreadsheets import escape_formula
@@ -24,11 +25,22 @@ def formula_safe(values: Iterable[object]) -> list[object]:
 
 
 class FormulaSafeResource(resources.ModelResource):
-    """A model resource whose every exported cell is formula-safe."""
+    """A model resource whose every exported cell is formula-safe, on a sheet named after its
+    rows (tablib names a sheet without a title "Tablib Dataset")."""
 
     def export_field(self, field, instance, **kwargs):
         # The one place every export of a resource passes.
         return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def after_export(self, queryset, dataset, **kwargs) -> None:
+        super().after_export(queryset, dataset, **kwargs)
+        if not dataset.title:
+            dataset.title = sheet_title(self._meta.model._meta.verbose_name_plural)
+
+
+def sheet_title(title: object) -> str:
+    """A sheet's name: Excel takes at most 31 characters."""
+    return capfirst(str(title))[:31]
 
 
 def xlsx_response(workbook: tablib.Dataset | bytes, name: str) -> HttpResponse:

@@ -1,8 +1,10 @@
 """The portal's and the college's names, in the language of the page or e-mail."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 
 def site_names(language: str | None = None) -> dict[str, str]:
@@ -20,6 +22,18 @@ def in_reader_language(chinese: str, english: str) -> str:
     if english and (get_language() or "").startswith("en"):
         return english
     return chinese
+
+
+def join_names(names: Iterable[object]) -> str:
+    """Names (or labels) as a list in the reader's language: 张三、李四 in Chinese, "Zhang San,
+    Li Si" in English."""
+    return pgettext("list separator", ", ").join(str(name) for name in names)
+
+
+def join_clauses(clauses: Iterable[object]) -> str:
+    """Phrases that may hold lists of their own, one after the other: a full-width semicolon in
+    Chinese, "; " in English."""
+    return pgettext("clause separator", "; ").join(str(clause) for clause in clauses)
 
 
 # For values fixed at start-up but read in each request's language (the admin's titles).

@@ -22,6 +22,7 @@ from import_export import resources, widgets
 from import_export.results import Result, RowResult
 
 from .exports import FormulaSafeResource
+from .names import join_names
 from .spreadsheets import ROW_COLUMN, SpreadsheetFileError, cell_text, match_key
 
 # --- cells ---------------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ class ChoiceLabelWidget(widgets.Widget):
         try:
             return _choice_lookup(self.choices, self.aliases)[match_key(text)]
         except KeyError:
-            choices = ", ".join(str(label) for label in self.choices.labels)
+            choices = join_names(self.choices.labels)
             raise ValidationError(str(self.unknown) % {"value": text, "choices": choices}) from None
 
     def render(self, value, obj=None, **kwargs) -> str:

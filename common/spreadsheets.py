@@ -22,8 +22,9 @@ import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from import_export.formats import base_formats
+
+from .names import join_names
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). A line
 # feed is escaped too: a workbook stores a carriage return as one.
@@ -508,7 +509,7 @@ def read_sheets(sheets: Sequence[tuple[str, SheetRows]], read_rows: TableReader)
 
 
 def _sheet_list(names: Sequence[str]) -> str:
-    return pgettext("list separator", ", ").join(f"“{name}”" for name in names)
+    return join_names(f"“{name}”" for name in names)
 
 
 def read_xlsx(data: bytes, read_rows: TableReader) -> tablib.Dataset:

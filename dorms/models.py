@@ -91,7 +91,7 @@ class Room(models.Model):
         Floor, verbose_name=_("floor"), on_delete=models.CASCADE, related_name="rooms"
     )
     number = models.CharField(_("room number"), max_length=16)
-    capacity = models.PositiveSmallIntegerField(_("capacity"), default=4)
+    capacity = models.PositiveSmallIntegerField(pgettext_lazy("room", "capacity"), default=4)
 
     history = HistoricalRecords()
     objects = RoomQuerySet.as_manager()
@@ -205,7 +205,7 @@ class Contact(models.Model):
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("member"),
+        verbose_name=pgettext_lazy("workstation member", "member"),
         on_delete=models.CASCADE,
         related_name="dorm_contacts",
     )
@@ -749,13 +749,13 @@ class AssistanceAction(models.Model):
     note = models.TextField(_("note"))
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("member"),
+        verbose_name=pgettext_lazy("workstation member", "member"),
         on_delete=models.CASCADE,
         related_name="assistance_actions",
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
+        verbose_name=pgettext_lazy("person", "confirmed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import access
 from .models import KeyDorm
@@ -29,8 +30,8 @@ ACTION_LABELS = {
     LOG_ACTION: _("Log an action"),
     REQUEST_REVIEW: _("Ask for the review"),
     CONTINUE: _("Goals not met: continue"),
-    CLOSE: _("Close"),
-    REOPEN: _("Reopen"),
+    CLOSE: pgettext_lazy("key dorm", "Close"),
+    REOPEN: pgettext_lazy("key dorm", "Reopen"),
 }
 
 # The first step of the history: a rule or staff made the room a key dorm.

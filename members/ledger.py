@@ -9,9 +9,10 @@ import tablib
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, npgettext, pgettext, pgettext_lazy
 
-from common.exports import formula_safe
+from common.exports import formula_safe, sheet_title
+from common.names import join_clauses, join_names
 
 from .models import Branch, Milestone, PoliticalStatus, User
 from .procedure import Outlook, outlook
@@ -155,7 +156,17 @@ def _date(step: Milestone | None) -> str:
 def _names(step: Milestone | None) -> str:
     if step is None:
         return ""
-    return "、".join(m.display_name for m in (step.member_1, step.member_2) if m is not None)
+    return join_names(m.display_name for m in (step.member_1, step.member_2) if m is not None)
+
+
+def training_text(days: int, hours: int) -> str:
+    """A training's length, "3 days, 24 hours" (as the timeline shows it)."""
+    return pgettext("training", "%(days)s, %(hours)s") % {
+        "days": npgettext("training", "%(counter)s day", "%(counter)s days", days)
+        % {"counter": days},
+        "hours": npgettext("training", "%(counter)s hour", "%(counter)s hours", hours)
+        % {"counter": hours},
+    }
 
 
 def ledger_row(person: User) -> list[str]:
@@ -166,9 +177,7 @@ def ledger_row(person: User) -> list[str]:
     trainings = [step for step in person.steps if step.kind == Kind.TRAINING]
     days = sum(step.days or 0 for step in trainings)
     hours = sum(step.hours or 0 for step in trainings)
-    training = ""
-    if days or hours:
-        training = _("%(days)s days, %(hours)s hours") % {"days": days, "hours": hours}
+    training = training_text(days, hours) if days or hours else ""
     remarks = [
         str(step.get_kind_display())
         for step in person.steps
@@ -176,7 +185,7 @@ def ledger_row(person: User) -> list[str]:
     ]
     missing = missing_dates(person)
     if missing:
-        remarks.append(_("Timeline incomplete: %(missing)s") % {"missing": "、".join(missing)})
+        remarks.append(_("Timeline incomplete: %(missing)s") % {"missing": join_names(missing)})
     return [
         person.display_name,
         person.student_number or "",
@@ -191,13 +200,16 @@ def ledger_row(person: User) -> list[str]:
         training,
         _date(by_kind.get(Kind.PROBATIONARY)),
         _date(by_kind.get(Kind.FULL)),
-        "; ".join(remarks),
+        join_clauses(remarks),
     ]
 
 
 def ledger_dataset(people: QuerySet[User]) -> tablib.Dataset:
     """The ledger as an Excel sheet, every cell formula-safe."""
-    dataset = tablib.Dataset(headers=[str(column) for column in LEDGER_COLUMNS])
+    dataset = tablib.Dataset(
+        headers=[str(column) for column in LEDGER_COLUMNS],
+        title=sheet_title(_("Party development ledger")),
+    )
     for person in with_steps(people):
         dataset.append(formula_safe(ledger_row(person)))
     return dataset

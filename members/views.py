@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.exports import xlsx_response
+from common.exports import sheet_title, xlsx_response
 from common.pagination import BranchFirst
 
 from . import access, services
@@ -106,6 +106,7 @@ def directory_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     _form, people = _filtered_people(request)
     dataset = RosterResource().export(queryset=people.order_by("branch__name", *DIRECTORY_ORDER))
+    dataset.title = sheet_title(_("Directory"))
     return xlsx_response(dataset, "roster")
 
 

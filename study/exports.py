@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from common.exports import formula_safe
+from common.names import join_clauses
 
 from .models import Stage, StudyEntry
 from .progress import EnrollmentProgress
@@ -61,8 +62,10 @@ def entries_dataset(entries: QuerySet[StudyEntry]) -> tablib.Dataset:
 
 def progress_dataset(rows: Iterable[EnrollmentProgress]) -> tablib.Dataset:
     """One row per participant: his stage, each stage's progress, overall and the schedule."""
+    # Each stage by its short name (Stage 1, 第一阶段), as the overview's columns name them.
+    stage_names = {1: _("Stage 1"), 2: _("Stage 2"), 3: _("Stage 3")}
     stage_headers = [
-        _("Stage %(number)d progress (%%)") % {"number": number} for number in Stage.values
+        _("%(stage)s progress (%%)") % {"stage": stage_names[number]} for number in Stage.values
     ]
     dataset = tablib.Dataset(
         headers=[
@@ -84,7 +87,7 @@ def progress_dataset(rows: Iterable[EnrollmentProgress]) -> tablib.Dataset:
         missing = (
             ""
             if item.completed
-            else "; ".join(
+            else join_clauses(
                 requirement.missing
                 for requirement in item.current.requirements
                 if not requirement.met

@@ -179,7 +179,7 @@ class StudyGlance(GlanceSource):
             starts = timezone.localtime(activity.starts_at)
             if opens <= now <= closes:
                 urgency, url = Urgency.NOW, reverse("study:activity-sign-in", args=[activity.pk])
-                link_text = _("Sign in")
+                link_text = pgettext("activity", "Sign in")
             else:
                 urgency = Urgency.TODAY if starts.date() <= today else Urgency.SOON
                 url, link_text = reverse("study:activity", args=[activity.pk]), _("Open")
@@ -291,7 +291,7 @@ class StudyGlance(GlanceSource):
         figures = [
             Figure("stage", _("Stage"), stage, url),
             Figure("overall", _("Overall progress"), item.overall_percent, url, "%"),
-            Figure("elapsed", _("Time of the plan passed"), item.elapsed_percent, url, "%"),
+            Figure("elapsed", _("Plan time elapsed"), item.elapsed_percent, url, "%"),
         ]
         note = _("Behind schedule") if item.behind else _("On track")
         return Panel("study", str(item.plan), figures, note=note)
@@ -446,8 +446,8 @@ class StudyGlance(GlanceSource):
                     pgettext("report column", "Name"),
                     _("Number"),
                     _("Branch"),
-                    _("Progress %"),
-                    _("Time passed %"),
+                    _("Progress (%)"),
+                    _("Time elapsed (%)"),
                 ],
                 figures["behind_people"],
             ),

@@ -318,7 +318,9 @@ class Activity(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=200)
     capacity = models.PositiveIntegerField(
-        _("capacity"), validators=[MinValueValidator(1)], help_text=_("Places to sign up for.")
+        pgettext_lazy("activity", "capacity"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Places to sign up for."),
     )
     hours = models.DecimalField(
         _("hours credited"),

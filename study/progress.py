@@ -38,6 +38,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.names import join_names
 from members.timeline import TimelineStep
 from members.training import TrainingCredit
 
@@ -150,7 +151,7 @@ class RequirementProgress:
             return _("%(hours)s more approved hours") % {"hours": _hours(left)}
         if kind == Requirement.Kind.READINGS:
             left = len(self.unread)
-            titles = ", ".join(str(reading) for reading in self.unread)
+            titles = join_names(self.unread)
             return ngettext(
                 "%(count)d reading to confirm: %(titles)s",
                 "%(count)d readings to confirm: %(titles)s",

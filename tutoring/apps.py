@@ -9,8 +9,8 @@ class TutoringConfig(AppConfig):
     landing_card = (
         _("Peer tutoring"),
         _(
-            "Ask a Party member of a higher year for help with study planning, career planning "
-            "or a course, and keep in touch."
+            "Ask a workstation member of a higher year for help with study planning, career "
+            "planning or a course, and keep in touch."
         ),
     )
 

@@ -2,6 +2,7 @@
 
 import tablib
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -12,6 +13,10 @@ from .models import Pairing, Request, Session
 
 def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _field_label(model, name: str) -> str:
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 def _workbook(title: str, headers: list[str], rows) -> bytes:
@@ -69,9 +74,10 @@ def export_pairings() -> bytes:
             _("Status"),
             _("Reason for ending"),
             _("Reason for declining"),
-            _("Proposed"),
-            _("Accepted"),
-            _("Ended"),
+            # The times, headed by their fields' names: "Proposed" alone reads as a status.
+            _field_label(Pairing, "created_at"),
+            _field_label(Pairing, "accepted_at"),
+            _field_label(Pairing, "ended_at"),
             _("Last contact"),
         ],
         (
@@ -105,7 +111,7 @@ def export_sessions() -> bytes:
             _("Student"),
             _("Minutes"),
             pgettext("tutoring session", "Topic"),
-            _("Notes"),
+            pgettext("tutoring session", "Notes"),
             _("Next step"),
             _("Logged by"),
             _("Confirmed"),

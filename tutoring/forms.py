@@ -127,7 +127,10 @@ class SessionForm(BootstrapForm):
     )
     topic = forms.CharField(label=pgettext_lazy("tutoring session", "Topic"), max_length=200)
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("tutoring session", "Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     next_step = forms.CharField(label=_("Next step"), required=False, max_length=200)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import access
 from .models import (
@@ -146,6 +147,10 @@ def _score(candidate: Candidate, request: Request, related: set[str]) -> None:
             _("Times that suit both: %(times)s") % {"times": slot_labels(common)},
         )
     candidate.reasons.append(
-        _("%(free)d of %(capacity)d places free; %(active)d active tutees")
+        ngettext(
+            "%(free)d of %(capacity)d places free; %(active)d active tutee",
+            "%(free)d of %(capacity)d places free; %(active)d active tutees",
+            offer.active,
+        )
         % {"free": candidate.places_free, "capacity": offer.capacity, "active": offer.active}
     )

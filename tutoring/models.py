@@ -11,9 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from common.names import join_names
 
 
 class Topic(models.TextChoices):
@@ -34,7 +36,7 @@ class TimeSlot(models.TextChoices):
 
 def slot_labels(slots) -> str:
     """The labels of `slots`, in the order of the choices."""
-    return "、".join(str(label) for value, label in TimeSlot.choices if value in set(slots))
+    return join_names(label for value, label in TimeSlot.choices if value in set(slots))
 
 
 def _slots(verbose_name) -> ArrayField:
@@ -116,7 +118,7 @@ class Offer(models.Model):
         return str(self.tutor)
 
     def topic_labels(self) -> str:
-        return "、".join(str(Topic(topic).label) for topic in self.topics if topic in Topic.values)
+        return join_names(Topic(topic).label for topic in self.topics if topic in Topic.values)
 
     def time_labels(self) -> str:
         return slot_labels(self.times)
@@ -142,7 +144,9 @@ class OfferCourse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course} ({self.grade_got})" if self.grade_got else self.course
+        if not self.grade_got:
+            return self.course
+        return gettext("%(course)s (%(grade)s)") % {"course": self.course, "grade": self.grade_got}
 
 
 class RequestStatus(models.TextChoices):
@@ -239,7 +243,7 @@ class Status(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     ENDED = "ended", _("Ended")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("tutoring", "Declined")
 
 
 # A pairing in these holds a place of the tutor's capacity.
@@ -296,7 +300,7 @@ class Pairing(models.Model):
     end_reason = models.CharField(
         _("reason for ending"), max_length=10, choices=EndReason.choices, blank=True
     )
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(pgettext_lazy("tutoring", "reason for declining"), blank=True)
     # The start of the present quiet spell: the last session's day, or the day it became active
     # (again); the reminders of a quiet spell name it.
     quiet_since = models.DateField(_("last contact"), null=True, blank=True)
@@ -340,8 +344,8 @@ class Step(models.Model):
 
     class Action(models.TextChoices):
         PROPOSE = "propose", _("Proposed")
-        ACCEPT = "accept", _("Accepted")
-        DECLINE = "decline", _("Declined")
+        ACCEPT = "accept", pgettext_lazy("tutoring", "Accepted")
+        DECLINE = "decline", pgettext_lazy("tutoring", "Declined")
         PAUSE = "pause", _("Paused")
         RESUME = "resume", _("Resumed")
         END = "end", _("Ended")
@@ -395,7 +399,9 @@ class Session(models.Model):
         _("duration (minutes)"), validators=[MinValueValidator(10), MaxValueValidator(480)]
     )
     topic = models.CharField(pgettext_lazy("tutoring session", "topic"), max_length=200)
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    notes = models.TextField(
+        pgettext_lazy("tutoring session", "notes"), blank=True, max_length=2000
+    )
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -407,7 +413,7 @@ class Session(models.Model):
     logged_at = models.DateTimeField(_("logged"), default=timezone.now)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
+        verbose_name=pgettext_lazy("person", "confirmed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

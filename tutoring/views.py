@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.exports import xlsx_response
@@ -273,7 +273,10 @@ def _pairing_step(request: HttpRequest, pairing: Pairing, action: str) -> str:
         services.accept_pairing(actor=actor, pairing=pairing)
         return _("You have accepted: the student is told.")
     if action == A.DECLINE:
-        reason = _valid(ReasonForm(data, prefix="decline"), _("Give the reason for declining."))
+        reason = _valid(
+            ReasonForm(data, prefix="decline"),
+            pgettext("tutoring", "Give the reason for declining."),
+        )
         services.decline_pairing(actor=actor, pairing=pairing, reason=reason["reason"])
         return _("You have declined; staff will propose another tutor.")
     if action == A.PAUSE:
@@ -417,8 +420,11 @@ def tutor(request: HttpRequest) -> HttpResponse:
 def _offer_initial(offer: Offer | None) -> dict:
     if offer is None:
         return {}
+    # As the field's help asks them typed, with the reader's comma (full-width in Chinese).
+    typed = pgettext("course and grade typed", "%(course)s, %(grade)s")
     courses = "\n".join(
-        f"{c.course}, {c.grade_got}" if c.grade_got else c.course for c in offer.courses.all()
+        typed % {"course": c.course, "grade": c.grade_got} if c.grade_got else c.course
+        for c in offer.courses.all()
     )
     return {
         "topics": offer.topics,

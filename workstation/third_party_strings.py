@@ -220,6 +220,16 @@ ALLAUTH = (
         "If you choose to trust this browser, you will not be asked for a verification "
         "code the next time you sign in."
     ),
+    # Signing in with a code sent by e-mail: 验证码 throughout, as the e-mails say.
+    gettext_noop("Send me a sign-in code"),
+    gettext_noop("Enter Sign-In Code"),
+    gettext_noop("A sign-in code has been sent to %(recipient)s."),
+    gettext_noop(
+        "We've sent a code to %(recipient)s. The code expires shortly, so please enter it soon."
+    ),
+    gettext_noop("Request new code"),
+    gettext_noop("Code"),
+    gettext_noop("Incorrect code."),
 )
 
 # Django: form errors and the admin.
@@ -232,6 +242,25 @@ DJANGO = (
     gettext_noop("You may edit it again below."),
     gettext_noop("Forgotten your password or username?"),
     gettext_noop("Thanks for spending some quality time with the web site today."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        1,
+    ),
+    gettext_noop("Error:"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),  # noqa: RUF001
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
 )
 
-OVERRIDES = (*IMPORT_EXPORT, *ALLAUTH, *DJANGO)
+# django-simple-history: the admin's history of a row (its templates are overridden in
+# templates/simple_history/, whose own strings are collected from there).
+SIMPLE_HISTORY = (
+    gettext_noop("Deleted %(type_name)s"),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("View history: %s"),
+    gettext_noop("Change history: %s"),
+)
+
+OVERRIDES = (*IMPORT_EXPORT, *ALLAUTH, *DJANGO, *SIMPLE_HISTORY)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.names import join_clauses
 from members.access import possible_reviewers, reviewed_by
 from members.models import User
 from notifications.services import Reminder, already_told, notify, notify_many
@@ -268,7 +269,7 @@ def sign_off_stage(*, actor: User, enrollment: Enrollment, comment: str) -> Stag
     if missing:
         raise ValidationError(
             _("The stage cannot be signed off yet: %(missing)s.")
-            % {"missing": "; ".join(item.missing for item in missing)},
+            % {"missing": join_clauses(item.missing for item in missing)},
             code="not_met",
         )
     sign_off = StageSignOff(

@@ -103,7 +103,7 @@ def test_a_secretary_develops_an_applicant_and_exports_the_ledger(
     record("candidate", day(411))
     accepted("Listed as a development candidate")
     expect(page.get_by_test_id("political-status")).to_have_text("Development candidate")
-    expect(page.get_by_test_id("timeline")).to_contain_text("王联系、赵联系")
+    expect(page.get_by_test_id("timeline")).to_contain_text("With: 王联系, 赵联系")
     page.screenshot(path=artifacts / "development-2-candidate.png", full_page=True)
 
     # The branch's development page lists him with his next step; the ledger downloads.
@@ -115,6 +115,7 @@ def test_a_secretary_develops_an_applicant_and_exports_the_ledger(
     with page.expect_download() as download:
         page.get_by_test_id("ledger-export").click()
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert book.active.title == "Party development ledger"
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "Name" and rows[0][-1] == "Remarks"
     mine = next(r for r in rows if r[0] == "孙申请")

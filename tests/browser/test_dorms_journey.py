@@ -44,7 +44,7 @@ TEXTS = {
         "in progress": "帮扶中",
         "under review": "复核中",
         "confirmed": "已由李书记确认",
-        "closed": "已结束",
+        "closed": "已办结",
         "key dorm": "重点宿舍",
     },
     "en": {

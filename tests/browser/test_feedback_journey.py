@@ -26,7 +26,7 @@ TEXT = {
     "zh-hans": {
         "submit": "提交建议",
         "yours": "你的建议（匿名）",  # noqa: RUF001
-        "support": "支持 (+1)",
+        "support": "支持（+1）",  # noqa: RUF001
         "supporters": "1 人支持",
         "accept": "受理",
         "publish": "发布答复",

@@ -277,3 +277,20 @@ def test_imported_probationers_and_their_own_reminder(branch, reviewer):
     assert "转正申请" in own.body or "application for full membership" in own.body
     assert notices("probation-overdue:").get().recipient == reviewer
     assert remind_development() == 0
+
+
+def test_the_chinese_ledger_speaks_as_the_roster_and_names_its_sheet(branch, staff_client):
+    """The ledger's sheet is named, its date columns are the roster's, and its lists and
+    training read as Chinese: 、 between names, 天 and 学时 without an English plural."""
+    person = UserFactory(name="孙申请", branch=branch, political_status="applicant")
+    MilestoneFactory(person=person, kind="application", date=days_ago(5))
+    MilestoneFactory(person=person, kind="training", date=days_ago(3), days=1, hours=8)
+    response = staff_client.get(reverse("members:ledger-export"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.active.title == "发展党员工作台账"
+    header, *rows = list(book.active.iter_rows(values_only=True))
+    assert header[4:8] == ("入党申请时间", "确定积极分子时间", "培养联系人", "确定发展对象时间")
+    mine = next(row for row in rows if row[0] == "孙申请")
+    assert mine[10] == "1天，8学时"  # noqa: RUF001
+    english = ledger_rows(staff_client.get(reverse("members:ledger-export"), **EN))
+    assert next(row for row in english if row[0] == "孙申请")[10] == "1 day, 8 hours"

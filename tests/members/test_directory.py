@@ -279,3 +279,10 @@ def test_everyones_grades_and_majors_are_read_once_every_few_minutes(
     caches["process"].clear()
     choices = staff_client.get(DIRECTORY).context["form"].fields["major"].choices[1:]
     assert choices == [("数学", "数学"), ("物理", "物理")]
+
+
+def test_the_export_names_its_sheet_in_the_readers_language(staff_client, member):
+    chinese = openpyxl.load_workbook(io.BytesIO(staff_client.get(EXPORT).content))
+    assert chinese.active.title == "人员名录"
+    english = openpyxl.load_workbook(io.BytesIO(staff_client.get(EXPORT, **EN).content))
+    assert english.active.title == "Directory"

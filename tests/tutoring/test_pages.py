@@ -150,3 +150,37 @@ def test_a_pairing_step_by_page_and_a_stranger_refused(client, proposal, tutor):
     assert proposal.status == Status.ACTIVE
     bad = reverse("tutoring:pairing-step", kwargs={"pk": proposal.pk, "action": "nonsense"})
     assert client.post(bad).status_code == 404
+
+
+def test_the_tutor_accepts_or_declines_in_the_pairings_words(client, proposal, tutor):
+    """A proposal is accepted (接受) or declined (婉拒), not taken up or turned down as a
+    suggestion is (受理, 不予采纳)."""
+    client.force_login(tutor)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert ">接受</button>" in page and ">婉拒</button>" in page
+    assert "受理" not in page and "不予采纳" not in page
+    url = reverse("tutoring:pairing-step", kwargs={"pk": proposal.pk, "action": "decline"})
+    refused = client.post(url, {"decline-reason": ""}, follow=True).content.decode()
+    assert "请填写婉拒理由。" in refused
+    client.post(url, {"decline-reason": "这学期太忙"})
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "婉拒理由：这学期太忙" in page and "已婉拒" in page
+
+
+def test_the_pairings_export_heads_its_times_as_times(staff_client, pairing):
+    response = staff_client.get(reverse("tutoring:export", kwargs={"table": "pairings"}))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[7:10] == ["推荐时间", "接受时间", "结束时间"]
+
+
+def test_a_tutors_times_and_courses_are_listed_in_the_readers_language(client, tutor):
+    offer = tutor.tutoring_offer
+    offer.times = ["wd-eve", "we-am"]
+    offer.save(update_fields=["times"])
+    client.force_login(tutor)
+    chinese = client.get(reverse("tutoring:tutor")).content.decode()
+    assert "工作日晚上、周末上午" in chinese and "高等数学（95）" in chinese
+    english = client.get(reverse("tutoring:tutor"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Weekday evenings, Weekend mornings" in english
+    assert "、" not in english

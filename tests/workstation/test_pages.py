@@ -154,7 +154,7 @@ def test_english_pages_and_e_mails_carry_the_english_names(client, settings, mai
 
     english = UserFactory(language="en")
     notice = notify(recipient=english, kind="welcome", key="welcome:english")
-    assert notice.title == "Welcome to Student Party-Member Workstation"
+    assert notice.title == "Welcome to the Student Party-Member Workstation"
     send_notice_email(notice_id=notice.pk)
     assert mailoutbox[0].subject.startswith("[Student Party-Member Workstation]")
     assert "Chongshi College · Student Party-Member Workstation" in mailoutbox[0].body

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .. import access, workflow
 from ..matching import candidate_offers
@@ -121,7 +122,7 @@ def decline_pairing(*, actor, pairing: Pairing, reason: str) -> Pairing:
     """The proposed tutor declines, saying why; the request waits for a proposal again and the
     student and staff are told."""
     workflow.require(actor, pairing, Step.Action.DECLINE)
-    reason = _required(reason, _("Give the reason for declining."))
+    reason = _required(reason, pgettext("tutoring", "Give the reason for declining."))
     pairing = _locked(pairing)
     step = _change(pairing, Step.Action.DECLINE, actor=actor, note=reason, decline_reason=reason)
     _set_request(pairing.request, RequestStatus.OPEN, waiting_since=timezone.now())
