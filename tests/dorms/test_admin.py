@@ -16,6 +16,7 @@ from tests.factories import UserFactory
 from tests.practice import counts_of
 
 from .factories import BuildingFactory, FloorFactory, RoomFactory
+from .test_inspections import fill
 
 MODELS = [
     "building",
@@ -79,16 +80,6 @@ def staff_admin(staff, staff_client):
     return staff_client
 
 
-def inspect(member, inspection, marks: dict[str, int]):
-    """The member fills the inspection in (items named by text) and submits it."""
-    inspection = services.start_inspection(actor=member, inspection=inspection)
-    for answer in inspection.answers.all():
-        services.save_answer(
-            actor=member, inspection=inspection, answer_id=answer.pk, value=marks[answer.text]
-        )
-    return services.submit_inspection(actor=member, inspection=inspection)
-
-
 def credited(*people) -> dict[int, int]:
     """Stage 3's "dorm inspections completed" of `people` this year."""
     today = timezone.localdate()
@@ -99,7 +90,7 @@ def credited(*people) -> dict[int, int]:
 def test_a_done_inspection_keeps_its_inspector_and_his_credit_in_the_admin(
     staff_admin, member, other_member, inspection
 ):
-    inspect(member, inspection, {"地面整洁": 4, "无违规电器": 1, "作息文明": 5})
+    fill(member, inspection, {"地面整洁": 4, "无违规电器": 1, "作息文明": 5})
     url = reverse("admin:dorms_inspection_change", args=[inspection.pk])
     page = staff_admin.get(url).content.decode()
     assert 'name="inspector"' not in page
@@ -131,7 +122,7 @@ def test_a_room_is_reassigned_on_the_rounds_page_not_in_the_admin(
 
 @pytest.fixture
 def dispute(member, student, inspection) -> Dispute:
-    done = inspect(member, inspection, {"地面整洁": 4, "无违规电器": 1, "作息文明": 5})
+    done = fill(member, inspection, {"地面整洁": 4, "无违规电器": 1, "作息文明": 5})
     answer = done.answers.get(text="地面整洁")
     return services.dispute_item(actor=student, answer=answer, text="地面是干净的", is_dispute=True)
 
@@ -159,7 +150,7 @@ def test_a_dispute_is_settled_on_the_disputes_page_not_in_the_admin(
 
 
 def test_a_follow_up_stays_on_its_failed_item(staff_admin, member, inspection):
-    done = inspect(member, inspection, {"地面整洁": 1, "无违规电器": 1, "作息文明": 5})
+    done = fill(member, inspection, {"地面整洁": 1, "无违规电器": 1, "作息文明": 5})
     follow_up = FollowUp.objects.get(answer__inspection=done)
     passed = done.answers.get(text="作息文明")
     url = reverse("admin:dorms_followup_change", args=[follow_up.pk])
