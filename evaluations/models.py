@@ -167,8 +167,12 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    opened_at = models.DateTimeField(
+        pgettext_lazy("campaign", "opened"), null=True, blank=True, editable=False
+    )
+    closed_at = models.DateTimeField(
+        pgettext_lazy("campaign", "closed"), null=True, blank=True, editable=False
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     # When the "two days left" reminder went; it goes once.
     closing_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -396,7 +400,7 @@ class Ballot(models.Model):
 
     class Meta:
         verbose_name = _("ballot")
-        verbose_name_plural = _("ballots")
+        verbose_name_plural = pgettext_lazy("model", "ballots")
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "token"], name="evaluations_one_ballot_per_evaluator"

@@ -8,6 +8,7 @@ an anonymous suggestion: the row holds no link to him, and the token is not show
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.admin_lists import LeanChangelistMixin, ShownLookupsMixin
 from common.history import HistoryAdmin
@@ -84,7 +85,7 @@ class PhotoInline(ReadOnlyInline):
 @admin.register(Suggestion)
 class SuggestionAdmin(ShownLookupsMixin, LeanChangelistMixin, admin.ModelAdmin):
     list_display = [
-        "pk",
+        "number",
         "title",
         "category",
         "status",
@@ -93,7 +94,7 @@ class SuggestionAdmin(ShownLookupsMixin, LeanChangelistMixin, admin.ModelAdmin):
         "hidden",
         "created_at",
     ]
-    list_display_links = ["pk", "title"]
+    list_display_links = ["number", "title"]
     list_filter = ["status", "category", "is_anonymous", "hidden"]
     list_select_related = ["category", "author"]
     # Filtered lists say "n results" without counting the whole table again.
@@ -128,6 +129,10 @@ class SuggestionAdmin(ShownLookupsMixin, LeanChangelistMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [PhotoInline, StepInline]
+
+    @admin.display(description=pgettext_lazy("suggestion", "Number"), ordering="pk")
+    def number(self, suggestion: Suggestion) -> int:
+        return suggestion.pk
 
     @admin.display(description=_("author"))
     def author_shown(self, suggestion: Suggestion) -> str:

@@ -314,9 +314,9 @@ class Photo(models.Model):
         Suggestion, verbose_name=_("suggestion"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.FileField(_("image"), upload_to=photo_path)
-    content_type = models.CharField(max_length=32)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
+    content_type = models.CharField(_("image type"), max_length=32)
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
 
     class Meta:
         verbose_name = _("photo")
@@ -385,7 +385,7 @@ class Report(models.Model):
 
     class Meta:
         verbose_name = _("report")
-        verbose_name_plural = _("reports")
+        verbose_name_plural = pgettext_lazy("model", "reports")
         constraints = [
             models.UniqueConstraint(fields=["suggestion", "reporter"], name="feedback_report_once")
         ]

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.names import join_names
 from common.photos import clean_photo
 from members.access import in_workstation
 
@@ -265,7 +266,7 @@ def submit_inspection(*, actor, inspection: Inspection, note: str = "") -> Inspe
     missing = [answer.text for answer in answers if answer.value is None]
     if missing:
         raise ValidationError(
-            _("Mark every item first; still open: %(items)s.") % {"items": "、".join(missing)},
+            _("Mark every item first; still open: %(items)s.") % {"items": join_names(missing)},
             code="incomplete",
         )
     now = timezone.now()
