@@ -207,8 +207,9 @@ def _session_rows(user, pairing: Pairing) -> list[dict]:
                 "may_rate": session.is_confirmed
                 and rating is None
                 and access.can_rate_session(user, session),
-                "rated": rating is not None,
-                # The tutee sees his own rating; staff see all; the tutor never sees one.
+                # The tutee sees his own rating; staff see all; the tutor never sees one, nor
+                # which sessions were rated: with his average's change, a rating's session
+                # would tell him its score and who gave it.
                 "rating": rating
                 if rating is not None and (reads_ratings or access.is_tutee(user, pairing))
                 else None,

@@ -100,6 +100,8 @@ def test_the_pages_show_ratings_by_the_rule(client, pairing, tutor, staff, stude
     page = client.get(url).content.decode()
     assert "有点赶" not in page and "1 / 5" not in page and 'data-testid="rating"' not in page
     assert "3.0 / 5" in page  # the average of three
+    # Nor which sessions were rated: with the average's change, that would tell him a score.
+    assert "Rated" not in page and "已评分" not in page
     client.force_login(staff)
     page = client.get(url).content.decode()
     assert "有点赶" in page and "1 / 5" in page
