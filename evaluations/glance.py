@@ -205,9 +205,9 @@ class EvaluationsGlance(GlanceSource):
             url = reverse("evaluations:campaign", args=[campaigns[0]])
         elif len(campaigns) == 1 and figures["closed"] == campaigns:
             url = reverse("evaluations:branch", args=[campaigns[0], scope.branch_id])
-        # Figures cached before "graded" was counted stand for the college's closed campaigns.
-        graded = figures.get("graded", figures["closed"] if scope.branch_id is None else [])
-        below_url = f"{url}?below=True" if url and graded else ""
+        # Figures kept before "graded" was counted lack it until the hourly task computes them
+        # again: no link to the members below Qualified until then.
+        below_url = f"{url}?below=True" if url and figures.get("graded") else ""
         rate = round(100 * figures["cast"] / figures["possible"]) if figures["possible"] else None
         grades = figures["grades"]
         below = sum(grades[grade] for grade in BELOW_GRADES)
