@@ -109,6 +109,8 @@ def test_a_room_inspected_offline_becomes_a_key_dorm_and_is_helped(
     page.get_by_test_id("start-inspection").click()
     items = page.get_by_test_id("item")
     expect(items).to_have_count(3)
+    # The form's script is deferred: it listens to the marks once the page has loaded.
+    page.wait_for_load_state("load")
     status = page.get_by_test_id("draft-status")
     answers = {a.text: a for a in Answer.objects.filter(inspection=inspection)}
     first = answers["地面整洁"]
