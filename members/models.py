@@ -273,8 +273,35 @@ class User(AbstractBaseUser, PermissionsMixin):
             validate_name(self.name)
         except ValidationError as error:
             errors["name"] = error
+        refusal = self.role_refusal()
+        if refusal is not None:
+            # Shown with what was changed: the status when it is the status that takes him out
+            # of the workstation (a roster, which has no column for the role), else the role.
+            loaded = self.__dict__.get("_loaded_status")
+            dropped = self.pk is not None and loaded not in (None, self.political_status)
+            errors["political_status" if dropped else "workstation_role"] = refusal
         if errors:
             raise ValidationError(errors)
+
+    def role_refusal(self) -> ValidationError | None:
+        """A workstation role is for people in the workstation (activists onward), as the
+        secretary of a branch is a Party member (`Branch.clean`). A status that drops later
+        without passing here (a cancelled probation) leaves the role recorded; it then gives
+        no rights (`members.access.holds_workstation_role`)."""
+        if not self.workstation_role or self.in_workstation:
+            return None
+        return ValidationError(
+            _(
+                "The workstation role “%(role)s” is for people in the workstation, Party "
+                "activists onward; %(name)s is “%(status)s”."
+            ),
+            code="not_in_workstation",
+            params={
+                "role": self.get_workstation_role_display(),
+                "name": self.display_name,
+                "status": self.get_political_status_display(),
+            },
+        )
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True) -> None:
         errors: dict = {}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import Reminder, notify, notify_many
 
-from .access import can_record_step, can_remove_step
+from .access import can_record_step, can_remove_step, holds_branch_office
 from .ledger import DEVELOPMENT_STATUSES, with_steps
 from .models import (
     MILESTONE_STATUS,
@@ -329,8 +329,8 @@ def remind_probation_ending(*, today: datetime.date | None = None) -> int:
     reminders = []
     for milestone in due:
         person = milestone.person
-        secretary = person.branch.secretary if person.branch else None
-        recipients = staff + ([secretary] if secretary and secretary.is_active else [])
+        secretary = _secretary_to_tell(person)
+        recipients = staff + ([secretary] if secretary else [])
         reminders.extend(
             Reminder(
                 recipient=recipient,
@@ -342,6 +342,15 @@ def remind_probation_ending(*, today: datetime.date | None = None) -> int:
             for recipient in recipients
         )
     return notify_many(reminders=reminders)
+
+
+def _secretary_to_tell(person: User) -> User | None:
+    """The secretary of `person`'s branch, if he is told about the person's development: an
+    active account whose office gives him its rights (`holds_branch_office`)."""
+    secretary = person.branch.secretary if person.branch else None
+    if secretary is None or not secretary.is_active or not holds_branch_office(secretary):
+        return None
+    return secretary
 
 
 # How long before an activist's half-yearly record is due the secretary is told, in days.
@@ -372,8 +381,8 @@ def remind_development(*, today: datetime.date | None = None) -> int:
     staff = list(User.objects.filter(is_staff=True, is_active=True))
     reminders = []
     for person in people:
-        secretary = person.branch.secretary if person.branch else None
-        told = [secretary] if secretary is not None and secretary.is_active else staff
+        secretary = _secretary_to_tell(person)
+        told = [secretary] if secretary is not None else staff
         for event, step, due in _development_events(person, today):
             context = {"person": person, "event": event, "due": due}
             recipients = [person] if event == "probation-ending-own" else told

@@ -325,7 +325,7 @@ def branch(request: HttpRequest, pk: int) -> HttpResponse:
     )
     statuses = [(value, label, counts[value]) for value, label in PoliticalStatus.choices]
     may_browse = access.may_open_directory(request.user) and (
-        access.is_staff(request.user) or branch.secretary_id == request.user.pk
+        access.is_staff(request.user) or access.leads(request.user, branch)
     )
     directory_url = (
         f"{reverse('members:directory')}?{urlencode({'branch': branch.pk})}" if may_browse else ""

@@ -12,17 +12,19 @@ from members.access import (
     get_branch_work_for_user,
     is_reviewer,
     is_staff,
+    led_by,
 )
 from members.models import Branch
 
 
 def branch_views_visible_to(user) -> QuerySet[Branch]:
-    """Every branch for staff; the active branches he leads for a secretary; none otherwise."""
+    """Every branch for staff; the active branches he leads (`led_by`) for a secretary; none
+    otherwise."""
     if is_staff(user):
         return Branch.objects.all()
     if not user.is_authenticated:
         return Branch.objects.none()
-    return Branch.objects.filter(secretary=user, is_active=True)
+    return Branch.objects.filter(led_by(user))
 
 
 def may_list_branch_views(user) -> bool:

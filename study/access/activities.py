@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.access import in_workstation, is_reviewer, is_staff
+from members.access import in_workstation, is_reviewer, is_staff, led_by, secretary_of
 from members.models import Branch
 
 from ..models import Activity, Reading, Registration
@@ -26,8 +26,8 @@ def _audience(user) -> Q:
 
 
 def _runs(user) -> Q:
-    """The activities `user` organises or whose branch he leads, as a filter."""
-    return Q(organiser=user) | Q(branch__secretary=user, branch__is_active=True)
+    """The activities `user` organises or whose branch he leads (`led_by`), as a filter."""
+    return Q(organiser=user) | led_by(user, via="branch__")
 
 
 def activities_visible_to(user) -> QuerySet[Activity]:
@@ -51,14 +51,14 @@ def is_in_audience(user, activity: Activity) -> bool:
 
 
 def can_run_activity(user, activity: Activity) -> bool:
-    """Staff, the organiser, and the secretary of the activity's branch run it."""
+    """Staff, the organiser, and the secretary of the activity's branch (`led_by`) run it."""
     if is_staff(user):
         return True
     if not user.is_authenticated:
         return False
     if activity.organiser_id == user.pk:
         return True
-    return Branch.objects.filter(pk=activity.branch_id, secretary=user, is_active=True).exists()
+    return Branch.objects.filter(led_by(user), pk=activity.branch_id).exists()
 
 
 def get_activity_for_user(user, pk: int, *, write: bool = False) -> Activity:
@@ -98,7 +98,7 @@ def schedulable_branches(user) -> QuerySet[Branch]:
         return Branch.objects.filter(is_active=True)
     if not can_schedule_activities(user):
         return Branch.objects.none()
-    own = Q(secretary=user)
+    own = secretary_of(user)
     if user.branch_id is not None:
         own |= Q(pk=user.branch_id)
     return Branch.objects.filter(own, is_active=True)

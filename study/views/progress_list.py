@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from members.access import branches_visible_to, people_visible_to
+from members.access import branches_visible_to, people_visible_to, secretary_of
 
 from ..access import track as access
 from ..forms.track import ProgressListForm
@@ -25,7 +25,7 @@ def progress_list(request: HttpRequest) -> HttpResponse:
     if not access.may_review(request.user):
         raise PermissionDenied
     branches = branches_visible_to(request.user).filter(
-        Q(secretary=request.user) | Q(pk__in=people_visible_to(request.user).values("branch_id"))
+        secretary_of(request.user) | Q(pk__in=people_visible_to(request.user).values("branch_id"))
     )
     form = ProgressListForm(
         request.GET,

@@ -37,7 +37,7 @@ def test_an_inactive_branch_gives_its_secretary_nobody(reviewer, member, branch)
 
 def test_a_group_leader_reviews_his_group(member):
     group = member.group
-    leader = UserFactory(workstation_role=WorkstationRole.LEADER, group=group)
+    leader = UserFactory(party_member=True, workstation_role=WorkstationRole.LEADER, group=group)
     other_group = WorkstationGroupFactory()
     outsider = UserFactory(workstation_role=WorkstationRole.MEMBER, group=other_group)
     assert access.is_reviewer(leader)
@@ -46,7 +46,7 @@ def test_a_group_leader_reviews_his_group(member):
 
 
 def test_the_head_reviews_everyone_in_the_workstation(member, student):
-    head = UserFactory(workstation_role=WorkstationRole.HEAD)
+    head = UserFactory(party_member=True, workstation_role=WorkstationRole.HEAD)
     assert access.is_reviewer(head)
     assert access.reviews(head, member)
     assert not access.reviews(head, student)  # not in the workstation

@@ -122,7 +122,7 @@ def test_a_secretary_and_a_member_list_only_their_own_branch(
 
 @pytest.mark.django_db
 def test_a_secretary_outside_the_branch_he_leads_lists_it(client, branch):
-    secretary = UserFactory(name="赵书记")
+    secretary = UserFactory(name="赵书记", political_status=PoliticalStatus.FULL)
     BranchFactory(name="研究生党支部", secretary=secretary)
     client.force_login(secretary)
     response = client.get(BRANCHES)

@@ -24,7 +24,9 @@ def test_group_leaders_become_leaders_by_role_and_back():
     apps = _migrate(BEFORE)
     OldUser = apps.get_model("members", "User")
     OldGroup = apps.get_model("members", "WorkstationGroup")
-    leader = OldUser.objects.create(email="leader@example.edu.cn", workstation_role="member")
+    leader = OldUser.objects.create(
+        email="leader@example.edu.cn", workstation_role="member", political_status="full"
+    )
     head = OldUser.objects.create(email="head@example.edu.cn", workstation_role="head")
     idle = OldUser.objects.create(email="idle@example.edu.cn", workstation_role="leader")
     first = OldGroup.objects.create(name="学业辅导组", leader=leader)
