@@ -14,14 +14,15 @@ follow-up issue is about (made when an inspection is submitted).
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportMixin
 
 from common.admin_import import SpreadsheetImportForm, SpreadsheetImportMixin
@@ -42,6 +43,7 @@ from .models import (
     Floor,
     FollowUp,
     Inspection,
+    InspectionStatus,
     KeyDorm,
     KeyDormRule,
     KeyStep,
@@ -250,11 +252,21 @@ class AnswerInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+def _untouched(inspection: Inspection) -> bool:
+    """Nobody has begun it: no marks, no disputes, no practice credit hang on it."""
+    return inspection.status == InspectionStatus.TO_DO
+
+
 @admin.register(Inspection)
 class InspectionAdmin(ShownLookupsMixin, admin.ModelAdmin):
     """Inspections, to read. Their inspector is changed on the round's page, through
     `reassign_inspection`: a done inspection (and the practice credit it gives) stays with
-    its inspector, and a room goes to workstation members only."""
+    its inspector, and a room goes to workstation members only.
+
+    Only an inspection nobody has begun may be deleted: one begun holds its inspector's marks
+    and the residents' comments, and a done one his practice credit for stage 3, which its
+    deletion would take away unseen. The rule is the delete permission of each inspection, so
+    it holds on its page, in the bulk action and when its round is deleted."""
 
     list_display = ["room", "round", "inspector", "status", "score", "done_on"]
     list_filter = ["status", "round"]
@@ -274,6 +286,7 @@ class InspectionAdmin(ShownLookupsMixin, admin.ModelAdmin):
         "done_on",
     ]
     inlines = [AnswerInline]
+    actions = ["delete_selected"]
     # The dashboard's figures link here with the rounds of a period, leaving out the copies of
     # an inspection done again (see dorms.glance.inspections_url).
     address_lookups = ("original__isnull", "round__starts__lte", "round__ends__gte")
@@ -294,6 +307,34 @@ class InspectionAdmin(ShownLookupsMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or _untouched(obj)
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, refused at once, with the reason, for a selection holding a
+        begun or done inspection (Django would ask for a permission that does not help)."""
+        begun = queryset.exclude(status=InspectionStatus.TO_DO).count()
+        if begun:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of the selected inspections has been begun or done and cannot "
+                    "be deleted: it keeps its inspector's marks and practice credit. Nothing was "
+                    "deleted.",
+                    "%(count)d of the selected inspections have been begun or done and cannot "
+                    "be deleted: they keep their inspectors' marks and practice credit. Nothing "
+                    "was deleted.",
+                    begun,
+                )
+                % {"count": begun},
+                messages.ERROR,
+            )
+            return None
+        return django_delete_selected(self, request, queryset)
 
 
 @admin.register(FollowUp)
