@@ -5,7 +5,8 @@ message listed here is shown in the portal's wording wherever the package uses i
 address (你), 邮箱 for e-mail, no stray spaces around a name, and no garbled text. The strings
 are only marked here, never shown from here; their translations are in
 locale/zh_Hans/LC_MESSAGES/django.po. The English msgids must stay exactly as the packages
-write them.
+write them, or, for a package's template copied under templates/account/ (a folder
+`make messages` leaves out, as it holds allauth's words), as the copy writes them.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -230,6 +231,9 @@ ALLAUTH = (
     gettext_noop("Request new code"),
     gettext_noop("Code"),
     gettext_noop("Incorrect code."),
+    # templates/account/snippets/already_logged_in.html: one sentence, so that the Chinese has
+    # its own colon (allauth's "Note" and ":" apart read "注意:").
+    gettext_noop("<strong>Note:</strong> you are already signed in as %(user_display)s."),
 )
 
 # Django: form errors and the admin.
@@ -263,4 +267,15 @@ SIMPLE_HISTORY = (
     gettext_noop("Change history: %s"),
 )
 
-OVERRIDES = (*IMPORT_EXPORT, *ALLAUTH, *DJANGO, *SIMPLE_HISTORY)
+# django-celery-beat: the periodic tasks' form, whose headings its catalogue leaves in English
+# ("Schedule" read 发布, the portal's word for scheduling an activity, before that button took a
+# context). Its "Task Name" and "Scheduler", never translated by the package, are put through
+# the catalogue in common.admin_words.
+CELERY_BEAT = (
+    gettext_noop("Schedule"),
+    gettext_noop("Arguments"),
+    gettext_noop("Execution Options"),
+    gettext_noop("Periodic Tasks Using This Schedule"),
+)
+
+OVERRIDES = (*IMPORT_EXPORT, *ALLAUTH, *DJANGO, *SIMPLE_HISTORY, *CELERY_BEAT)
