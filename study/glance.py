@@ -35,6 +35,20 @@ BANDS: tuple[tuple[str, int, int], ...] = (
 DONE = "done"  # the "stage" of a participant who completed his plan
 ENTRIES_SHOWN = 10
 BEHIND_LISTED = 200
+# What the figures read of a participant (his progress, and his name, number and branch in the
+# list of those behind): a university's participants load in a fraction of the time.
+FIGURE_FIELDS = (
+    "stage",
+    "completed_at",
+    "person_id",
+    "plan__starts_on",
+    "plan__ends_on",
+    "person__name",
+    "person__email",
+    "person__student_number",
+    "person__staff_number",
+    "person__branch__name",
+)
 
 
 def scope_enrollments(
@@ -310,9 +324,9 @@ class StudyGlance(GlanceSource):
 
     def compute(self, scope: Scope) -> dict:
         rows = progress_of(
-            scope_enrollments(scope.branch_id, scope.start, scope.end).select_related(
-                "plan", "person__branch"
-            )
+            scope_enrollments(scope.branch_id, scope.start, scope.end)
+            .select_related("plan", "person__branch")
+            .only(*FIGURE_FIELDS)
         )
         stages = Counter(DONE if item.completed else str(item.enrollment.stage) for item in rows)
         bands = Counter(band_of(item.overall_percent) for item in rows)

@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Length
@@ -57,6 +58,14 @@ from .practice import practice_counts, practice_label
 
 BEHIND_TOLERANCE = 0.10
 STAGES: tuple[int, ...] = tuple(Stage.values)
+SIGN_OFF_FIELDS = (
+    "enrollment_id",
+    "stage",
+    "signed_at",
+    "comment",
+    "signed_by__name",
+    "signed_by__email",
+)
 
 
 @dataclass
@@ -193,7 +202,7 @@ class StageProgress:
     def met(self) -> bool:
         return all(item.met for item in self.requirements)
 
-    @property
+    @cached_property
     def fraction(self) -> float:
         if not self.requirements:
             return 1.0
@@ -226,7 +235,7 @@ class EnrollmentProgress:
     def current(self) -> StageProgress:
         return self.stages[self.enrollment.stage - 1]
 
-    @property
+    @cached_property
     def overall(self) -> float:
         if self.completed:
             return 1.0
@@ -385,10 +394,20 @@ def progress_of(
     today = today or timezone.localdate()
     plans = {enrollment.plan_id: enrollment.plan for enrollment in enrollments}
     requirements = _requirements_by_plan(plans)
+    by_stage = {
+        (plan_id, stage): [item for item in requirements[plan_id] if item.stage == stage]
+        for plan_id in plans
+        for stage in STAGES
+    }
     sign_offs: dict[int, dict[int, StageSignOff]] = defaultdict(dict)
-    for sign_off in StageSignOff.objects.filter(
-        enrollment__any_of=[enrollment.pk for enrollment in enrollments]
-    ).select_related("signed_by"):
+    # Of the reviewer who signed, only his name is shown (`display_name`).
+    for sign_off in (
+        StageSignOff.objects.filter(
+            enrollment__any_of=[enrollment.pk for enrollment in enrollments]
+        )
+        .select_related("signed_by")
+        .only(*SIGN_OFF_FIELDS)
+    ):
         sign_offs[sign_off.enrollment_id][sign_off.stage] = sign_off
     counts = {}
     for plan_id, plan in plans.items():
@@ -396,16 +415,13 @@ def progress_of(
         counts[plan_id] = _plan_counts(plan, requirements[plan_id], person_ids)
     result = []
     for enrollment in enrollments:
-        plan_requirements = requirements[enrollment.plan_id]
+        plan_counts = counts[enrollment.plan_id]
         stages = [
             StageProgress(
                 stage=stage,
                 requirements=[
-                    _requirement_progress(
-                        requirement, enrollment.person_id, counts[enrollment.plan_id]
-                    )
-                    for requirement in plan_requirements
-                    if requirement.stage == stage
+                    _requirement_progress(requirement, enrollment.person_id, plan_counts)
+                    for requirement in by_stage[enrollment.plan_id, stage]
                 ],
                 sign_off=sign_offs[enrollment.pk].get(stage),
             )
