@@ -13,8 +13,10 @@ PAGE_TARGETS = {
 }
 # No page may be slower at the largest scale than at the smallest by more than this.
 SLOWDOWN = 0.10
-# A dashboard answers within this many milliseconds at the largest scale (issue: 10x).
+# A dashboard answers within this many milliseconds at 10x, the scale its issue sets (at the
+# largest scale measured when 10x is not).
 DASHBOARD_MS = 300.0
+DASHBOARD_SCALE = 10
 SWEEP_SECONDS = 10.0
 ROSTER_TIMES_BULK = 5.0
 ROSTER_PEAK_MB = 300.0
@@ -68,7 +70,7 @@ def _page_row(group: str, page: str, role: str, row: dict, scales: list[int]) ->
 def _dashboard_rows(page: str, role: str, row: dict, scales: list[int]) -> list[list[str]]:
     """A dashboard's answer time, one request at a time: the first (a cold worker, and the heavy
     figures computed if no page of the same scope came before) and the usual one (reading them
-    kept), against the issue's 300 ms."""
+    kept), against its issue's 300 ms at 10x."""
     queries = " / ".join(str(row[s]["queries"]) for s in scales if s in row)
     rows = []
     for key, what in (
@@ -84,13 +86,13 @@ def _dashboard_rows(page: str, role: str, row: dict, scales: list[int]) -> list[
                 cells.append(f"HTTP {figures['status']}")
             else:
                 cells.append(f"{figures[key]:.0f} ms")
-        last = row.get(scales[-1])
+        judged = DASHBOARD_SCALE if DASHBOARD_SCALE in scales else scales[-1]
+        figures = row.get(judged)
         met = ""
-        if last is not None:
-            met = _yes(last["status"] == 200 and last[key] < DASHBOARD_MS)
-        rows.append(
-            ["dashboard", f"{page}, {what}", role, *cells, queries, f"< {DASHBOARD_MS:g} ms", met]
-        )
+        if figures is not None:
+            met = _yes(figures["status"] == 200 and figures[key] < DASHBOARD_MS)
+        target = f"< {DASHBOARD_MS:g} ms at {judged}x"
+        rows.append(["dashboard", f"{page}, {what}", role, *cells, queries, target, met])
     return rows
 
 

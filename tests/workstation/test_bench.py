@@ -60,7 +60,26 @@ def test_the_table_prints_each_dashboards_answer_time_against_300_ms():
     }
     rows = {line.split(" | ")[1]: line for line in render(results).splitlines()}
     assert rows["branch view, answer (figures kept; median)"].endswith(
-        "| 120 ms | 120 ms | 26 / 26 | < 300 ms | yes |"
+        "| 120 ms | 120 ms | 26 / 26 | < 300 ms at 10x | yes |"
     )
     assert rows["staff dashboard, answer (figures kept; median)"].endswith("| no |")
     assert "| 900 ms | 900 ms |" in rows["staff dashboard, first request"]
+
+
+def test_a_dashboard_is_judged_at_10x_the_scale_its_issue_sets_when_more_is_measured():
+    from bench.report import render
+
+    fast = {"status": 200, "first_ms": 140.0, "median_ms": 20.0, "queries": 20}
+    results = {
+        "scales": [1, 10, 100],
+        "floor": {1: 1000.0, 10: 1000.0, 100: 1000.0},
+        "pages": {},
+        "sweeps": {},
+        "dashboards": {
+            ("staff dashboard", "staff"): {1: fast, 10: fast, 100: fast | {"first_ms": 1700.0}},
+        },
+    }
+    rows = {line.split(" | ")[1]: line for line in render(results).splitlines()}
+    first = rows["staff dashboard, first request"]
+    assert "| 140 ms | 140 ms | 1700 ms |" in first
+    assert first.endswith("| < 300 ms at 10x | yes |")
