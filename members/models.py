@@ -566,6 +566,8 @@ class Milestone(models.Model):
                 violation_error_message=_("This step is already recorded."),
             ),
         ]
+        # The admin's date hierarchy: its first and last step, and one step of each year.
+        indexes = [models.Index(fields=["date"], name="members_milestone_date")]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_kind_display()} {self.date:%Y-%m-%d}"
