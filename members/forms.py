@@ -243,9 +243,11 @@ class DirectoryFilterForm(BootstrapForm):
     q = forms.CharField(
         label=_("Name or number"), required=False, max_length=64, widget=forms.SearchInput()
     )
-    branch = forms.ModelChoiceField(
+    # The branches' ids and names, without a model instance each (400 at a university).
+    branch = forms.TypedChoiceField(
         label=pgettext_lazy("profile", "Party branch"),
-        queryset=Branch.objects.none(),
+        coerce=int,
+        empty_value=None,
         required=False,
         widget=LeanSelect,
     )
@@ -279,8 +281,11 @@ class DirectoryFilterForm(BootstrapForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("Name or number")
-        self.fields["branch"].queryset = branches
-        self.fields["branch"].empty_label = _("All branches")
+        # Read when the page shows them, or a branch is asked for: not for an export.
+        self.fields["branch"].choices = lambda: [
+            ("", _("All branches")),
+            *branches.order_by("name").values_list("pk", "name"),
+        ]
         self.fields["status"].choices = [
             ("", pgettext_lazy("political status", "All statuses")),
             *PoliticalStatus.choices,
@@ -294,7 +299,7 @@ class DirectoryFilterForm(BootstrapForm):
         data = self.cleaned_data
         people = people.search(data.get("q") or "")
         if data.get("branch"):
-            people = people.filter(branch=data["branch"])
+            people = people.filter(branch_id=data["branch"])
         if data.get("status"):
             people = people.filter(political_status=data["status"])
         if data.get("grade"):

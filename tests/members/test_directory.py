@@ -114,8 +114,8 @@ def test_a_reviewer_filters_only_by_branches_he_may_see(
     reviewer_client, member, branch, other_branch, outsider
 ):
     response = reviewer_client.get(DIRECTORY)
-    choices = list(response.context["form"].fields["branch"].queryset)
-    assert choices == [branch]
+    choices = list(response.context["form"].fields["branch"].choices)
+    assert choices == [("", "全部支部"), (branch.pk, branch.name)]
     # Another branch's number in the address shows nobody of it, and says the choice is invalid.
     response = reviewer_client.get(DIRECTORY, {"branch": other_branch.pk}, **EN)
     assert response.status_code == 200
