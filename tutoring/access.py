@@ -3,7 +3,7 @@
 Any signed-in student asks for a tutor; people of the workstation (activists onward) offer
 tutoring; a pairing is seen by its tutee, its tutor and staff; staff see everything and keep the
 related majors. Ratings: the tutee gives them, staff read them in full, the tutor reads only
-his average and only over at least `MIN_RATINGS_FOR_AVERAGE` rated sessions, nobody else reads
+his average, over whole batches of `MIN_RATINGS_FOR_AVERAGE` ratings, nobody else reads
 them at all. A branch's secretary reads the lists behind his branch's figures, read-only.
 
 Each action has its `can_<action>(user, obj)`; the services refuse anyone else
@@ -20,8 +20,8 @@ from members.models import Branch
 
 from .models import CheckIn, Pairing, Request, Session, Status
 
-# The tutor sees his average rating only over at least this many rated sessions, so that no
-# single rating can be told apart.
+# The tutor sees his average rating over whole batches of this many ratings (`ratings.average_for`),
+# so that no single rating can be told apart.
 MIN_RATINGS_FOR_AVERAGE = 3
 
 

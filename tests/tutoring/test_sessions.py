@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tutoring import services
 from tutoring.models import Status
-from tutoring.ratings import average_for
+from tutoring.ratings import Average, average_for
 
 from ..factories import UserFactory
 from .factories import RatingFactory, SessionFactory
@@ -86,6 +86,20 @@ def test_the_tutor_sees_an_average_only_over_three_ratings(pairing, tutor, staff
     assert average_for(pairing.tutee, tutor) is None
     _rate(pairing, 5)
     assert average_for(tutor, tutor).value == 4.0
+
+
+def test_the_tutors_average_moves_only_by_whole_batches_of_ratings(pairing, tutor, staff):
+    """A fourth rating changes nothing he sees, so the change cannot tell him its score; the
+    sixth shows the second batch with the first."""
+    _rate(pairing, 5, 2, 5)
+    assert average_for(tutor, tutor) == Average(4.0, 3)
+    _rate(pairing, 1)
+    assert average_for(tutor, tutor) == Average(4.0, 3)
+    assert average_for(staff, tutor) == Average(3.2, 4)
+    _rate(pairing, 1)
+    assert average_for(tutor, tutor) == Average(4.0, 3)
+    _rate(pairing, 4)
+    assert average_for(tutor, tutor) == Average(3.0, 6)
 
 
 def test_the_pages_show_ratings_by_the_rule(client, pairing, tutor, staff, student):
