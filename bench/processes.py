@@ -141,6 +141,11 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
             str(THREADS),
             "--timeout",
             "120",
+            # Production's proxy keeps a browser's connection open between its requests; the
+            # load test's people wait up to 8 s between steps on theirs, which gunicorn's 2 s
+            # default would close under them (a reset that a browser retries but locust counts).
+            "--keep-alive",
+            "10",
             "--log-level",
             "warning",
         ],
