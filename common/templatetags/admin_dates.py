@@ -7,6 +7,7 @@ last's, for one row of that year: one query of a `LIMIT 1` per year, which an in
 answers at once. Months and days, within one year, are Django's own.
 """
 
+import copy
 import datetime
 
 from django import template
@@ -34,8 +35,14 @@ def lean_date_hierarchy(cl) -> dict:
     if aware:
         span = {key: timezone.localtime(value) for key, value in span.items()}
     first, last = span["first"].year, span["last"].year
-    if first == last or last - first > MOST_YEARS:
-        # One year: Django's months (it asks for the first and last row again).
+    if first == last:
+        # One year (one month): Django's months (days) of it, as Django picks them itself.
+        picked = copy.copy(cl)
+        picked.params = {**cl.params, f"{field_name}__year": str(first)}
+        if span["first"].month == span["last"].month:
+            picked.params[f"{field_name}__month"] = str(span["first"].month)
+        return date_hierarchy(picked)
+    if last - first > MOST_YEARS:
         return date_hierarchy(cl)
     return {
         "show": True,

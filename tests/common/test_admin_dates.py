@@ -4,6 +4,7 @@ and shows what Django's own would."""
 import datetime
 
 import pytest
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -43,11 +44,39 @@ def test_the_years_follow_the_lists_filter(superuser_client):
     assert _choices(response) == ["2022", "2024"]
 
 
+def _as_django_shows_it(response) -> dict:
+    shown = date_hierarchy(response.context["cl"])
+    return {"back": shown["back"], "choices": shown["choices"]}
+
+
 @pytest.mark.django_db
-def test_one_year_and_a_picked_year_drill_down_to_months_as_before(superuser_client):
+@pytest.mark.parametrize(
+    "dates",
+    [
+        [datetime.date(2024, 3, 1), datetime.date(2024, 9, 1)],  # one year: its months
+        [datetime.date(2024, 3, 1), datetime.date(2024, 3, 9)],  # one month: its days
+    ],
+    ids=["one year", "one month"],
+)
+def test_one_year_or_month_drills_down_as_django_does_asking_its_span_once(superuser_client, dates):
+    for date in dates:
+        MilestoneFactory(date=date, kind="record")
+    with CaptureQueriesContext(connection) as queries:
+        response = superuser_client.get("/admin/members/milestone/")
+    assert {"back": response.context["back"], "choices": response.context["choices"]} == (
+        _as_django_shows_it(response)
+    )
+    assert len(_choices(response)) == 2
+    spans = [
+        query for query in queries.captured_queries if 'MIN("members_milestone"' in query["sql"]
+    ]
+    assert len(spans) == 1
+
+
+@pytest.mark.django_db
+def test_a_picked_year_drills_down_to_months_as_before(superuser_client):
     MilestoneFactory(date=datetime.date(2024, 3, 1), kind="record")
     MilestoneFactory(date=datetime.date(2024, 9, 1), kind="record")
-    assert len(_choices(superuser_client.get("/admin/members/milestone/"))) == 2
     MilestoneFactory(date=datetime.date(2025, 1, 1), kind="record")
     picked = superuser_client.get("/admin/members/milestone/", {"date__year": "2024"})
     assert len(_choices(picked)) == 2
