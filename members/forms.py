@@ -3,6 +3,7 @@ e-mail or student number), the phone on one's profile, development steps and the
 directory's filters."""
 
 import datetime
+import functools
 
 from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
@@ -281,11 +282,10 @@ class DirectoryFilterForm(BootstrapForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("Name or number")
-        # Read when the page shows them, or a branch is asked for: not for an export.
-        self.fields["branch"].choices = lambda: [
-            ("", _("All branches")),
-            *branches.order_by("name").values_list("pk", "name"),
-        ]
+        # Read once, when the page shows them or a branch is asked for: not for an export.
+        self.fields["branch"].choices = functools.cache(
+            lambda: [("", _("All branches")), *branches.order_by("name").values_list("pk", "name")]
+        )
         self.fields["status"].choices = [
             ("", pgettext_lazy("political status", "All statuses")),
             *PoliticalStatus.choices,
