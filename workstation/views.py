@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from members.access import branches_visible_to, is_staff
+from members.access import branches_visible_to, is_staff, leads
 from members.adapters import LANGUAGE_CHOSEN_SESSION_KEY
 from members.services import remember_language
 from notifications.access import notices_visible_to
@@ -32,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     notices = notices_visible_to(user).unread()[:HOME_NOTICES]
     # Staff reach every branch through the list; anyone else sees his own by name.
     own_branches = [] if is_staff(user) else list(branches_visible_to(user).order_by("name"))
+    for branch in own_branches:
+        branch.led = leads(user, branch)
     context = {
         "notices": notices,
         "own_branches": own_branches,

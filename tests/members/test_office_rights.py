@@ -108,6 +108,9 @@ def test_a_secretary_no_longer_a_party_member_loses_his_pages(
     page = client.get(reverse("members:branch", args=[branch.pk])).content.decode()
     assert reverse("members:directory") not in page
     assert reverse("members:development", args=[branch.pk]) not in page
+    # His home page calls it his Party branch, not the branch he leads.
+    home = client.get("/", **EN).content.decode()
+    assert "Your Party branch" in home and "The branch you lead" not in home
 
 
 @pytest.mark.parametrize("status", NOT_PARTY_MEMBERS)
