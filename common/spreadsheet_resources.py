@@ -13,7 +13,7 @@ from functools import cache, cached_property
 import tablib
 from diff_match_patch import diff_match_patch
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.html import escape
@@ -237,9 +237,15 @@ class SpreadsheetResource(FormulaSafeResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
-            # The preview names each column as the file does.
+            # The preview names each column as the file does; an error of a field the file has
+            # no column for (a rule over the whole row, such as a role its status no longer
+            # allows) is the row's.
             labels = {name: str(field.column_name) for name, field in self.fields.items()}
-            raise ValidationError({labels.get(name, name): value for name, value in errors.items()})
+            shown: dict[str, list[ValidationError]] = {}
+            for name, error in errors.items():
+                key = labels.get(name, NON_FIELD_ERRORS)
+                shown.setdefault(key, []).extend(ValidationError(error).error_list)
+            raise ValidationError(shown)
 
     def after_import(self, dataset, result, **kwargs) -> None:
         # ModelResource resets the id sequence here, for imports that carry ids; these never

@@ -373,6 +373,33 @@ def test_a_roster_does_not_drop_a_role_holder_out_of_the_workstation(importer_cl
     assert leader.political_status == PoliticalStatus.ACTIVIST
 
 
+def test_a_roster_row_of_someone_whose_role_lapsed_says_why_in_words(importer_client):
+    """His status dropped outside the roster (a cancelled probation): a row changing anything of
+    his is refused until staff clear the role, and the preview says so as the row's error, not
+    under a field name the file has no column for."""
+    head = UserFactory(
+        student_number="2023010102",
+        name="李明",
+        political_status=PoliticalStatus.LEAGUE,
+        phone="13800000000",
+    )
+    User.objects.filter(pk=head.pk).update(workstation_role=WorkstationRole.HEAD)
+    roster = "学号,姓名,手机号\r\n2023010102,李明,13900000000\r\n".encode()
+    preview = importer_client.post(
+        "/admin/members/user/import/",
+        {"resource": "0", "format": "", "import_file": SimpleUploadedFile("r.csv", roster)},
+        **EN,
+    )
+    (row,) = preview.context["result"].invalid_rows
+    assert row.error_dict == {
+        "__all__": [
+            "The workstation role “Head of the workstation” is for people in the workstation, "
+            "Party activists onward; 李明 is “Communist Youth League member”."
+        ]
+    }
+    assert "workstation_role" not in preview.content.decode()
+
+
 def test_a_cancelled_probation_keeps_the_role_without_its_rights(member, staff):
     """A step of the procedure is not refused for the role: the role stays recorded (staff take
     it away when they next edit him) and gives no rights."""
