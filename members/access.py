@@ -139,10 +139,10 @@ def reviewed_by(reviewer, *, via: str = "") -> Q:
     """The one definition of "`reviewer` reviews this person", as a filter.
 
     The secretary of an active branch reviews its people, a group leader his group, and the
-    head and deputies everyone with a workstation role; nobody reviews himself. `reviewer` is
-    a user, or `OuterRef("pk")` in a query over users (every reviewer at once: his role and
-    group are read from the same outer row);
-    `via` reaches the person from another model, such as "person__" from a study entry.
+    head and deputies everyone with a workstation role while in the workstation; nobody reviews
+    himself. `reviewer` is a user, or `OuterRef("pk")` in a query over users (every reviewer at
+    once: his role and group are read from the same outer row); `via` reaches the person from
+    another model, such as "person__" from a study entry.
     """
     return _in_scope_of(reviewer, via) & ~Q(**{f"{via}pk": _pk(reviewer)})
 
@@ -162,17 +162,21 @@ def _in_scope_of(reviewer, via: str = "") -> Q:
         # person (20,000 at a university).
         led = Branch.objects.filter(led_by(reviewer)).order_by().values("pk")
         people = Q(**{f"{via}branch__any_of": ArraySubquery(led)})
-    in_workstation = ~Q(**{f"{via}workstation_role": ""})
+    # The head's and deputies' people: everyone with a workstation role while it gives him a
+    # place in the workstation (a role whose holder has left it is nobody's to review as such).
+    role_holders = ~Q(**{f"{via}workstation_role": ""}) & Q(
+        **{f"{via}political_status__in": sorted(WORKSTATION_ROLE_STATUSES)}
+    )
     if isinstance(reviewer, OuterRef):
         keeps_role = _outer_holder_has(WORKSTATION_ROLE_STATUSES)
         leader = Exact(OuterRef("workstation_role"), WorkstationRole.LEADER)
         people |= Q(leader) & keeps_role & Q(**{f"{via}group": OuterRef("group")})
         officer = In(OuterRef("workstation_role"), sorted(OFFICERS_OVER_ALL_GROUPS))
-        people |= Q(officer) & keeps_role & in_workstation
+        people |= Q(officer) & keeps_role & role_holders
     elif leads_group(reviewer):
         people |= Q(**{f"{via}group": reviewer.group_id})
     elif oversees_all_groups(reviewer):
-        people |= in_workstation
+        people |= role_holders
     return people
 
 

@@ -17,6 +17,7 @@ from members.models import (
     WorkstationRole,
 )
 from members.services import record_step
+from tests.admin_forms import form_data
 from tests.factories import BranchFactory, UserFactory, WorkstationGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,22 +39,6 @@ def admin_client_(staff, staff_client, settings):
     settings.STAFF_REQUIRE_2FA = False
     User.objects.filter(pk=staff.pk).update(is_superuser=True)
     return staff_client
-
-
-def form_data(response) -> dict:
-    """What the browser would send back from an admin change form, unchanged."""
-    form = response.context["adminform"].form
-    data = {}
-    for field in form:
-        value = field.value()
-        if isinstance(value, list | tuple):
-            data[field.html_name] = [str(item) for item in value]
-        elif isinstance(value, bool):
-            if value:
-                data[field.html_name] = "on"
-        elif value is not None:
-            data[field.html_name] = str(value)
-    return data
 
 
 # --- people ----------------------------------------------------------------------------------

@@ -42,7 +42,13 @@ def client_of(client, user):
 
 def test_the_secretary_and_staff_record_steps_and_nobody_else(branch, reviewer, staff, client):
     group = WorkstationGroupFactory()
-    person = UserFactory(branch=branch, group=group, workstation_role=WorkstationRole.MEMBER)
+    # In the workstation, with a role: one of the head's people and of his group leader's.
+    person = UserFactory(
+        branch=branch,
+        group=group,
+        workstation_role=WorkstationRole.MEMBER,
+        political_status="activist",
+    )
     head = UserFactory(political_status="full", workstation_role=WorkstationRole.HEAD)
     leader = UserFactory(political_status="full", workstation_role="leader", group=group)
     other_branch = BranchFactory()

@@ -18,6 +18,7 @@ from members.services import record_step, remind_development, remind_probation_e
 from notifications.models import Notice
 from study.access import activities
 from study.services.track import remind_review_queue
+from tests.admin_forms import form_data
 from tests.factories import (
     BranchFactory,
     MilestoneFactory,
@@ -258,6 +259,19 @@ def test_the_head_or_a_deputy_out_of_the_workstation_reviews_nobody(member, role
     assert client_of(officer).get(reverse("study:review")).status_code == 403
 
 
+@pytest.mark.parametrize("role", [WorkstationRole.HEAD, WorkstationRole.DEPUTY])
+def test_the_head_no_longer_reviews_someone_whose_role_has_lapsed_with_his_status(member, role):
+    """A member whose probation is cancelled keeps his role on record, and leaves the head's
+    people with the workstation (his branch's secretary still reviews him)."""
+    officer = UserFactory(political_status=PoliticalStatus.FULL, workstation_role=role)
+    assert access.reviews(officer, member)
+    member = demoted(member, PoliticalStatus.LEAGUE)
+    assert member.workstation_role
+    assert not access.reviews(officer, member)
+    assert officer not in access.reviewers_of(User.objects.filter(pk=member.pk))
+    assert member not in access.people_reviewed_by(officer)
+
+
 def test_the_relation_read_both_ways_agrees_once_offices_lose_their_rights(
     reviewer, member, leader, branch
 ):
@@ -289,18 +303,7 @@ def admin_client_(staff, staff_client):
 
 def change_form(client, person: User) -> dict:
     """What the browser sends back from the admin's change form of `person`, unchanged."""
-    form = client.get(f"{PEOPLE}{person.pk}/change/").context["adminform"].form
-    data = {}
-    for field in form:
-        value = field.value()
-        if isinstance(value, list | tuple):
-            data[field.html_name] = [str(item) for item in value]
-        elif isinstance(value, bool):
-            if value:
-                data[field.html_name] = "on"
-        elif value is not None:
-            data[field.html_name] = str(value)
-    return data
+    return form_data(client.get(f"{PEOPLE}{person.pk}/change/"))
 
 
 def test_the_admin_refuses_a_workstation_role_to_a_league_member(admin_client_, student):
