@@ -256,6 +256,8 @@ DJANGO = (
     gettext_noop("Model name"),
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
+    # A list filter's heading: 按状态, not 以 状态.
+    gettext_noop(" By %(filter_title)s "),
 )
 
 # django-simple-history: the admin's history of a row (its templates are overridden in

@@ -1,8 +1,8 @@
 # ruff: noqa: RUF001 - Chinese text keeps its full-width punctuation
 """Words of other packages that Chinese readers met in English or oddly put: the admin's yes/no
-icons said "True"/"False", the periodic tasks' filter "以 Task Name" and their form's headings
-English or 发布 (the portal's word for scheduling an activity), and allauth's note to someone
-signed in "注意:" with an English colon."""
+icons said "True"/"False", the periodic tasks' filter "以 Task Name" (every filter heading read
+"以 …", now "按…") and their form's headings English or 发布 (the portal's word for scheduling
+an activity), and allauth's note to someone signed in "注意:" with an English colon."""
 
 import re
 
@@ -69,7 +69,8 @@ def test_the_periodic_tasks_filter_by_task_in_chinese(superuser_client, periodic
             reverse("admin:django_celery_beat_periodictask_changelist")
         ).content.decode()
     )
-    assert "以 任务 " in page
+    # A filter's heading reads 按任务 (by task), not Django's 以 任务.
+    assert "按任务" in page and "以 任务" not in page
     assert "Task Name" not in page and "Scheduler" not in page
     english = text_of(
         superuser_client.get(
