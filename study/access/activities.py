@@ -25,9 +25,18 @@ def _audience(user) -> Q:
     return plan & branch
 
 
+def _organiser_runs(user) -> bool:
+    """An organiser runs his activities while staff or in the workstation: one who has left it
+    (a cancelled probation) no longer sees the sign-in code, edits the activity or marks who
+    attended, which credits study hours."""
+    return is_staff(user) or in_workstation(user)
+
+
 def _runs(user) -> Q:
-    """The activities `user` organises or whose branch he leads (`led_by`), as a filter."""
-    return Q(organiser=user) | led_by(user, via="branch__")
+    """The activities `user` organises (`_organiser_runs`) or whose branch he leads (`led_by`),
+    as a filter."""
+    organises = Q(organiser=user) if _organiser_runs(user) else Q(pk__in=[])
+    return organises | led_by(user, via="branch__")
 
 
 def activities_visible_to(user) -> QuerySet[Activity]:
@@ -51,12 +60,13 @@ def is_in_audience(user, activity: Activity) -> bool:
 
 
 def can_run_activity(user, activity: Activity) -> bool:
-    """Staff, the organiser, and the secretary of the activity's branch (`led_by`) run it."""
+    """Staff, the organiser (`_organiser_runs`), and the secretary of the activity's branch
+    (`led_by`) run it."""
     if is_staff(user):
         return True
     if not user.is_authenticated:
         return False
-    if activity.organiser_id == user.pk:
+    if activity.organiser_id == user.pk and _organiser_runs(user):
         return True
     return Branch.objects.filter(led_by(user), pk=activity.branch_id).exists()
 

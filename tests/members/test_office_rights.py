@@ -131,6 +131,27 @@ def test_a_secretary_no_longer_a_party_member_is_no_reviewer(reviewer, member, b
     assert not activities.schedulable_branches(secretary).exists()
 
 
+@pytest.mark.parametrize("status", OUTSIDE_THE_WORKSTATION)
+def test_an_organiser_who_left_the_workstation_no_longer_runs_his_activity(
+    reviewer, member, branch, status
+):
+    """He scheduled it as the branch's secretary; once out of the workstation he neither reads
+    its sign-in code, edits it nor marks who attended (which credits study hours)."""
+    activity = ActivityFactory(branch=branch, organiser=reviewer)
+    assert activities.can_run_activity(reviewer, activity)
+    organiser = demoted(reviewer, status)
+    assert not activities.can_run_activity(organiser, activity)
+    client = client_of(organiser)
+    for name in ("activity-edit", "activity-code", "activity-attendance"):
+        assert client.get(reverse(f"study:{name}", args=[activity.pk])).status_code in (403, 404)
+
+
+def test_an_activist_staff_made_organiser_runs_his_activity(branch):
+    """Staff may make anyone in the workstation an activity's organiser, office or none."""
+    activist = UserFactory(political_status=PoliticalStatus.ACTIVIST, branch=branch)
+    assert activities.can_run_activity(activist, ActivityFactory(branch=branch, organiser=activist))
+
+
 def test_a_secretary_no_longer_a_party_member_is_not_reminded(reviewer, member, staff):
     StudyEntryFactory(person=member, submitted=True, submitted_at=LONG_AGO)
     demoted(reviewer, PoliticalStatus.LEAGUE)

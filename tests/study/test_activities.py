@@ -79,7 +79,8 @@ def test_the_audience_is_the_plan_and_the_branch(branch, member, reviewer, stude
 
 
 def test_an_organiser_sees_his_own_activity_outside_its_audience(branch):
-    organiser = UserFactory(political_status=PoliticalStatus.LEAGUE)
+    # In the workstation, where an organiser runs his activities (none of his branch's here).
+    organiser = UserFactory(political_status=PoliticalStatus.ACTIVIST)
     activity = ActivityFactory(branch=BranchFactory(name="别处"), organiser=organiser)
     assert get_activity_for_user(organiser, activity.pk, write=True) == activity
 
