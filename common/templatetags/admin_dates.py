@@ -42,7 +42,8 @@ def lean_date_hierarchy(cl) -> dict:
         if span["first"].month == span["last"].month:
             picked.params[f"{field_name}__month"] = str(span["first"].month)
         return date_hierarchy(picked)
-    if last - first > MOST_YEARS:
+    if last - first > MOST_YEARS or last >= datetime.MAXYEAR:
+        # Far apart, or up to the last year a date can have (no year follows it to bound it).
         return date_hierarchy(cl)
     return {
         "show": True,

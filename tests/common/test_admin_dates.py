@@ -91,3 +91,12 @@ def test_a_moments_year_is_the_colleges(superuser_client):
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
     response = superuser_client.get("/admin/feedback/suggestion/")
     assert _choices(response) == ["2024", "2026"]
+
+
+@pytest.mark.django_db
+def test_rows_up_to_the_last_year_a_date_can_have_list_their_years(superuser_client):
+    MilestoneFactory(date=datetime.date(9998, 1, 1), kind="record")
+    MilestoneFactory(date=datetime.date(9999, 12, 31), kind="record")
+    response = superuser_client.get("/admin/members/milestone/")
+    assert response.status_code == 200
+    assert _choices(response) == ["9998", "9999"]
