@@ -100,7 +100,7 @@ def show_versions(model: type[models.Model], versions: Sequence, older=None) -> 
 
     shortened = _Shortened(max_length=SHOWN_CHARACTERS)
     for index, version in enumerate(versions):
-        version.shown_object = _object_name(model, version, relations, related)
+        version.shown_object = _object_name(version, relations, related)
         previous = records[index + 1] if index + 1 < len(records) else None
         if previous is None:
             continue
@@ -141,7 +141,7 @@ def _chosen(history_model, many: Iterable[models.ManyToManyField], records) -> d
     return chosen
 
 
-def _object_name(model, version, relations: Sequence[models.Field], related: Related) -> str:
+def _object_name(version, relations: Sequence[models.Field], related: Related) -> str:
     """The row's name as it was in `version`, its related rows taken from `related`; its kind
     and number when a row its name is made of is gone."""
     row = version.history_object
@@ -149,10 +149,16 @@ def _object_name(model, version, relations: Sequence[models.Field], related: Rel
         if getattr(row, field.attname) is not None:
             target = related.get(field.related_model, {}).get(getattr(row, field.attname))
             field.set_cached_value(row, target)
+    return name_of(row)
+
+
+def name_of(row: models.Model) -> str:
+    """`str(row)`, or its kind and number when a row its name is made of is gone (a room whose
+    building was deleted)."""
     try:
         return str(row)
     except ObjectDoesNotExist:
-        return f"{capfirst(model._meta.verbose_name)} #{row.pk}"
+        return f"{capfirst(row._meta.verbose_name)} #{row.pk}"
 
 
 class HistoryAdmin(ShownLookupsMixin, LeanChangelistMixin, SimpleHistoryAdmin):
@@ -180,6 +186,11 @@ class HistoryAdmin(ShownLookupsMixin, LeanChangelistMixin, SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None) -> bool:
         return True
+
+    def history_view_title(self, request, obj) -> str:
+        """The title, the row named by `name_of` (its breadcrumb too: the `row_name` filter in
+        templates/simple_history/object_history.html)."""
+        return gettext("View history: %s") % name_of(obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":

@@ -195,3 +195,16 @@ def test_a_history_list_costs_the_same_queries_for_few_versions_and_many(
     with django_assert_max_num_queries(len(counted)):
         page = history(superuser_client, many)
     assert len(changes(page)) >= 60
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_room_whose_building_was_deleted_opens(superuser_client):
+    """Its name is made of its building's, which is gone with it: the page names it by its kind
+    and number rather than failing."""
+    room = RoomFactory()
+    room.capacity = 6
+    room.save()
+    room.floor.building.delete()
+    response = superuser_client.get(f"/admin/dorms/room/{room.pk}/history/")
+    assert response.status_code == 200
+    assert f"#{room.pk}" in unescape(response.content.decode())
