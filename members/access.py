@@ -57,7 +57,8 @@ def is_party_member(user) -> bool:
 # that it stops giving rights. Every question of this module, and of the apps' access modules,
 # asks the functions below, never `secretary=user`, the committee or a role alone.
 
-# The statuses under which each kind of office gives its rights.
+# The statuses under which each kind of office gives its rights, for the filters that read
+# them from the holder's row (`is_party_member` and `in_workstation` read them from his object).
 BRANCH_OFFICE_STATUSES = PARTY_MEMBER_STATUSES
 WORKSTATION_ROLE_STATUSES = WORKSTATION_STATUSES
 
@@ -68,13 +69,13 @@ _NOTHING = Q(pk__in=[])
 def holds_branch_office(user) -> bool:
     """Whether the offices `user` holds in branches (secretary, committee member) give him
     their rights: while he is a Party member. Read from the user object: no query."""
-    return bool(user.is_authenticated and user.political_status in BRANCH_OFFICE_STATUSES)
+    return is_party_member(user)
 
 
 def holds_workstation_role(user) -> bool:
     """Whether `user`'s workstation role (head, deputy, group leader) gives him its rights:
     while he is in the workstation. Read from the user object: no query."""
-    return bool(user.is_authenticated and user.political_status in WORKSTATION_ROLE_STATUSES)
+    return in_workstation(user)
 
 
 def _outer_holder_has(statuses) -> Q:
