@@ -65,8 +65,8 @@ class _Shortened(ObjDiffDisplay):
         return f"{prefix}…{suffix}"
 
 
-def show_versions(model: type[models.Model], versions: Sequence, older=None) -> None:
-    """Sets on each of `versions` (historical records of `model`, newest first) `shown_object`,
+def show_versions(versions: Sequence, older=None) -> None:
+    """Sets on each of `versions` (historical records of one row, newest first) `shown_object`,
     the row's name as it was then, and `history_delta_changes`, what changed since the version
     after it in `versions` (`older` for the last), each change a dict of the field's name and
     its old and new values as `shown_value` shows them.
@@ -209,4 +209,4 @@ class HistoryAdmin(ShownLookupsMixin, LeanChangelistMixin, SimpleHistoryAdmin):
             # The first version of the next page, to tell what the last of this one changed.
             end = historical_records.end_index()
             older = next(iter(historical_records.paginator.object_list[end : end + 1]), None)
-        show_versions(self.model, versions, older)
+        show_versions(versions, older)
